@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Classification } from './classification.js';
+import { STRAND_PREFIX, Strand } from './strand.js';
+import { assertTransition, type TransitionTable } from './transitions.js';
+import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
+
+/**
+ * A 4P delivery-plan action (guidance 2.2, 3.8): allocated to the agency best placed to lead,
+ * with an owner, a due date and how its impact will be measured.
+ */
+export const ActionStatus = z.enum(['planned', 'in_progress', 'blocked', 'done', 'cancelled']);
+export type ActionStatus = z.infer<typeof ActionStatus>;
+
+export const ACTION_TRANSITIONS: TransitionTable<ActionStatus> = {
+  planned: ['in_progress', 'done', 'cancelled'],
+  in_progress: ['blocked', 'done', 'cancelled'],
+  blocked: ['in_progress', 'cancelled'],
+  done: ['in_progress'],
+  cancelled: ['planned'],
+};
+
+export const ACTION_STATUS_LABEL: Record<ActionStatus, string> = {
+  planned: 'Planned',
+  in_progress: 'In progress',
+  blocked: 'Blocked',
+  done: 'Done',
+  cancelled: 'Cancelled',
+};
+
+export const ActionRef = z
+  .string()
+  .regex(/^(PREP|PURS|PREV|PROT)-[1-9]\d*$/, 'must be an action reference such as PREV-3');
+
+const ActionFields = z.object({
+  ref: ActionRef,
+  partnershipId: Slug,
+  districtId: Slug,
+  strand: Strand,
+  title: boundedText(300),
+  leadAgencyId: Slug,
+  ownerAadObjectId: AadObjectId.optional(),
+  status: ActionStatus,
+  due: IsoDate.optional(),
+  impactMeasure: boundedText(300),
+  classification: Classification.default('OFFICIAL'),
+  /** The latest progress note, as the owner wrote it. */
+  lastUpdate: boundedText(1000).optional(),
+  createdBy: z.string().min(1),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+
+export const FourPAction = ActionFields.refine((a) => a.ref.startsWith(`${STRAND_PREFIX[a.strand]}-`), {
+  message: 'the reference prefix must match the strand',
+  path: ['ref'],
+});
+export type FourPAction = z.infer<typeof FourPAction>;
+
+/** An action before the store gives it its reference (the prefix follows the strand). */
+export const ActionDraft = ActionFields.omit({ ref: true });
+export type ActionDraft = z.infer<typeof ActionDraft>;
+
+export function isActionOpen(status: ActionStatus): boolean {
+  return status !== 'done' && status !== 'cancelled';
+}
+
+export function changeActionStatus(action: FourPAction, to: ActionStatus, now: Date, note?: string): FourPAction {
+  assertTransition('4P action', ACTION_TRANSITIONS, action.status, to);
+  const next: FourPAction = { ...action, status: to, updatedAt: now.toISOString() };
+  if (note !== undefined) next.lastUpdate = note;
+  return FourPAction.parse(next);
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { IsoDateTime, Slug } from './text.js';
+
+export const ConversationKind = z.enum(['personal', 'groupChat', 'channel']);
+export type ConversationKind = z.infer<typeof ConversationKind>;
+
+/**
+ * Where the bot can speak later without being spoken to (task cards, digests, reminders): the
+ * Bot Framework conversation reference, stored on every turn.
+ */
+export const ConversationRef = z.object({
+  tenantId: z.string().min(1),
+  conversationId: z.string().min(1).max(1024),
+  kind: ConversationKind,
+  /** The user of a personal chat, so a task card can find its owner. */
+  aadObjectId: z.string().optional(),
+  teamId: z.string().optional(),
+  channelId: z.string().optional(),
+  serviceUrl: z.string().url(),
+  /** The Bot Framework ConversationReference as botbuilder builds it. */
+  reference: z.record(z.unknown()),
+  updatedAt: IsoDateTime,
+});
+export type ConversationRef = z.infer<typeof ConversationRef>;
+
+/** The partnership board's channel, which receives the weekly digest. */
+export const BoardChannel = z.object({
+  partnershipId: Slug,
+  tenantId: z.string().min(1),
+  conversationId: z.string().min(1).max(1024),
+  name: z.string().max(200).optional(),
+  /** ISO weekday, 1 = Monday. */
+  digestWeekday: z.number().int().min(1).max(7).default(1),
+  /** Hour of day, UK local time. */
+  digestHour: z.number().int().min(0).max(23).default(8),
+  addedBy: z.string().min(1),
+  addedAt: IsoDateTime,
+});
+export type BoardChannel = z.infer<typeof BoardChannel>;

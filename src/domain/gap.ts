@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Classification } from './classification.js';
+import { assertTransition, type TransitionTable } from './transitions.js';
+import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
+
+/**
+ * An intelligence gap in a profile (guidance 2.1): something the partnership does not know and
+ * tasks an agency to find out (3.8: "actioning intelligence gaps").
+ * - open: raised, no agency owns it yet
+ * - assigned: an agency has been asked to fill it
+ * - in_progress: the agency accepted it and is working on it
+ * - filled: the answer was provided
+ * - closed: no longer needed, or it cannot be filled (the reason is recorded)
+ */
+export const GapStatus = z.enum(['open', 'assigned', 'in_progress', 'filled', 'closed']);
+export type GapStatus = z.infer<typeof GapStatus>;
+
+export const GAP_TRANSITIONS: TransitionTable<GapStatus> = {
+  open: ['assigned', 'closed'],
+  // Re-assigning to another agency keeps the gap assigned; declining returns it to open.
+  assigned: ['assigned', 'in_progress', 'open', 'closed'],
+  in_progress: ['filled', 'open', 'closed'],
+  filled: ['open'],
+  closed: ['open'],
+};
+
+export const GAP_STATUS_LABEL: Record<GapStatus, string> = {
+  open: 'Open',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  filled: 'Filled',
+  closed: 'Closed',
+};
+
+export const GapRef = z.string().regex(/^G-[1-9]\d*$/, 'must be a gap reference such as G-12');
+
+const GapFields = z.object({
+  ref: GapRef,
+  partnershipId: Slug,
+  districtId: Slug,
+  question: boundedText(500),
+  classification: Classification.default('OFFICIAL'),
+  status: GapStatus,
+  ownerAgencyId: Slug.optional(),
+  ownerAadObjectId: AadObjectId.optional(),
+  due: IsoDate.optional(),
+  /** What filled the gap, or why it was closed. */
+  resolution: boundedText(1000).optional(),
+  createdBy: z.string().min(1),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+
+function ownedWhenWorkedOn(g: { status: GapStatus; ownerAgencyId?: string | undefined }): boolean {
+  return g.status === 'open' || g.status === 'closed' || g.ownerAgencyId !== undefined;
+}
+const OWNED_MESSAGE = {
+  message: 'an assigned, in-progress or filled gap needs an owning agency',
+  path: ['ownerAgencyId'],
+};
+
+export const IntelligenceGap = GapFields.refine(ownedWhenWorkedOn, OWNED_MESSAGE);
+export type IntelligenceGap = z.infer<typeof IntelligenceGap>;
+
+/** A gap before the store gives it its reference. */
+export const GapDraft = GapFields.omit({ ref: true }).refine(ownedWhenWorkedOn, OWNED_MESSAGE);
+export type GapDraft = z.infer<typeof GapDraft>;
+
+export function isGapOpen(status: GapStatus): boolean {
+  return status !== 'filled' && status !== 'closed';
+}
+
+/** Moves a gap to a new status, or throws InvalidTransitionError. */
+export function changeGapStatus(
+  gap: IntelligenceGap,
+  to: GapStatus,
+  now: Date,
+  patch: Partial<Pick<IntelligenceGap, 'ownerAgencyId' | 'ownerAadObjectId' | 'resolution' | 'due'>> = {},
+): IntelligenceGap {
+  assertTransition('gap', GAP_TRANSITIONS, gap.status, to);
+  const next: IntelligenceGap = { ...gap, ...patch, status: to, updatedAt: now.toISOString() };
+  if (to === 'open') {
+    // Declined or released: nobody owns it any more.
+    delete next.ownerAgencyId;
+    delete next.ownerAadObjectId;
+  }
+  return IntelligenceGap.parse(next);
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { Classification } from './classification.js';
+import { Strand } from './strand.js';
+import { AadObjectId, IsoDate, IsoDateTime, Slug, YearMonth, boundedText } from './text.js';
+
+/**
+ * An organised crime group as the profile knows it: a reference and its MoRILE score, never a
+ * person. No named individuals (suspects, victims, nominals) are held anywhere in the product.
+ */
+export const OcgRef = z.object({
+  ref: z.string().regex(/^OCG-\d{1,6}$/, 'must be an OCG reference such as OCG-14'),
+  /** MoRILE (Management of Risk in Law Enforcement) harm score as the force scored it. */
+  morileScore: z.number().nonnegative().max(100_000),
+  /** The force's priority band for the score, where it uses one (e.g. "High"). */
+  band: boundedText(40).optional(),
+  classification: Classification.default('OFFICIAL'),
+});
+export type OcgRef = z.infer<typeof OcgRef>;
+
+/** Months are inclusive: { from: '2019-10', to: '2019-12' } is October to December 2019. */
+export const Period = z
+  .object({ from: YearMonth, to: YearMonth })
+  .refine((p) => p.from <= p.to, 'a period must not end before it starts');
+export type Period = z.infer<typeof Period>;
+
+export const CrimeCount = z.object({
+  crimeType: boundedText(80),
+  count: z.number().int().nonnegative(),
+});
+export type CrimeCount = z.infer<typeof CrimeCount>;
+
+export const CrimePeriod = z.object({
+  period: Period,
+  counts: z.array(CrimeCount),
+});
+export type CrimePeriod = z.infer<typeof CrimePeriod>;
+
+/**
+ * Crime severity for the latest period and the partnership rank it gives (1 = most harm), as
+ * West Yorkshire does (guidance section 4). `rankAtLastReview` is the rank recorded at the last
+ * six-monthly review, so the card can say whether harm is rising or falling in relative terms.
+ */
+export const Severity = z.object({
+  score: z.number().nonnegative(),
+  period: Period,
+  rank: z.number().int().positive(),
+  outOf: z.number().int().positive(),
+  rankAtLastReview: z.number().int().positive().optional(),
+  scoreAtLastReview: z.number().nonnegative().optional(),
+  /** How the score was computed, in a sentence (weights, denominator); shown on request. */
+  method: boundedText(400),
+});
+export type Severity = z.infer<typeof Severity>;
+
+export const DataSource = z.object({
+  id: Slug,
+  name: boundedText(200),
+  publisher: boundedText(120),
+  licence: boundedText(120),
+  url: z.string().url().optional(),
+  /** The date or period the data describes (e.g. "2019-10/2019-12", "2019", "mid-2015"). */
+  asOf: boundedText(40),
+  /** When the partnership last took this data in. */
+  retrievedAt: IsoDate.optional(),
+});
+export type DataSource = z.infer<typeof DataSource>;
+
+/** A vulnerability indicator (guidance principle 3): deprivation, fuel poverty, employment, … */
+export const Indicator = z.object({
+  key: Slug,
+  label: boundedText(120),
+  value: z.number(),
+  /** How to show the value: "decile 1 of 10", "15%", "12,345". */
+  display: boundedText(60),
+  sourceId: Slug,
+  asOf: boundedText(40),
+  classification: Classification.default('OFFICIAL'),
+});
+export type Indicator = z.infer<typeof Indicator>;
+
+export const Recommendation = z.object({
+  text: boundedText(500),
+  strand: Strand.optional(),
+  classification: Classification.default('OFFICIAL'),
+});
+export type Recommendation = z.infer<typeof Recommendation>;
+
+/**
+ * Review state (guidance principle 6): a substantive refresh every 12 months and, after West
+ * Yorkshire, a crime-severity review every 6 months.
+ */
+export const Review = z.object({
+  lastRefreshedAt: IsoDateTime,
+  nextRefreshDue: IsoDate,
+  csiReviewDue: IsoDate,
+  lastReviewedAt: IsoDateTime.optional(),
+  lastReviewedBy: AadObjectId.optional(),
+});
+export type Review = z.infer<typeof Review>;
+
+export const Profile = z.object({
+  partnershipId: Slug,
+  districtId: Slug,
+  classification: Classification.default('OFFICIAL'),
+  threat: z.object({
+    ocgs: z.array(OcgRef).default([]),
+    /** Latest period first. */
+    crime: z.array(CrimePeriod).default([]),
+    severity: Severity.optional(),
+  }),
+  vulnerabilities: z.array(Indicator).default([]),
+  dataSources: z.array(DataSource).default([]),
+  recommendations: z.array(Recommendation).default([]),
+  review: Review,
+});
+export type Profile = z.infer<typeof Profile>;

@@ -1,0 +1,129 @@
+import type { ActionDraft, FourPAction } from '../domain/action.js';
+import type { AuditContext, AuditEntity, AuditEvent } from '../domain/audit.js';
+import type { BoardChannel, ConversationRef } from '../domain/conversation.js';
+import type { District } from '../domain/district.js';
+import type { GapDraft, IntelligenceGap } from '../domain/gap.js';
+import type { Member } from '../domain/member.js';
+import type { Agency, Partnership } from '../domain/partnership.js';
+import type { Profile } from '../domain/profile.js';
+
+/**
+ * The Store port. Services depend on this and nothing else; `sqlite/` and `cosmos/` implement it
+ * and prove it by one contract suite (test/store/contract.ts).
+ *
+ * Rules every adapter keeps:
+ * - A record read for change comes with an opaque `etag`. A write that passes a stale etag is
+ *   refused with ConcurrencyError and changes nothing.
+ * - Every create or change of a gap, action, profile or member writes an AuditEvent holding the
+ *   record before and after, in the same transaction where the database has one.
+ * - A store that cannot be reached throws StoreUnavailableError, never a driver error.
+ */
+export type Stored<T> = T & { readonly etag: string };
+
+export interface PartnershipRepository {
+  get(id: string): Promise<Stored<Partnership> | undefined>;
+  list(): Promise<Partnership[]>;
+  /** Creates or replaces a partnership (admin and import only). */
+  put(partnership: Partnership): Promise<Stored<Partnership>>;
+}
+
+export interface AgencyRepository {
+  list(partnershipId: string): Promise<Agency[]>;
+  get(partnershipId: string, id: string): Promise<Agency | undefined>;
+  put(agency: Agency): Promise<void>;
+}
+
+export interface MemberRepository {
+  /** The message path's first read: a point read by the sender's AAD object id. */
+  get(aadObjectId: string): Promise<Stored<Member> | undefined>;
+  listByPartnership(partnershipId: string): Promise<Member[]>;
+  create(member: Member, audit: AuditContext): Promise<Stored<Member>>;
+  replace(member: Member, ifMatch: string, audit: AuditContext): Promise<Stored<Member>>;
+}
+
+/** Just what name matching needs, for every district of a partnership. */
+export type DistrictName = Pick<District, 'id' | 'name' | 'localAuthorityName'>;
+
+export interface DistrictRepository {
+  get(partnershipId: string, id: string): Promise<District | undefined>;
+  listNames(partnershipId: string): Promise<DistrictName[]>;
+  count(partnershipId: string): Promise<number>;
+  /** Creates or replaces districts (import). */
+  putMany(districts: readonly District[]): Promise<void>;
+}
+
+export interface SeverityRow {
+  districtId: string;
+  score: number;
+  rank: number;
+  rankAtLastReview?: number;
+}
+
+export interface ProfileRepository {
+  get(partnershipId: string, districtId: string): Promise<Stored<Profile> | undefined>;
+  create(profile: Profile, audit: AuditContext): Promise<Stored<Profile>>;
+  replace(profile: Profile, ifMatch: string, audit: AuditContext): Promise<Stored<Profile>>;
+  /** Districts by crime severity rank (1 = most harm), best first; profiles without one are left out. */
+  severityRanking(partnershipId: string, limit: number): Promise<SeverityRow[]>;
+}
+
+export interface TrackedRepository<T, Draft> {
+  get(partnershipId: string, ref: string): Promise<Stored<T> | undefined>;
+  listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]>;
+  /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
+  create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;
+  replace(record: T, ifMatch: string, audit: AuditContext): Promise<Stored<T>>;
+}
+
+export type GapRepository = TrackedRepository<IntelligenceGap, GapDraft>;
+export type ActionRepository = TrackedRepository<FourPAction, ActionDraft>;
+
+export interface AuditRepository {
+  /** Oldest first. */
+  listForEntity(partnershipId: string, entityType: AuditEntity, entityId: string): Promise<AuditEvent[]>;
+  /** Everything since an instant, oldest first (digests). */
+  listSince(partnershipId: string, sinceIso: string, limit: number): Promise<AuditEvent[]>;
+}
+
+export interface ConversationRepository {
+  put(ref: ConversationRef): Promise<void>;
+  get(tenantId: string, conversationId: string): Promise<ConversationRef | undefined>;
+  /** The user's 1:1 chat with the bot, for task cards. */
+  findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined>;
+}
+
+export interface BoardChannelRepository {
+  put(channel: BoardChannel): Promise<void>;
+  list(partnershipId: string): Promise<BoardChannel[]>;
+  remove(partnershipId: string, conversationId: string): Promise<void>;
+}
+
+/**
+ * A whole profile set loaded at once (the demo, the import of a refreshed profile, the
+ * benchmark): one transaction where the database has one, audited as an import.
+ * Gaps and actions keep the references they carry; the partnership's counters move past them.
+ */
+export interface BulkLoad {
+  districts: readonly District[];
+  profiles: readonly Profile[];
+  gaps: readonly IntelligenceGap[];
+  actions: readonly FourPAction[];
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'cosmos';
+  /** Resolves when the store answers; throws StoreUnavailableError when it does not. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  readonly partnerships: PartnershipRepository;
+  readonly agencies: AgencyRepository;
+  readonly members: MemberRepository;
+  readonly districts: DistrictRepository;
+  readonly profiles: ProfileRepository;
+  readonly gaps: GapRepository;
+  readonly actions: ActionRepository;
+  readonly audit: AuditRepository;
+  readonly conversations: ConversationRepository;
+  readonly boardChannels: BoardChannelRepository;
+  bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void>;
+}
