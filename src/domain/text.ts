@@ -20,13 +20,13 @@ export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date a
 export const IsoDateTime = z.string().datetime({ offset: true });
 export const YearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
 
-/** Azure AD object ids are GUIDs. */
+/**
+ * Azure AD (Entra ID) object ids are GUIDs. Matched loosely (hex and hyphens) because Microsoft's
+ * own Agents Playground sends GUID-like ids with a 13-digit last group; compared in lower case.
+ */
 export const AadObjectId = z
   .string()
-  .regex(
-    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
-    'must be an Azure AD object id (a GUID)',
-  )
+  .regex(/^[0-9a-fA-F][0-9a-fA-F-]{30,38}[0-9a-fA-F]$/, 'must be an Azure AD object id (a GUID)')
   .transform((s) => s.toLowerCase());
 
 /** Ids we mint (partnerships, agencies, districts): lower-case slugs or ONS codes. */

@@ -17,6 +17,13 @@ import type { Profile } from '../domain/profile.js';
  * - Every create or change of a gap, action, profile or member writes an AuditEvent holding the
  *   record before and after, in the same transaction where the database has one.
  * - A store that cannot be reached throws StoreUnavailableError, never a driver error.
+ * - `create` of a key that already exists throws ConcurrencyError (someone created it first);
+ *   `replace` of a key that does not exist throws NotFoundError.
+ * - An etag is opaque and changes on every write. Records come back as they were stored,
+ *   with `etag` added; nothing else is added (no `_ts`, `type`, ids of the adapter's own).
+ * - Lists have a stated order (below) so callers and tests need not sort.
+ * - Audit events: `before` is null on create; `at` and `actor` come from the AuditContext;
+ *   `id` is a fresh UUID.
  */
 export type Stored<T> = T & { readonly etag: string };
 
@@ -28,6 +35,7 @@ export interface PartnershipRepository {
 }
 
 export interface AgencyRepository {
+  /** Ordered by name. */
   list(partnershipId: string): Promise<Agency[]>;
   get(partnershipId: string, id: string): Promise<Agency | undefined>;
   put(agency: Agency): Promise<void>;
@@ -36,6 +44,7 @@ export interface AgencyRepository {
 export interface MemberRepository {
   /** The message path's first read: a point read by the sender's AAD object id. */
   get(aadObjectId: string): Promise<Stored<Member> | undefined>;
+  /** Ordered by display name. */
   listByPartnership(partnershipId: string): Promise<Member[]>;
   create(member: Member, audit: AuditContext): Promise<Stored<Member>>;
   replace(member: Member, ifMatch: string, audit: AuditContext): Promise<Stored<Member>>;
@@ -46,6 +55,7 @@ export type DistrictName = Pick<District, 'id' | 'name' | 'localAuthorityName'>;
 
 export interface DistrictRepository {
   get(partnershipId: string, id: string): Promise<District | undefined>;
+  /** Ordered by name, then id. */
   listNames(partnershipId: string): Promise<DistrictName[]>;
   count(partnershipId: string): Promise<number>;
   /** Creates or replaces districts (import). */
@@ -63,12 +73,16 @@ export interface ProfileRepository {
   get(partnershipId: string, districtId: string): Promise<Stored<Profile> | undefined>;
   create(profile: Profile, audit: AuditContext): Promise<Stored<Profile>>;
   replace(profile: Profile, ifMatch: string, audit: AuditContext): Promise<Stored<Profile>>;
-  /** Districts by crime severity rank (1 = most harm), best first; profiles without one are left out. */
+  /**
+   * Districts by crime severity rank (1 = most harm), rank ascending then district id; at most
+   * `limit` rows; profiles without a severity are left out.
+   */
   severityRanking(partnershipId: string, limit: number): Promise<SeverityRow[]>;
 }
 
 export interface TrackedRepository<T, Draft> {
   get(partnershipId: string, ref: string): Promise<Stored<T> | undefined>;
+  /** Ordered by reference prefix, then reference number (G-2 before G-10). */
   listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]>;
   /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
   create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;
@@ -79,21 +93,24 @@ export type GapRepository = TrackedRepository<IntelligenceGap, GapDraft>;
 export type ActionRepository = TrackedRepository<FourPAction, ActionDraft>;
 
 export interface AuditRepository {
-  /** Oldest first. */
+  /** Oldest first (by `at`, then by the order they were written). */
   listForEntity(partnershipId: string, entityType: AuditEntity, entityId: string): Promise<AuditEvent[]>;
   /** Everything since an instant, oldest first (digests). */
   listSince(partnershipId: string, sinceIso: string, limit: number): Promise<AuditEvent[]>;
 }
 
 export interface ConversationRepository {
+  /** Creates or replaces the reference of (tenantId, conversationId). */
   put(ref: ConversationRef): Promise<void>;
   get(tenantId: string, conversationId: string): Promise<ConversationRef | undefined>;
-  /** The user's 1:1 chat with the bot, for task cards. */
+  /** The user's 1:1 chat with the bot, for task cards: the most recently updated one. */
   findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined>;
 }
 
 export interface BoardChannelRepository {
+  /** Creates or replaces the board channel of (partnershipId, conversationId). */
   put(channel: BoardChannel): Promise<void>;
+  /** Ordered by when they were added. */
   list(partnershipId: string): Promise<BoardChannel[]>;
   remove(partnershipId: string, conversationId: string): Promise<void>;
 }
@@ -101,7 +118,11 @@ export interface BoardChannelRepository {
 /**
  * A whole profile set loaded at once (the demo, the import of a refreshed profile, the
  * benchmark): one transaction where the database has one, audited as an import.
- * Gaps and actions keep the references they carry; the partnership's counters move past them.
+ * Districts, profiles, gaps and actions are created or replaced (no etag check: an import is the
+ * new truth); each profile, gap and action written gets an audit event whose action is
+ * "<entity>.imported" and whose `before` is the record it replaced, or null.
+ * Gaps and actions keep the references they carry; the partnership's counters move past them,
+ * so the next `create` never reuses a loaded reference.
  */
 export interface BulkLoad {
   districts: readonly District[];
