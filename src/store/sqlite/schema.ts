@@ -1,0 +1,108 @@
+/**
+ * The embedded store's schema. Each record is kept whole as JSON in `doc` (the same document the
+ * Cosmos adapter stores), with the columns that queries filter or order on pulled out beside it.
+ * `version` is the optimistic-concurrency token: it goes up by one on every write.
+ *
+ * Migrations are ordered statements keyed by PRAGMA user_version; add, never edit.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE partnerships (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE TABLE agencies (
+    partnership_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, id)
+  );
+  CREATE TABLE members (
+    aad_object_id TEXT PRIMARY KEY,
+    partnership_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX members_by_partnership ON members (partnership_id, display_name);
+  CREATE TABLE districts (
+    partnership_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    local_authority_name TEXT,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, id)
+  );
+  CREATE INDEX districts_by_name ON districts (partnership_id, name, id);
+  CREATE TABLE profiles (
+    partnership_id TEXT NOT NULL,
+    district_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    severity_rank INTEGER,
+    severity_score REAL,
+    severity_rank_at_last_review INTEGER,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, district_id)
+  );
+  CREATE INDEX profiles_by_severity ON profiles (partnership_id, severity_rank, district_id)
+    WHERE severity_rank IS NOT NULL;
+  CREATE TABLE gaps (
+    partnership_id TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    district_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, ref)
+  );
+  CREATE INDEX gaps_by_district ON gaps (partnership_id, district_id, prefix, number);
+  CREATE TABLE actions (
+    partnership_id TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    district_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, ref)
+  );
+  CREATE INDEX actions_by_district ON actions (partnership_id, district_id, prefix, number);
+  CREATE TABLE counters (
+    partnership_id TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (partnership_id, prefix)
+  );
+  CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    partnership_id TEXT NOT NULL,
+    entity_type TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX audit_by_entity ON audit (partnership_id, entity_type, entity_id, at, seq);
+  CREATE INDEX audit_by_time ON audit (partnership_id, at, seq);
+  CREATE TABLE conversations (
+    tenant_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    aad_object_id TEXT,
+    kind TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, conversation_id)
+  );
+  CREATE INDEX conversations_personal ON conversations (tenant_id, aad_object_id, kind, updated_at);
+  CREATE TABLE board_channels (
+    partnership_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, conversation_id)
+  );
+  `,
+];

@@ -1,0 +1,597 @@
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ActionDraft, FourPAction } from '../../domain/action.js';
+import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.js';
+import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
+import type { District } from '../../domain/district.js';
+import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import type { GapDraft, IntelligenceGap } from '../../domain/gap.js';
+import type { Member } from '../../domain/member.js';
+import type { Agency, Partnership } from '../../domain/partnership.js';
+import type { Profile } from '../../domain/profile.js';
+import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
+import type { BulkLoad, DistrictName, SeverityRow, Store, Stored, TrackedRepository } from '../store.js';
+import { MIGRATIONS } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** The database file; its folder is created if missing. */
+  file: string;
+}
+
+type Db = Database.Database;
+interface VersionedRow {
+  version: number;
+  doc: string;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, which suits a
+ * single-process bot: every write with its audit event is one transaction, and there is no pool.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const db = guard(() => new Database(options.file));
+  db.pragma('journal_mode = WAL');
+  // FULL: a committed change (a partner's update) survives a power cut. Writes are rare; reads
+  // on the message path are unaffected.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  })();
+}
+
+/** Driver failures (disk full, locked too long, closed) become StoreUnavailableError. */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    throw new StoreUnavailableError(err);
+  }
+}
+
+function stored<T>(doc: string, version: number): Stored<T> {
+  return { ...(JSON.parse(doc) as T), etag: String(version) };
+}
+
+/** What is written: the record without the etag it was read with. */
+function docOf<T extends object>(record: T): string {
+  const { etag: _etag, ...rest } = record as T & { etag?: string };
+  return JSON.stringify(rest);
+}
+
+class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly audit_: AuditWriter;
+
+  constructor(private readonly db: Db) {
+    this.audit_ = new AuditWriter(db);
+  }
+
+  async ping(): Promise<void> {
+    guard(() => this.db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  readonly partnerships = {
+    get: async (id: string) =>
+      guard(() => {
+        const row = this.db.prepare('SELECT version, doc FROM partnerships WHERE id = ?').get(id) as
+          VersionedRow | undefined;
+        return row && stored<Partnership>(row.doc, row.version);
+      }),
+    list: async () =>
+      guard(() =>
+        (this.db.prepare('SELECT doc FROM partnerships ORDER BY id').all() as { doc: string }[]).map(
+          (r) => JSON.parse(r.doc) as Partnership,
+        ),
+      ),
+    put: async (p: Partnership) =>
+      guard(() => {
+        const row = this.db
+          .prepare(
+            `INSERT INTO partnerships (id, version, doc) VALUES (?, 1, ?)
+             ON CONFLICT (id) DO UPDATE SET version = version + 1, doc = excluded.doc
+             RETURNING version`,
+          )
+          .get(p.id, docOf(p)) as { version: number };
+        return { ...p, etag: String(row.version) };
+      }),
+  };
+
+  readonly agencies = {
+    list: async (partnershipId: string) =>
+      guard(() =>
+        (
+          this.db.prepare('SELECT doc FROM agencies WHERE partnership_id = ? ORDER BY name, id').all(partnershipId) as {
+            doc: string;
+          }[]
+        ).map((r) => JSON.parse(r.doc) as Agency),
+      ),
+    get: async (partnershipId: string, id: string) =>
+      guard(() => {
+        const row = this.db
+          .prepare('SELECT doc FROM agencies WHERE partnership_id = ? AND id = ?')
+          .get(partnershipId, id) as { doc: string } | undefined;
+        return row && (JSON.parse(row.doc) as Agency);
+      }),
+    put: async (a: Agency) =>
+      guard(() => {
+        this.db
+          .prepare(
+            `INSERT INTO agencies (partnership_id, id, name, doc) VALUES (?, ?, ?, ?)
+             ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name, doc = excluded.doc`,
+          )
+          .run(a.partnershipId, a.id, a.name, docOf(a));
+      }),
+  };
+
+  readonly members = {
+    get: async (aadObjectId: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT version, doc FROM members WHERE aad_object_id = ?').get(
+          aadObjectId.toLowerCase(),
+        ) as VersionedRow | undefined;
+        return row && stored<Member>(row.doc, row.version);
+      }),
+    listByPartnership: async (partnershipId: string) =>
+      guard(() =>
+        (
+          this.db
+            .prepare('SELECT doc FROM members WHERE partnership_id = ? ORDER BY display_name, aad_object_id')
+            .all(partnershipId) as { doc: string }[]
+        ).map((r) => JSON.parse(r.doc) as Member),
+      ),
+    create: async (m: Member, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const doc = docOf(m);
+          const inserted = this.db
+            .prepare(
+              `INSERT INTO members (aad_object_id, partnership_id, display_name, version, doc) VALUES (?, ?, ?, 1, ?)
+               ON CONFLICT (aad_object_id) DO NOTHING`,
+            )
+            .run(m.aadObjectId, m.partnershipId, m.displayName, doc);
+          if (inserted.changes === 0) throw new ConcurrencyError('member', m.aadObjectId);
+          this.audit_.write(m.partnershipId, 'member', m.aadObjectId, audit, null, doc);
+          return stored<Member>(doc, 1);
+        })(),
+      ),
+    replace: async (m: Member, ifMatch: string, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const row = this.db.prepare('SELECT version, doc FROM members WHERE aad_object_id = ?').get(m.aadObjectId) as
+            VersionedRow | undefined;
+          if (!row) throw new NotFoundError('member', m.aadObjectId);
+          if (String(row.version) !== ifMatch) throw new ConcurrencyError('member', m.aadObjectId);
+          const doc = docOf(m);
+          this.db
+            .prepare(
+              'UPDATE members SET partnership_id = ?, display_name = ?, version = ?, doc = ? WHERE aad_object_id = ?',
+            )
+            .run(m.partnershipId, m.displayName, row.version + 1, doc, m.aadObjectId);
+          this.audit_.write(m.partnershipId, 'member', m.aadObjectId, audit, row.doc, doc);
+          return stored<Member>(doc, row.version + 1);
+        })(),
+      ),
+  };
+
+  readonly districts = {
+    get: async (partnershipId: string, id: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT doc FROM districts WHERE partnership_id = ? AND id = ?').get(
+          partnershipId,
+          id,
+        ) as { doc: string } | undefined;
+        return row && (JSON.parse(row.doc) as District);
+      }),
+    listNames: async (partnershipId: string) =>
+      guard(() =>
+        (
+          this.stmt(
+            'SELECT id, name, local_authority_name FROM districts WHERE partnership_id = ? ORDER BY name, id',
+          ).all(partnershipId) as { id: string; name: string; local_authority_name: string | null }[]
+        ).map((r): DistrictName => {
+          const d: DistrictName = { id: r.id, name: r.name };
+          if (r.local_authority_name !== null) d.localAuthorityName = r.local_authority_name;
+          return d;
+        }),
+      ),
+    count: async (partnershipId: string) =>
+      guard(
+        () =>
+          (
+            this.stmt('SELECT COUNT(*) AS n FROM districts WHERE partnership_id = ?').get(partnershipId) as {
+              n: number;
+            }
+          ).n,
+      ),
+    putMany: async (districts: readonly District[]) =>
+      guard(() => this.db.transaction(() => districts.forEach((d) => this.putDistrict(d)))()),
+  };
+
+  readonly profiles = {
+    get: async (partnershipId: string, districtId: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?').get(
+          partnershipId,
+          districtId,
+        ) as VersionedRow | undefined;
+        return row && stored<Profile>(row.doc, row.version);
+      }),
+    create: async (p: Profile, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const doc = docOf(p);
+          const s = p.threat.severity;
+          const inserted = this.db
+            .prepare(
+              `INSERT INTO profiles (partnership_id, district_id, version, severity_rank, severity_score,
+                 severity_rank_at_last_review, doc)
+               VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (partnership_id, district_id) DO NOTHING`,
+            )
+            .run(p.partnershipId, p.districtId, s?.rank ?? null, s?.score ?? null, s?.rankAtLastReview ?? null, doc);
+          if (inserted.changes === 0) throw new ConcurrencyError('profile', p.districtId);
+          this.audit_.write(p.partnershipId, 'profile', p.districtId, audit, null, doc);
+          return stored<Profile>(doc, 1);
+        })(),
+      ),
+    replace: async (p: Profile, ifMatch: string, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const row = this.db
+            .prepare('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?')
+            .get(p.partnershipId, p.districtId) as VersionedRow | undefined;
+          if (!row) throw new NotFoundError('profile', p.districtId);
+          if (String(row.version) !== ifMatch) throw new ConcurrencyError('profile', p.districtId);
+          const doc = docOf(p);
+          this.writeProfile(p, doc, row.version + 1);
+          this.audit_.write(p.partnershipId, 'profile', p.districtId, audit, row.doc, doc);
+          return stored<Profile>(doc, row.version + 1);
+        })(),
+      ),
+    severityRanking: async (partnershipId: string, limit: number) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT district_id, severity_score, severity_rank, severity_rank_at_last_review FROM profiles
+             WHERE partnership_id = ? AND severity_rank IS NOT NULL
+             ORDER BY severity_rank, district_id LIMIT ?`,
+          ).all(partnershipId, Math.max(0, Math.floor(limit))) as {
+            district_id: string;
+            severity_score: number;
+            severity_rank: number;
+            severity_rank_at_last_review: number | null;
+          }[]
+        ).map((r): SeverityRow => {
+          const row: SeverityRow = { districtId: r.district_id, score: r.severity_score, rank: r.severity_rank };
+          if (r.severity_rank_at_last_review !== null) row.rankAtLastReview = r.severity_rank_at_last_review;
+          return row;
+        }),
+      ),
+  };
+
+  readonly gaps: TrackedRepository<IntelligenceGap, GapDraft> = this.tracked<IntelligenceGap, GapDraft>(
+    'gaps',
+    'gap',
+    () => 'G',
+  );
+
+  readonly actions: TrackedRepository<FourPAction, ActionDraft> = this.tracked<FourPAction, ActionDraft>(
+    'actions',
+    'action',
+    (draft) => refPrefixForStrand(draft.strand),
+  );
+
+  readonly audit = {
+    listForEntity: async (partnershipId: string, entityType: AuditEntity, entityId: string) =>
+      guard(() =>
+        (
+          this.db
+            .prepare(
+              `SELECT doc FROM audit WHERE partnership_id = ? AND entity_type = ? AND entity_id = ?
+               ORDER BY at, seq`,
+            )
+            .all(partnershipId, entityType, entityId) as { doc: string }[]
+        ).map((r) => JSON.parse(r.doc) as AuditEvent),
+      ),
+    listSince: async (partnershipId: string, sinceIso: string, limit: number) =>
+      guard(() =>
+        (
+          this.db
+            .prepare('SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? ORDER BY at, seq LIMIT ?')
+            .all(partnershipId, sinceIso, Math.max(0, Math.floor(limit))) as { doc: string }[]
+        ).map((r) => JSON.parse(r.doc) as AuditEvent),
+      ),
+  };
+
+  readonly conversations = {
+    put: async (ref: ConversationRef) =>
+      guard(() => {
+        this.stmt(
+          `INSERT INTO conversations (tenant_id, conversation_id, aad_object_id, kind, updated_at, doc)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET aad_object_id = excluded.aad_object_id,
+             kind = excluded.kind, updated_at = excluded.updated_at, doc = excluded.doc`,
+        ).run(ref.tenantId, ref.conversationId, ref.aadObjectId ?? null, ref.kind, ref.updatedAt, JSON.stringify(ref));
+      }),
+    get: async (tenantId: string, conversationId: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT doc FROM conversations WHERE tenant_id = ? AND conversation_id = ?').get(
+          tenantId,
+          conversationId,
+        ) as { doc: string } | undefined;
+        return row && (JSON.parse(row.doc) as ConversationRef);
+      }),
+    findPersonal: async (tenantId: string, aadObjectId: string) =>
+      guard(() => {
+        const row = this.db
+          .prepare(
+            `SELECT doc FROM conversations WHERE tenant_id = ? AND aad_object_id = ? AND kind = 'personal'
+             ORDER BY updated_at DESC LIMIT 1`,
+          )
+          .get(tenantId, aadObjectId) as { doc: string } | undefined;
+        return row && (JSON.parse(row.doc) as ConversationRef);
+      }),
+  };
+
+  readonly boardChannels = {
+    put: async (c: BoardChannel) =>
+      guard(() => {
+        this.db
+          .prepare(
+            `INSERT INTO board_channels (partnership_id, conversation_id, added_at, doc) VALUES (?, ?, ?, ?)
+             ON CONFLICT (partnership_id, conversation_id) DO UPDATE SET added_at = excluded.added_at, doc = excluded.doc`,
+          )
+          .run(c.partnershipId, c.conversationId, c.addedAt, JSON.stringify(c));
+      }),
+    list: async (partnershipId: string) =>
+      guard(() =>
+        (
+          this.db
+            .prepare('SELECT doc FROM board_channels WHERE partnership_id = ? ORDER BY added_at, conversation_id')
+            .all(partnershipId) as { doc: string }[]
+        ).map((r) => JSON.parse(r.doc) as BoardChannel),
+      ),
+    remove: async (partnershipId: string, conversationId: string) =>
+      guard(() => {
+        this.db
+          .prepare('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
+          .run(partnershipId, conversationId);
+      }),
+  };
+
+  async bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void> {
+    guard(() =>
+      this.db.transaction(() => {
+        for (const d of load.districts) this.putDistrict({ ...d, partnershipId });
+        for (const p of load.profiles) {
+          const prior = this.stmt('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?').get(
+            partnershipId,
+            p.districtId,
+          ) as VersionedRow | undefined;
+          const doc = docOf({ ...p, partnershipId });
+          this.writeProfile({ ...p, partnershipId }, doc, (prior?.version ?? 0) + 1);
+          this.audit_.write(
+            partnershipId,
+            'profile',
+            p.districtId,
+            { ...audit, action: 'profile.imported' },
+            prior?.doc ?? null,
+            doc,
+          );
+        }
+        const loadTracked = (
+          table: 'gaps' | 'actions',
+          entity: 'gap' | 'action',
+          records: readonly { ref: string; districtId: string }[],
+        ) => {
+          const highest = new Map<RefPrefix, number>();
+          for (const r of records) {
+            const ref = parseRef(r.ref);
+            if (!ref) throw new RangeError(`not a reference: ${r.ref}`);
+            const prior = this.db
+              .prepare(`SELECT version, doc FROM ${table} WHERE partnership_id = ? AND ref = ?`)
+              .get(partnershipId, ref.ref) as VersionedRow | undefined;
+            const doc = docOf({ ...r, partnershipId });
+            this.writeTracked(
+              table,
+              partnershipId,
+              ref.ref,
+              ref.prefix,
+              ref.n,
+              r.districtId,
+              (prior?.version ?? 0) + 1,
+              doc,
+            );
+            this.audit_.write(
+              partnershipId,
+              entity,
+              ref.ref,
+              { ...audit, action: `${entity}.imported` },
+              prior?.doc ?? null,
+              doc,
+            );
+            highest.set(ref.prefix, Math.max(highest.get(ref.prefix) ?? 0, ref.n));
+          }
+          for (const [prefix, n] of highest) {
+            this.db
+              .prepare(
+                `INSERT INTO counters (partnership_id, prefix, value) VALUES (?, ?, ?)
+                 ON CONFLICT (partnership_id, prefix) DO UPDATE SET value = MAX(value, excluded.value)`,
+              )
+              .run(partnershipId, prefix, n);
+          }
+        };
+        loadTracked('gaps', 'gap', load.gaps);
+        loadTracked('actions', 'action', load.actions);
+      })(),
+    );
+  }
+
+  // Statements on the message path are prepared once and reused.
+  private readonly statements = new Map<string, Database.Statement>();
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private putDistrict(d: District): void {
+    this.stmt(
+      `INSERT INTO districts (partnership_id, id, name, local_authority_name, doc) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name,
+         local_authority_name = excluded.local_authority_name, doc = excluded.doc`,
+    ).run(d.partnershipId, d.id, d.name, d.localAuthorityName ?? null, docOf(d));
+  }
+
+  private writeProfile(p: Profile, doc: string, version: number): void {
+    const s = p.threat.severity;
+    this.stmt(
+      `INSERT INTO profiles (partnership_id, district_id, version, severity_rank, severity_score,
+         severity_rank_at_last_review, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (partnership_id, district_id) DO UPDATE SET version = excluded.version,
+         severity_rank = excluded.severity_rank, severity_score = excluded.severity_score,
+         severity_rank_at_last_review = excluded.severity_rank_at_last_review, doc = excluded.doc`,
+    ).run(p.partnershipId, p.districtId, version, s?.rank ?? null, s?.score ?? null, s?.rankAtLastReview ?? null, doc);
+  }
+
+  private writeTracked(
+    table: 'gaps' | 'actions',
+    partnershipId: string,
+    ref: string,
+    prefix: string,
+    n: number,
+    districtId: string,
+    version: number,
+    doc: string,
+  ): void {
+    this.stmt(
+      `INSERT INTO ${table} (partnership_id, ref, prefix, number, district_id, version, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (partnership_id, ref) DO UPDATE SET district_id = excluded.district_id,
+         version = excluded.version, doc = excluded.doc`,
+    ).run(partnershipId, ref, prefix, n, districtId, version, doc);
+  }
+
+  private tracked<
+    T extends { ref: string; partnershipId: string; districtId: string },
+    Draft extends { partnershipId: string; districtId: string },
+  >(
+    table: 'gaps' | 'actions',
+    entity: 'gap' | 'action',
+    prefixOf: (draft: Draft) => RefPrefix,
+  ): TrackedRepository<T, Draft> {
+    return {
+      get: async (partnershipId, ref) =>
+        guard(() => {
+          const row = this.stmt(`SELECT version, doc FROM ${table} WHERE partnership_id = ? AND ref = ?`).get(
+            partnershipId,
+            ref,
+          ) as VersionedRow | undefined;
+          return row && stored<T>(row.doc, row.version);
+        }),
+      listByDistrict: async (partnershipId, districtId) =>
+        guard(() =>
+          (
+            this.stmt(
+              `SELECT version, doc FROM ${table} WHERE partnership_id = ? AND district_id = ? ORDER BY prefix, number`,
+            ).all(partnershipId, districtId) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version)),
+        ),
+      create: async (draft, audit) =>
+        guard(() =>
+          this.db.transaction(() => {
+            const prefix = prefixOf(draft);
+            const { value } = this.stmt(
+              `INSERT INTO counters (partnership_id, prefix, value) VALUES (?, ?, 1)
+               ON CONFLICT (partnership_id, prefix) DO UPDATE SET value = value + 1 RETURNING value`,
+            ).get(draft.partnershipId, prefix) as { value: number };
+            const ref = formatRef(prefix, value);
+            const record = { ...draft, ref } as unknown as T;
+            const doc = docOf(record);
+            this.writeTracked(table, draft.partnershipId, ref, prefix, value, draft.districtId, 1, doc);
+            this.audit_.write(draft.partnershipId, entity, ref, audit, null, doc);
+            return stored<T>(doc, 1);
+          })(),
+        ),
+      replace: async (record, ifMatch, audit) =>
+        guard(() =>
+          this.db.transaction(() => {
+            const row = this.stmt(`SELECT version, doc FROM ${table} WHERE partnership_id = ? AND ref = ?`).get(
+              record.partnershipId,
+              record.ref,
+            ) as VersionedRow | undefined;
+            if (!row) throw new NotFoundError(entity, record.ref);
+            if (String(row.version) !== ifMatch) throw new ConcurrencyError(entity, record.ref);
+            const parsed = parseRef(record.ref)!;
+            const doc = docOf(record);
+            this.writeTracked(
+              table,
+              record.partnershipId,
+              record.ref,
+              parsed.prefix,
+              parsed.n,
+              record.districtId,
+              row.version + 1,
+              doc,
+            );
+            this.audit_.write(record.partnershipId, entity, record.ref, audit, row.doc, doc);
+            return stored<T>(doc, row.version + 1);
+          })(),
+        ),
+    };
+  }
+}
+
+class AuditWriter {
+  private readonly insert: Database.Statement;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO audit (id, partnership_id, entity_type, entity_id, at, doc) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
+
+  /** `before` and `after` are the stored JSON documents, so the event holds exactly what was stored. */
+  write(
+    partnershipId: string,
+    entityType: AuditEntity,
+    entityId: string,
+    ctx: AuditContext,
+    before: string | null,
+    after: string | null,
+  ): void {
+    const event: AuditEvent = {
+      id: randomUUID(),
+      partnershipId,
+      entityType,
+      entityId,
+      action: ctx.action,
+      actor: ctx.actor,
+      at: ctx.at,
+      before: before === null ? null : (JSON.parse(before) as unknown),
+      after: after === null ? null : (JSON.parse(after) as unknown),
+    };
+    this.insert.run(event.id, partnershipId, entityType, entityId, ctx.at, JSON.stringify(event));
+  }
+}
