@@ -1,0 +1,73 @@
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { AdaptiveCardActionExecuteResponseType } from '@microsoft/teams-ai';
+import type { AuthConfig } from '../config.js';
+import type { Command } from './command.js';
+import type { BotDeps } from './deps.js';
+import { membershipGuard } from './membership-guard.js';
+import * as commandRun from './routes/command-run.js';
+import * as fallback from './routes/fallback.js';
+import * as gaps from './routes/gaps.js';
+import * as help from './routes/help.js';
+import * as plan from './routes/plan.js';
+import * as rank from './routes/rank.js';
+import * as review from './routes/review.js';
+import * as summary from './routes/summary.js';
+import * as welcome from './routes/welcome.js';
+import { newBotState, type BotState } from './state.js';
+import { turnErrorHandler } from './turn-error.js';
+
+/** The one place that knows the Bot Framework adapter and its credentials. */
+export function createAdapter(auth: AuthConfig): TeamsAdapter {
+  if (!auth.enabled) return new TeamsAdapter({});
+  return new TeamsAdapter({
+    MicrosoftAppId: auth.appId,
+    MicrosoftAppPassword: auth.appPassword ?? '',
+    MicrosoftAppType: auth.appType,
+    MicrosoftAppTenantId: auth.tenantId ?? '',
+  });
+}
+
+export interface Bot {
+  adapter: TeamsAdapter;
+  app: Application<BotState>;
+  commands: readonly Command[];
+}
+
+/**
+ * Routes are tried in this order and the first match runs: specific commands before the looser
+ * `summary`/`show` patterns, and the catch-all last.
+ */
+export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
+  const adapter = createAdapter(auth);
+  const app = new Application<BotState>({
+    adapter,
+    removeRecipientMention: true,
+    // Replies come at once; a typing timer would only add traffic.
+    startTypingTimer: false,
+    longRunningMessages: false,
+    turnStateFactory: newBotState,
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+  });
+  app.error(turnErrorHandler(deps.log));
+  app.turn('beforeTurn', membershipGuard(deps));
+
+  const helpCommand = help.helpCommand(() => commands);
+  const commands: readonly Command[] = [
+    helpCommand,
+    rank.rankCommand,
+    gaps.gapsCommand,
+    plan.planCommand,
+    summary.summaryCommand,
+  ];
+
+  welcome.register(app, deps);
+  help.register(app, deps, helpCommand);
+  rank.register(app, deps);
+  gaps.register(app, deps);
+  plan.register(app, deps);
+  summary.register(app, deps);
+  review.register(app, deps);
+  commandRun.register(app, deps, () => commands);
+  fallback.register(app, deps, () => commands);
+  return { adapter, app, commands };
+}

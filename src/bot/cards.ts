@@ -1,0 +1,61 @@
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { Template } from 'adaptivecards-templating';
+import { CardFactory, type Attachment } from 'botbuilder';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Banner } from '../domain/summary.js';
+
+/**
+ * Card templates live in cards/ as Adaptive Card 1.5 JSON and are bound to view data with
+ * adaptivecards-templating. Templates are parsed once; binding never evaluates data as template
+ * text, so what people typed cannot inject card elements.
+ */
+export const CARD_NAMES = ['welcome', 'help', 'notice', 'summary', 'rank', 'gaps', 'plan', 'district-choice'] as const;
+export type CardName = (typeof CARD_NAMES)[number];
+
+export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url));
+
+/** Teams refuses a message whose card is over 28 KB. */
+export const TEAMS_CARD_LIMIT_BYTES = 28 * 1024;
+
+const templates = new Map<CardName, Template>();
+
+export function templateJson(name: CardName): AdaptiveCard {
+  return JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')) as AdaptiveCard;
+}
+
+/**
+ * Every card shows its classification (and DEMO where it applies): the banner is put at the top
+ * here, from the view's `banner`, so no template can leave it out.
+ */
+export function renderCard<T extends { banner: Banner }>(name: CardName, data: T): AdaptiveCard {
+  let template = templates.get(name);
+  if (!template) {
+    template = new Template(templateJson(name));
+    templates.set(name, template);
+  }
+  const card = template.expand({ $root: data }) as AdaptiveCard & { body?: unknown[] };
+  return { ...card, body: [bannerElement(data.banner), ...(card.body ?? [])] };
+}
+
+function bannerElement(banner: Banner): Record<string, unknown> {
+  return {
+    type: 'Container',
+    style: banner.style,
+    bleed: true,
+    items: [
+      {
+        type: 'TextBlock',
+        text: banner.text,
+        weight: 'Bolder',
+        size: 'Small',
+        horizontalAlignment: 'Center',
+        wrap: true,
+      },
+    ],
+  };
+}
+
+export function cardAttachment(card: AdaptiveCard): Attachment {
+  return CardFactory.adaptiveCard(card);
+}

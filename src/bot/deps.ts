@@ -1,0 +1,16 @@
+import type { Logger } from '../log.js';
+import type { Clock } from '../services/clock.js';
+import type { ConversationRefs } from '../services/conversation-refs.js';
+import type { DistrictDirectory } from '../services/district-directory.js';
+import type { DistrictProfiles } from '../services/district-profiles.js';
+import type { Membership } from '../services/membership.js';
+
+/** The services the bot's routes call: built once in main, passed in (no globals). */
+export interface BotDeps {
+  membership: Membership;
+  directory: DistrictDirectory;
+  profiles: DistrictProfiles;
+  conversations: ConversationRefs;
+  clock: Clock;
+  log: Logger;
+}

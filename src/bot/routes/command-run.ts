@@ -1,0 +1,31 @@
+import type { Application } from '@microsoft/teams-ai';
+import { z } from 'zod';
+import { matchCommand, type Command } from '../command.js';
+import { parseData } from '../data.js';
+import type { BotDeps } from '../deps.js';
+import { allowed, guarded } from '../guard.js';
+import { cleanInput } from '../input.js';
+import { sendNotice } from '../reply.js';
+import type { BotState } from '../state.js';
+import { VERB } from '../verbs.js';
+
+const RunData = z.object({ text: z.string().min(1).max(300) });
+
+/** A suggested-command button ("summary Everton", "top 10"): runs exactly as if it had been typed. */
+export function register(app: Application<BotState>, deps: BotDeps, commands: () => readonly Command[]): void {
+  app.adaptiveCards.actionSubmit(VERB.commandRun, async (context, state, data) =>
+    guarded(deps, 'profile.read', async (rc) => {
+      const { text } = cleanInput(parseData(RunData, data).text);
+      const matched = matchCommand(commands(), text);
+      if (!matched) {
+        await sendNotice(
+          context,
+          { title: 'Not a command', text: 'That button is from an older card. Type help for what I can do.' },
+          rc.requester.partnership.demo,
+        );
+        return;
+      }
+      if (await allowed(rc, matched.command.permission)) await matched.command.run(rc, matched.argument);
+    })(context, state),
+  );
+}

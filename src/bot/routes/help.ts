@@ -1,0 +1,73 @@
+import type { Application } from '@microsoft/teams-ai';
+import { banner } from '../../domain/summary.js';
+import type { Member } from '../../domain/member.js';
+import { registerCommand, type Command } from '../command.js';
+import type { BotDeps } from '../deps.js';
+import { runSuggestion, sendNamedCard, type Suggestion } from '../reply.js';
+import type { BotState } from '../state.js';
+
+export const HELP_PATTERN = /^(?:help|\?|commands|menu|what can you do)[\s?.!]*$/i;
+
+const ROLE_WORD: Record<Member['roles'][number], string> = {
+  admin: 'admin',
+  coordinator: 'coordinator',
+  partner: 'partner',
+  officer: 'officer',
+  board: 'board member',
+};
+
+export interface HelpData {
+  banner: ReturnType<typeof banner>;
+  intro: string;
+  commands: { usage: string; description: string; example: string }[];
+  notes: string[];
+  roleText: string;
+  suggestions: Suggestion[];
+}
+
+export function helpData(
+  commands: readonly Command[],
+  member: Member | undefined,
+  partnershipName: string | undefined,
+  demo: boolean,
+): HelpData {
+  return {
+    banner: banner('OFFICIAL', demo),
+    intro:
+      'Type a command in this chat. In a channel or group chat, @mention me first. Names of districts can be typed loosely: case, punctuation and small typos do not matter.',
+    commands: commands.map((c) => ({ usage: c.usage, description: c.description, example: c.example })),
+    notes: [
+      'Summary cards have buttons for the gaps and the 4P plan; coordinators also get "Mark reviewed", which records the six-monthly severity review (who and when).',
+      'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
+    ],
+    roleText: member
+      ? `You are ${member.roles.map((r) => ROLE_WORD[r]).join(' and ')} in ${partnershipName ?? 'your partnership'}, cleared to ${member.clearance}.`
+      : '',
+    suggestions: commands
+      .filter((c) => c.name !== 'help')
+      .slice(0, 3)
+      .map((c) => runSuggestion(c.example)),
+  };
+}
+
+export function helpCommand(commands: () => readonly Command[]): Command {
+  return {
+    name: 'help',
+    keywords: ['help', 'commands', 'menu'],
+    usage: 'help',
+    description: 'This list.',
+    example: 'help',
+    permission: 'profile.read',
+    patterns: [HELP_PATTERN],
+    run: (rc) =>
+      sendNamedCard(
+        rc.context,
+        'help',
+        helpData(commands(), rc.requester.member, rc.requester.partnership.name, rc.requester.partnership.demo),
+      ),
+  };
+}
+
+export function register(app: Application<BotState>, deps: BotDeps, help: Command): void {
+  registerCommand(app, deps, help);
+}

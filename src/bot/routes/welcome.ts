@@ -1,0 +1,31 @@
+import type { Application } from '@microsoft/teams-ai';
+import { NotAMemberError } from '../../domain/errors.js';
+import { banner } from '../../domain/summary.js';
+import type { BotDeps } from '../deps.js';
+import { runSuggestion, sendNamedCard } from '../reply.js';
+import type { BotState } from '../state.js';
+import { turnFacts } from '../turn.js';
+
+/** When the bot is added to a chat, team or channel: what it is for and how to start. */
+export function register(app: Application<BotState>, deps: BotDeps): void {
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if (!context.activity.membersAdded?.some((m) => m.id === botId)) return;
+    const facts = turnFacts(context);
+    let memberText = '';
+    let demo = false;
+    try {
+      const { member, partnership } = await deps.membership.resolve(facts.aadObjectId, facts.tenantId);
+      demo = partnership.demo;
+      memberText = `You are set up in ${partnership.name}, ${member.roles.join(' and ')}.`;
+    } catch (err) {
+      if (!(err instanceof NotAMemberError)) throw err;
+      memberText = 'To use me you need to be added as a member of your partnership: ask your partnership admin.';
+    }
+    await sendNamedCard(context, 'welcome', {
+      banner: banner('OFFICIAL', demo),
+      memberText,
+      suggestions: [runSuggestion('help'), runSuggestion('top 10')],
+    });
+  });
+}

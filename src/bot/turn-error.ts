@@ -1,0 +1,32 @@
+import type { TurnContext } from 'botbuilder';
+import { errorCode } from '../domain/errors.js';
+import type { Logger } from '../log.js';
+import { errorSummary } from './guard.js';
+import { invokeMessage } from './invoke.js';
+import { sendNotice } from './reply.js';
+
+/**
+ * The one error sink for a turn: logs the code and activity id (never what was typed) and tells
+ * the person plainly that nothing was changed, so they know it is safe to try again.
+ */
+export function turnErrorHandler(log: Logger): (context: TurnContext, err: Error) => Promise<void> {
+  return async (context, err) => {
+    const code = errorCode(err);
+    const activityId = context.activity.id;
+    log.error({ activityId, code, err: errorSummary(err) }, 'turn failed');
+    const text =
+      code === 'STORE_UNAVAILABLE'
+        ? 'The store is unavailable just now, so nothing was read or changed. Please try again in a minute.'
+        : `Sorry, something went wrong on our side and nothing was changed. Please try again; if it keeps happening, give your admin this reference: ${activityId ?? 'none'}.`;
+    try {
+      if (context.activity.type === 'invoke') await invokeMessage(context, text);
+      else
+        await sendNotice(context, {
+          title: code === 'STORE_UNAVAILABLE' ? 'Store unavailable' : 'Something went wrong',
+          text,
+        });
+    } catch (sendErr) {
+      log.error({ activityId, err: errorSummary(sendErr) }, 'could not send the error reply');
+    }
+  };
+}

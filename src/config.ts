@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.js';
+
+/**
+ * The environment, read once at start-up and checked. A wrong value stops start-up with a message
+ * that names the variable and says what would be valid; secrets are never echoed.
+ */
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export type AuthConfig =
+  { enabled: false } | { enabled: true; appId: string; appPassword?: string; tenantId?: string; appType: AppType };
+
+export type StoreConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'cosmos'; endpoint: string; key?: string; databaseId: string; tlsInsecure: boolean };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  store: StoreConfig;
+  demoData: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  auth: AuthConfig;
+  /** Set to serve without authentication on an address other than loopback. */
+  allowUnauthenticated: boolean;
+}
+
+const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
+
+const flag = (name: string, fallback: boolean) =>
+  z
+    .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'], {
+      errorMap: () => ({ message: `${name} must be one of on, off, true, false` }),
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', 'on', '1', 'yes'].includes(v)));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const Env = z.object({
+  PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 3978;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number from 0 to 65535 (0 picks a free port)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+  DATA_DIR: optionalText.transform((v) => v ?? './data'),
+  STORE: z
+    .enum(['sqlite', 'cosmos'], { errorMap: () => ({ message: 'must be sqlite (the default) or cosmos' }) })
+    .optional()
+    .transform((v) => v ?? 'sqlite'),
+  COSMOS_ENDPOINT: optionalText.pipe(
+    z.string().url('must be the account URL, e.g. https://my-account.documents.azure.com:443/').optional(),
+  ),
+  COSMOS_KEY: optionalText,
+  COSMOS_DATABASE: optionalText.transform((v) => v ?? 'soc-profiles'),
+  COSMOS_TLS_INSECURE: flag('COSMOS_TLS_INSECURE', false),
+  DEMO_DATA: flag('DEMO_DATA', true),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      errorMap: () => ({ message: 'must be one of fatal, error, warn, info, debug, trace, silent' }),
+    })
+    .optional()
+    .transform((v) => v ?? 'info'),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppType: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+      errorMap: () => ({ message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }),
+    })
+    .optional(),
+  ALLOW_UNAUTHENTICATED: flag('ALLOW_UNAUTHENTICATED', false),
+});
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const got = SECRETS.has(name) ? '' : ` (got '${String(env[name])}')`;
+      return { name, text: `${i.message.replace(new RegExp(`^${name} `), '')}${got}` };
+    });
+    const [first, ...rest] = problems;
+    throw new ConfigError(first!.name, [first!.text, ...rest.map((p) => `${p.name}: ${p.text}`)].join('\n'));
+  }
+  const e = parsed.data;
+  const fail = (variable: string, message: string): never => {
+    throw new ConfigError(variable, message);
+  };
+
+  let store: StoreConfig;
+  if (e.STORE === 'cosmos') {
+    if (!e.COSMOS_ENDPOINT) fail('COSMOS_ENDPOINT', 'is required when STORE=cosmos (the account URL)');
+    const endpoint = e.COSMOS_ENDPOINT!;
+    if (e.COSMOS_TLS_INSECURE && !isLoopback(new URL(endpoint).hostname)) {
+      fail('COSMOS_TLS_INSECURE', 'may only be set for a loopback endpoint (a local emulator)');
+    }
+    store = { kind: 'cosmos', endpoint, databaseId: e.COSMOS_DATABASE, tlsInsecure: e.COSMOS_TLS_INSECURE };
+    if (e.COSMOS_KEY) store.key = e.COSMOS_KEY;
+  } else {
+    store = { kind: 'sqlite', file: resolve(e.DATA_DIR, 'soc-profiles.db') };
+  }
+
+  let auth: AuthConfig = { enabled: false };
+  const anyAuth = e.MicrosoftAppId || e.MicrosoftAppPassword || e.MicrosoftAppTenantId || e.MicrosoftAppType;
+  if (anyAuth) {
+    const appType = e.MicrosoftAppType ?? 'MultiTenant';
+    if (!e.MicrosoftAppId) fail('MicrosoftAppId', 'is required when any other MicrosoftApp* variable is set');
+    if (appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+      fail('MicrosoftAppPassword', `is required when MicrosoftAppType is ${appType}`);
+    }
+    if (appType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+      fail('MicrosoftAppTenantId', `is required when MicrosoftAppType is ${appType}`);
+    }
+    if (appType === 'UserAssignedMSI' && e.MicrosoftAppPassword) {
+      fail(
+        'MicrosoftAppPassword',
+        'must not be set when MicrosoftAppType is UserAssignedMSI (the identity has no secret)',
+      );
+    }
+    auth = { enabled: true, appId: e.MicrosoftAppId!, appType };
+    if (e.MicrosoftAppPassword) auth.appPassword = e.MicrosoftAppPassword;
+    if (e.MicrosoftAppTenantId) auth.tenantId = e.MicrosoftAppTenantId;
+  }
+
+  if (!auth.enabled && !isLoopback(e.HOST) && !e.ALLOW_UNAUTHENTICATED) {
+    fail(
+      'HOST',
+      `is ${e.HOST}, but without MicrosoftAppId and MicrosoftAppPassword anybody who can reach it could act as any ` +
+        'user. Set the app credentials, bind to 127.0.0.1, or set ALLOW_UNAUTHENTICATED=true if something in front ' +
+        'of the bot authenticates.',
+    );
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    store,
+    demoData: e.DEMO_DATA,
+    logLevel: e.LOG_LEVEL,
+    auth,
+    allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
+  };
+}

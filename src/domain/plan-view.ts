@@ -1,0 +1,151 @@
+import { ACTION_STATUS_LABEL, isActionOpen, type FourPAction } from './action.js';
+import { higherOf, type Classification } from './classification.js';
+import { formatDay, isOverdue } from './dates.js';
+import type { District } from './district.js';
+import { plural } from './format.js';
+import { GAP_STATUS_LABEL, isGapOpen, type IntelligenceGap } from './gap.js';
+import type { Partnership } from './partnership.js';
+import { refNumber } from './refs.js';
+import { STRAND_LABEL, STRAND_PURPOSE, STRANDS, type Strand } from './strand.js';
+import { banner, type Banner } from './summary.js';
+import { splitVisible, withheldHint, type Viewer } from './visibility.js';
+
+/** Names to show for owners: agency id → name, AAD object id → display name. */
+export interface OwnerNames {
+  agencies: ReadonlyMap<string, string>;
+  people: ReadonlyMap<string, string>;
+}
+
+export interface ListItem {
+  ref: string;
+  text: string;
+  status: string;
+  owner: string;
+  due: string;
+  overdue: boolean;
+  sensitive: boolean;
+}
+
+export interface GapListView {
+  districtId: string;
+  title: string;
+  banner: Banner;
+  summary: string;
+  items: ListItem[];
+  hasItems: boolean;
+  more: string;
+  withheld: string;
+}
+
+export interface PlanView {
+  districtId: string;
+  title: string;
+  banner: Banner;
+  summary: string;
+  strands: {
+    strand: Strand;
+    label: string;
+    purpose: string;
+    items: (ListItem & { impact: string })[];
+    empty: string;
+  }[];
+  more: string;
+  withheld: string;
+}
+
+interface ListInput<T> {
+  partnership: Pick<Partnership, 'demo'>;
+  district: District;
+  items: readonly T[];
+  viewer: Viewer;
+  names: OwnerNames;
+  now: Date;
+  /** A card has room for this many; the rest are counted. */
+  limit: number;
+}
+
+function ownerText(names: OwnerNames, agencyId: string | undefined, person: string | undefined): string {
+  if (!agencyId) return 'Unowned';
+  const agency = names.agencies.get(agencyId) ?? agencyId;
+  const name = person ? names.people.get(person) : undefined;
+  return name ? `${agency} · ${name}` : agency;
+}
+
+function dueText(due: string | undefined, open: boolean, now: Date): { due: string; overdue: boolean } {
+  if (!due) return { due: 'no due date', overdue: false };
+  const overdue = open && isOverdue(due, now);
+  return { due: `${overdue ? 'overdue since' : 'due'} ${formatDay(due)}`, overdue };
+}
+
+/** Open and overdue first, then by reference, so what needs doing is at the top. */
+function byUrgency<T extends { ref: string; due?: string | undefined }>(open: (t: T) => boolean, now: Date) {
+  return (a: T, b: T) => {
+    const rank = (t: T) => (open(t) ? (isOverdue(t.due, now) ? 0 : 1) : 2);
+    return rank(a) - rank(b) || refNumber(a.ref) - refNumber(b.ref);
+  };
+}
+
+function cardClassification(items: readonly { classification: Classification }[]): Classification {
+  return items.reduce<Classification>((c, i) => higherOf(c, i.classification), 'OFFICIAL');
+}
+
+export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
+  const { shown, withheld } = splitVisible(input.viewer, input.items);
+  const sorted = [...shown].sort(byUrgency<IntelligenceGap>((g) => isGapOpen(g.status), input.now));
+  const listed = sorted.slice(0, input.limit);
+  const open = input.items.filter((g) => isGapOpen(g.status)).length;
+  return {
+    districtId: input.district.id,
+    title: `Intelligence gaps: ${input.district.name}`,
+    banner: banner(cardClassification(listed), input.partnership.demo),
+    summary:
+      input.items.length === 0
+        ? 'No intelligence gaps recorded.'
+        : `${plural(open, 'open gap')} of ${input.items.length}.`,
+    items: listed.map((g) => ({
+      ref: g.ref,
+      text: g.question,
+      status: GAP_STATUS_LABEL[g.status],
+      owner: ownerText(input.names, g.ownerAgencyId, g.ownerAadObjectId),
+      ...dueText(g.due, isGapOpen(g.status), input.now),
+      sensitive: g.classification === 'OFFICIAL-SENSITIVE',
+    })),
+    hasItems: listed.length > 0,
+    more: sorted.length > listed.length ? `${plural(sorted.length - listed.length, 'more gap')} not listed.` : '',
+    withheld: withheld > 0 ? `${plural(withheld, 'gap')} not shown. ${withheldHint(input.viewer)}` : '',
+  };
+}
+
+export function composePlan(input: ListInput<FourPAction>): PlanView {
+  const { shown, withheld } = splitVisible(input.viewer, input.items);
+  const sorted = [...shown].sort(byUrgency<FourPAction>((a) => isActionOpen(a.status), input.now));
+  const listed = sorted.slice(0, input.limit);
+  const open = input.items.filter((a) => isActionOpen(a.status)).length;
+  return {
+    districtId: input.district.id,
+    title: `4P plan: ${input.district.name}`,
+    banner: banner(cardClassification(listed), input.partnership.demo),
+    summary:
+      input.items.length === 0 ? 'No 4P actions recorded.' : `${plural(open, 'open action')} of ${input.items.length}.`,
+    strands: STRANDS.map((strand) => {
+      const items = listed.filter((a) => a.strand === strand);
+      return {
+        strand,
+        label: STRAND_LABEL[strand],
+        purpose: STRAND_PURPOSE[strand],
+        items: items.map((a) => ({
+          ref: a.ref,
+          text: a.title,
+          status: ACTION_STATUS_LABEL[a.status],
+          owner: ownerText(input.names, a.leadAgencyId, a.ownerAadObjectId),
+          ...dueText(a.due, isActionOpen(a.status), input.now),
+          sensitive: a.classification === 'OFFICIAL-SENSITIVE',
+          impact: a.impactMeasure,
+        })),
+        empty: items.length === 0 ? 'No actions in this strand.' : '',
+      };
+    }),
+    more: sorted.length > listed.length ? `${plural(sorted.length - listed.length, 'more action')} not listed.` : '',
+    withheld: withheld > 0 ? `${plural(withheld, 'action')} not shown. ${withheldHint(input.viewer)}` : '',
+  };
+}

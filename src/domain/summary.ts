@@ -1,0 +1,237 @@
+import { isActionOpen, type ActionStatus, type FourPAction } from './action.js';
+import { higherOf, type Classification } from './classification.js';
+import { formatDay, formatPeriod, isOverdue, type DueState } from './dates.js';
+import type { District } from './district.js';
+import { changeText, formatCount, formatDecimal, ordinal, plural, type Trend } from './format.js';
+import { isGapOpen, type IntelligenceGap } from './gap.js';
+import type { Partnership } from './partnership.js';
+import type { Profile } from './profile.js';
+import { reviewStatus } from './review.js';
+import { STRAND_LABEL, STRANDS, type Strand } from './strand.js';
+import { splitVisible, withheldHint, type Viewer } from './visibility.js';
+
+/**
+ * The district summary: guidance principle 1's "need-to-know guide" on one card. Everything here
+ * is what the card shows, already worded; the template only lays it out.
+ */
+export interface SummaryView {
+  districtId: string;
+  title: string;
+  subtitle: string;
+  banner: Banner;
+  threat: {
+    ocgText: string;
+    crimePeriodText: string;
+    topCrimes: { crimeType: string; count: string; change: string; trend: Trend }[];
+    hasCrime: boolean;
+    severityText: string;
+    rankText: string;
+    rankChangeText: string;
+    rankTrend: Trend;
+  };
+  vulnerabilities: { label: string; value: string; source: string }[];
+  hasVulnerabilities: boolean;
+  gaps: { open: number; unowned: number; overdue: number; text: string };
+  plan: {
+    strands: { strand: Strand; label: string; text: string; overdue: number }[];
+    overdue: number;
+    text: string;
+  };
+  review: {
+    lastRefreshed: string;
+    nextRefreshDue: string;
+    refreshState: DueState;
+    csiReviewDue: string;
+    csiState: DueState;
+    lastReviewed: string;
+    warning: string;
+  };
+  withheld: { count: number; text: string };
+  canReview: boolean;
+  /** The profile version the card was drawn from, so "mark reviewed" cannot act on a stale view. */
+  etag: string;
+}
+
+export interface Banner {
+  classification: Classification;
+  demo: boolean;
+  /** "OFFICIAL", "OFFICIAL-SENSITIVE · DEMO DATA". */
+  text: string;
+  style: 'emphasis' | 'attention' | 'warning';
+}
+
+export function banner(classification: Classification, demo: boolean): Banner {
+  return {
+    classification,
+    demo,
+    text: demo ? `${classification} · DEMO DATA, NOT A REAL PROFILE` : classification,
+    style: classification === 'OFFICIAL-SENSITIVE' ? 'attention' : demo ? 'warning' : 'emphasis',
+  };
+}
+
+export interface SummaryInput {
+  partnership: Pick<Partnership, 'demo'>;
+  district: District;
+  profile: Profile & { etag?: string };
+  gaps: readonly IntelligenceGap[];
+  actions: readonly FourPAction[];
+  viewer: Viewer;
+  now: Date;
+  /** Display name of whoever recorded the last review, if known. */
+  reviewerName?: string | undefined;
+  canReview: boolean;
+}
+
+const TOP_CRIMES = 5;
+
+const DUE_WORD: Record<DueState, string> = { ok: '', 'due-soon': ' (due soon)', overdue: ' (OVERDUE)' };
+
+/** The caller has checked that the viewer may see the profile itself (`maySee`). */
+export function composeSummary(input: SummaryInput): SummaryView {
+  const { district, profile, viewer, now } = input;
+  let classification: Classification = profile.classification;
+  let withheld = 0;
+
+  // Threat: OCGs are counted whatever their marking; only visible ones lend their score.
+  const ocgs = splitVisible(viewer, profile.threat.ocgs);
+  withheld += ocgs.withheld;
+  for (const o of ocgs.shown) classification = higherOf(classification, o.classification);
+  const top = [...ocgs.shown].sort((a, b) => b.morileScore - a.morileScore)[0];
+  const ocgCount = profile.threat.ocgs.length;
+  let ocgText = ocgCount === 0 ? 'No OCGs mapped' : `${plural(ocgCount, 'OCG')} mapped`;
+  if (top) ocgText += ` · highest MoRILE score ${formatDecimal(top.morileScore, 0)}${top.band ? ` (${top.band})` : ''}`;
+  if (ocgs.withheld > 0) ocgText += ` · ${ocgs.withheld} not shown here`;
+
+  const [latest, previous] = profile.threat.crime;
+  const previousCounts = new Map(previous?.counts.map((c) => [c.crimeType, c.count]));
+  const topCrimes = (latest?.counts ?? [])
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count || a.crimeType.localeCompare(b.crimeType))
+    .slice(0, TOP_CRIMES)
+    .map((c) => {
+      const change = changeText(c.count, previous ? (previousCounts.get(c.crimeType) ?? 0) : undefined);
+      return { crimeType: c.crimeType, count: formatCount(c.count), change: change.text, trend: change.trend };
+    });
+  const crimePeriodText = latest
+    ? previous
+      ? `${formatPeriod(latest.period)}, change against ${formatPeriod(previous.period)}`
+      : formatPeriod(latest.period)
+    : 'No crime data in this profile';
+
+  const sev = profile.threat.severity;
+  let rankChangeText = '';
+  let rankTrend: Trend = 'same';
+  if (sev?.rankAtLastReview !== undefined) {
+    const moved = sev.rankAtLastReview - sev.rank;
+    rankTrend = moved > 0 ? 'up' : moved < 0 ? 'down' : 'same';
+    rankChangeText =
+      moved === 0
+        ? `Same rank as at the last review`
+        : `${plural(Math.abs(moved), 'place')} ${moved > 0 ? 'higher (more harm)' : 'lower (less harm)'} than at the last review (${ordinal(sev.rankAtLastReview)})`;
+  } else if (sev) {
+    rankChangeText = 'No earlier review to compare with';
+    rankTrend = 'new';
+  }
+
+  // Vulnerabilities: each with where it came from and when.
+  const sources = new Map(profile.dataSources.map((s) => [s.id, s]));
+  const indicators = splitVisible(viewer, profile.vulnerabilities);
+  withheld += indicators.withheld;
+  for (const i of indicators.shown) classification = higherOf(classification, i.classification);
+  const vulnerabilities = indicators.shown.map((i) => {
+    const source = sources.get(i.sourceId);
+    return { label: i.label, value: i.display, source: `${source ? source.name : i.sourceId}, ${i.asOf}` };
+  });
+
+  // Gaps and actions are counted in full: a count reveals no sensitive detail.
+  const openGaps = input.gaps.filter((g) => isGapOpen(g.status));
+  const unowned = openGaps.filter((g) => g.ownerAgencyId === undefined).length;
+  const overdueGaps = openGaps.filter((g) => isOverdue(g.due, now)).length;
+  const gapsText =
+    input.gaps.length === 0
+      ? 'No intelligence gaps recorded'
+      : `${formatCount(openGaps.length)} open · ${formatCount(unowned)} unowned · ${formatCount(overdueGaps)} overdue`;
+
+  const strands = STRANDS.map((strand) => {
+    const items = input.actions.filter((a) => a.strand === strand);
+    const overdue = items.filter((a) => isActionOpen(a.status) && isOverdue(a.due, now)).length;
+    return { strand, label: STRAND_LABEL[strand], text: statusCounts(items), overdue };
+  });
+  const planOverdue = strands.reduce((n, s) => n + s.overdue, 0);
+
+  const state = reviewStatus(profile.review, now);
+  const warnings: string[] = [];
+  if (state.refresh === 'overdue')
+    warnings.push(`the 12-month refresh was due ${formatDay(profile.review.nextRefreshDue)}`);
+  if (state.csiReview === 'overdue')
+    warnings.push(`the 6-month severity review was due ${formatDay(profile.review.csiReviewDue)}`);
+
+  return {
+    districtId: district.id,
+    title: district.name,
+    subtitle: [
+      district.localAuthorityName,
+      `population ${formatCount(district.population)}${district.populationSource ? ` (${district.populationSource})` : ''}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+    banner: banner(classification, input.partnership.demo),
+    threat: {
+      ocgText,
+      crimePeriodText,
+      topCrimes,
+      hasCrime: topCrimes.length > 0,
+      severityText: sev
+        ? `Crime severity score ${formatDecimal(sev.score)} (${formatPeriod(sev.period)})`
+        : 'No crime severity score yet',
+      rankText: sev ? `Rank ${formatCount(sev.rank)} of ${formatCount(sev.outOf)} in the partnership` : '',
+      rankChangeText,
+      rankTrend,
+    },
+    vulnerabilities,
+    hasVulnerabilities: vulnerabilities.length > 0,
+    gaps: { open: openGaps.length, unowned, overdue: overdueGaps, text: gapsText },
+    plan: {
+      strands,
+      overdue: planOverdue,
+      text:
+        input.actions.length === 0
+          ? 'No 4P actions recorded'
+          : `${plural(input.actions.filter((a) => isActionOpen(a.status)).length, 'open action')} · ${formatCount(planOverdue)} overdue`,
+    },
+    review: {
+      lastRefreshed: formatDay(profile.review.lastRefreshedAt),
+      nextRefreshDue: `${formatDay(profile.review.nextRefreshDue)}${DUE_WORD[state.refresh]}`,
+      refreshState: state.refresh,
+      csiReviewDue: `${formatDay(profile.review.csiReviewDue)}${DUE_WORD[state.csiReview]}`,
+      csiState: state.csiReview,
+      lastReviewed: profile.review.lastReviewedAt
+        ? `${formatDay(profile.review.lastReviewedAt)}${input.reviewerName ? ` by ${input.reviewerName}` : ''}`
+        : 'Not yet reviewed',
+      warning: warnings.length ? `Review overdue: ${warnings.join('; ')}.` : '',
+    },
+    withheld: {
+      count: withheld,
+      text: withheld > 0 ? `${plural(withheld, 'item')} not shown. ${withheldHint(viewer)}` : '',
+    },
+    canReview: input.canReview,
+    etag: input.profile.etag ?? '',
+  };
+}
+
+const STATUS_ORDER: readonly ActionStatus[] = ['planned', 'in_progress', 'blocked', 'done', 'cancelled'];
+const STATUS_WORD: Record<ActionStatus, string> = {
+  planned: 'planned',
+  in_progress: 'in progress',
+  blocked: 'blocked',
+  done: 'done',
+  cancelled: 'cancelled',
+};
+
+function statusCounts(items: readonly FourPAction[]): string {
+  if (items.length === 0) return 'none';
+  return STATUS_ORDER.map((s) => [s, items.filter((a) => a.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${formatCount(n)} ${STATUS_WORD[s]}`)
+    .join(' · ');
+}

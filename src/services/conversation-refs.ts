@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { ConversationRef } from '../domain/conversation.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+const REFRESH_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Keeps every conversation's reference up to date for proactive messages (task cards, digests).
+ * It is checked on every turn but written only when new, changed, or a day old, so a busy chat
+ * does not cost a disk write per message.
+ */
+export class ConversationRefs {
+  private readonly written = new Map<string, { hash: string; at: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async remember(ref: Omit<ConversationRef, 'updatedAt'>): Promise<void> {
+    const key = `${ref.tenantId}\u0000${ref.conversationId}`;
+    const hash = createHash('sha256').update(JSON.stringify(ref)).digest('hex');
+    const now = this.clock();
+    const last = this.written.get(key);
+    if (last && last.hash === hash && now.getTime() - last.at < REFRESH_MS) return;
+    await this.store.conversations.put({ ...ref, updatedAt: now.toISOString() });
+    if (this.written.size >= 50_000) this.written.clear();
+    this.written.set(key, { hash, at: now.getTime() });
+  }
+}

@@ -1,0 +1,184 @@
+import { formatPeriod } from '../domain/dates.js';
+import type { District } from '../domain/district.js';
+import { ConcurrencyError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { can } from '../domain/permissions.js';
+import { composeGapList, composePlan, type GapListView, type OwnerNames, type PlanView } from '../domain/plan-view.js';
+import type { Profile } from '../domain/profile.js';
+import { composeRanking, type RankingView } from '../domain/ranking.js';
+import { markReviewed } from '../domain/review.js';
+import { composeSummary, type SummaryView } from '../domain/summary.js';
+import { maySee, type Viewer } from '../domain/visibility.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import type { DistrictDirectory } from './district-directory.js';
+import type { Requester } from './membership.js';
+import { TtlCache } from './ttl-cache.js';
+
+export type SummaryResult =
+  | { kind: 'summary'; view: SummaryView }
+  /** The profile as a whole is marked above what this viewer may see here. */
+  | { kind: 'withheld'; district: District; reason: 'classification' }
+  | { kind: 'no-profile'; district: District };
+
+/** Cards have room for this many list items (Teams' 28 KB limit); the rest are counted. */
+export const LIST_LIMIT = 25;
+export const RANKING_MAX = 25;
+
+/**
+ * The read side of a district's profile and plan, as officers and partners ask for it in chat,
+ * and the coordinator's six-monthly review.
+ */
+export class DistrictProfiles {
+  private readonly agencyNames: TtlCache<string, ReadonlyMap<string, string>>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly directory: DistrictDirectory,
+    private readonly clock: Clock,
+  ) {
+    this.agencyNames = new TtlCache(60_000);
+  }
+
+  async summary(req: Requester, viewer: Viewer, districtId: string): Promise<SummaryResult> {
+    const pid = req.partnership.id;
+    const [district, profile, gaps, actions] = await Promise.all([
+      this.district(pid, districtId),
+      this.store.profiles.get(pid, districtId),
+      this.store.gaps.listByDistrict(pid, districtId),
+      this.store.actions.listByDistrict(pid, districtId),
+    ]);
+    if (!profile) return { kind: 'no-profile', district };
+    if (!maySee(viewer, profile.classification)) return { kind: 'withheld', district, reason: 'classification' };
+    const reviewer = profile.review.lastReviewedBy
+      ? await this.store.members.get(profile.review.lastReviewedBy)
+      : undefined;
+    return {
+      kind: 'summary',
+      view: composeSummary({
+        partnership: req.partnership,
+        district,
+        profile,
+        gaps,
+        actions,
+        viewer,
+        now: this.clock(),
+        reviewerName: reviewer?.displayName,
+        canReview: can(req.member, 'profile.review'),
+      }),
+    };
+  }
+
+  async gaps(req: Requester, viewer: Viewer, districtId: string): Promise<GapListView> {
+    const pid = req.partnership.id;
+    const [district, gaps] = await Promise.all([
+      this.district(pid, districtId),
+      this.store.gaps.listByDistrict(pid, districtId),
+    ]);
+    const names = await this.ownerNames(
+      pid,
+      gaps.map((g) => g.ownerAadObjectId),
+    );
+    return composeGapList({
+      partnership: req.partnership,
+      district,
+      items: gaps,
+      viewer,
+      names,
+      now: this.clock(),
+      limit: LIST_LIMIT,
+    });
+  }
+
+  async plan(req: Requester, viewer: Viewer, districtId: string): Promise<PlanView> {
+    const pid = req.partnership.id;
+    const [district, actions] = await Promise.all([
+      this.district(pid, districtId),
+      this.store.actions.listByDistrict(pid, districtId),
+    ]);
+    const names = await this.ownerNames(
+      pid,
+      actions.map((a) => a.ownerAadObjectId),
+    );
+    return composePlan({
+      partnership: req.partnership,
+      district,
+      items: actions,
+      viewer,
+      names,
+      now: this.clock(),
+      limit: LIST_LIMIT,
+    });
+  }
+
+  async ranking(req: Requester, limit: number): Promise<RankingView> {
+    const pid = req.partnership.id;
+    const rows = await this.store.profiles.severityRanking(pid, Math.min(Math.max(1, limit), RANKING_MAX));
+    const first = rows[0] ? await this.store.profiles.get(pid, rows[0].districtId) : undefined;
+    const severity = first?.threat.severity;
+    const labelled = await Promise.all(
+      rows.map(async (r) => ({ ...r, label: await this.directory.label(pid, r.districtId) })),
+    );
+    return composeRanking({
+      demo: req.partnership.demo,
+      outOf: severity?.outOf ?? rows.length,
+      periodText: severity ? formatPeriod(severity.period) : '',
+      rows: labelled,
+    });
+  }
+
+  /**
+   * Records the six-monthly review: who and when, and the rank it saw. `etag` is the profile
+   * version the coordinator was looking at; if the profile changed since, nothing is recorded.
+   */
+  async markReviewed(req: Requester, districtId: string, etag: string): Promise<void> {
+    if (!can(req.member, 'profile.review'))
+      throw new ForbiddenError('profile.review', 'Only coordinators can record a review');
+    const pid = req.partnership.id;
+    const profile = await this.store.profiles.get(pid, districtId);
+    if (!profile) throw new NotFoundError('profile', districtId);
+    const now = this.clock();
+    const { etag: _current, ...plain } = profile;
+    const next: Profile = markReviewed(plain, req.member.aadObjectId, now);
+    try {
+      // The card's version decides, so a review is never recorded against a view nobody saw.
+      await this.store.profiles.replace(next, etag, {
+        actor: req.member.aadObjectId,
+        action: 'profile.reviewed',
+        at: now.toISOString(),
+      });
+    } catch (err) {
+      // A retried press (Teams resends an invoke it did not hear back from) finds its own review.
+      if (!(err instanceof ConcurrencyError && isOwnRecentReview(profile, req.member.aadObjectId, now))) throw err;
+    }
+  }
+
+  private async district(partnershipId: string, districtId: string): Promise<District> {
+    const district = await this.store.districts.get(partnershipId, districtId);
+    if (!district) throw new NotFoundError('district', districtId);
+    return district;
+  }
+
+  private async ownerNames(partnershipId: string, people: readonly (string | undefined)[]): Promise<OwnerNames> {
+    const agencies = await this.agencyNames.get(partnershipId, async () => {
+      const list = await this.store.agencies.list(partnershipId);
+      return new Map(list.map((a) => [a.id, a.name]));
+    });
+    const ids = [...new Set(people.filter((p): p is string => p !== undefined))];
+    const members = await Promise.all(ids.map((id) => this.store.members.get(id)));
+    const names = new Map<string, string>();
+    members.forEach((m) => {
+      // Only this partnership's members are named on its cards.
+      if (m && m.partnershipId === partnershipId) names.set(m.aadObjectId, m.displayName);
+    });
+    return { agencies, people: names };
+  }
+}
+
+const RETRY_WINDOW_MS = 5 * 60 * 1000;
+
+function isOwnRecentReview(profile: Profile, reviewer: string, now: Date): boolean {
+  const at = profile.review.lastReviewedAt;
+  return (
+    profile.review.lastReviewedBy === reviewer && at !== undefined && now.getTime() - Date.parse(at) < RETRY_WINDOW_MS
+  );
+}

@@ -1,0 +1,16 @@
+import { Agent } from 'node:https';
+import type { StoreConfig } from '../config.js';
+import { openCosmosStore } from './cosmos/cosmos-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  if (config.kind === 'sqlite') return openSqliteStore({ file: config.file });
+  return openCosmosStore({
+    endpoint: config.endpoint,
+    databaseId: config.databaseId,
+    ...(config.key ? { key: config.key } : {}),
+    // Only for a local emulator's self-signed certificate; config refuses it for any other host.
+    ...(config.tlsInsecure ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
+  });
+}
