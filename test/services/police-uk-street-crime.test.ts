@@ -99,6 +99,11 @@ describe('police.uk street-level crime reader', () => {
     await expect(readStreetCrime(file)).rejects.toThrow(/bad-month\.csv, line 2: Month "Oct 2019"/);
   });
 
+  it('names the line of a row with a column too many', async () => {
+    const file = await tempFile('ragged.csv', `${HEADER}\r\na,2019-10,M,M,1,2,x,E01006956,S,Drugs,,,extra\r\n`);
+    await expect(readStreetCrime(file)).rejects.toThrow(/ragged\.csv, line 2: not readable as CSV/);
+  });
+
   it('says when a file is missing, empty, or not gzip at all', async () => {
     await expect(readStreetCrime(join(FIXTURES, 'nope.csv'))).rejects.toThrow(/nope\.csv: file not found/);
     await expect(readStreetCrime(await tempFile('empty.csv', ''))).rejects.toThrow(/empty\.csv: empty/);

@@ -122,7 +122,7 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
     wards.map((w) => [w.code, w.lsoas.reduce((sum, l) => sum + population.get(l)!.total, 0)] as const),
   );
   const crimeOf = (w: Ward, which: keyof ReviewPeriods): CrimePeriod => ({
-    period: periods[which],
+    period: { ...periods[which] },
     counts: POLICE_UK_CRIME_TYPES.map((crimeType) => ({
       crimeType,
       count: tally.get(w.code)?.[which].get(crimeType) ?? 0,
@@ -166,7 +166,7 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
     const before = previous.byId.get(w.code);
     const severity: Severity | undefined = current && {
       score: current.score,
-      period: periods.latest,
+      period: { ...periods.latest },
       rank: current.rank,
       outOf: latest.outOf,
       ...(before && { rankAtLastReview: before.rank, scoreAtLastReview: before.score }),
@@ -187,9 +187,10 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
             population: { sourceId: SOURCE.population, asOf: POPULATION_AS_OF },
           })
         : [],
-      dataSources,
+      // Copies, so that changing one profile can never change another.
+      dataSources: dataSources.map((s) => ({ ...s })),
       recommendations: [],
-      review,
+      review: { ...review },
     });
   }
   return { districts, profiles, crime: summary, weights };
