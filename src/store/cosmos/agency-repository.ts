@@ -1,0 +1,37 @@
+import type { Agency } from '../../domain/partnership.js';
+import type { AgencyRepository } from '../store.js';
+import type { CosmosContext } from './context.js';
+import { docId, recordToStore, type Envelope } from './documents.js';
+import { pointRead, queryAll } from './reads.js';
+
+export function agencyRepository(ctx: CosmosContext): AgencyRepository {
+  return {
+    async list(partnershipId) {
+      return queryAll<Agency>(
+        ctx.calls,
+        ctx.data,
+        `SELECT VALUE c.record FROM c
+         WHERE c.partnershipId = @partnershipId AND c.type = 'agency'
+         ORDER BY c.record.name ASC, c.id ASC`,
+        [{ name: '@partnershipId', value: partnershipId }],
+        partnershipId,
+      );
+    },
+
+    async get(partnershipId, id) {
+      const doc = await pointRead<Agency>(ctx.calls, ctx.data, docId('agency', id), partnershipId);
+      return doc?.record;
+    },
+
+    async put(agency) {
+      const record = recordToStore(agency);
+      const document: Envelope<Agency> = {
+        id: docId('agency', record.id),
+        type: 'agency',
+        partnershipId: record.partnershipId,
+        record,
+      };
+      await ctx.calls.run((options) => ctx.data.items.upsert(document, options));
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Agent } from 'node:https';
+import type { FourPAction, ActionDraft } from '../../domain/action.js';
+import type { GapDraft, IntelligenceGap } from '../../domain/gap.js';
+import { refPrefixForStrand } from '../../domain/refs.js';
+import type { Store } from '../store.js';
+import { agencyRepository } from './agency-repository.js';
+import { auditRepository } from './audit-repository.js';
+import { boardChannelRepository } from './board-channel-repository.js';
+import { bulkLoad } from './bulk-load.js';
+import { CosmosCalls } from './calls.js';
+import { CONTAINERS, ensureContainers } from './containers.js';
+import type { CosmosContext } from './context.js';
+import { conversationRepository } from './conversation-repository.js';
+import { districtRepository } from './district-repository.js';
+import { memberRepository } from './member-repository.js';
+import { partnershipRepository } from './partnership-repository.js';
+import { profileRepository } from './profile-repository.js';
+import { trackedRepository } from './tracked-repository.js';
+
+export interface CosmosStoreOptions {
+  /** The account endpoint, e.g. https://<account>.documents.azure.com:443/ */
+  endpoint: string;
+  /** The account key. Without one, Entra ID: `credential`, or else DefaultAzureCredential. */
+  key?: string;
+  credential?: TokenCredential;
+  databaseId: string;
+  /** Only for tests against a local server with a self-signed certificate. */
+  agent?: Agent;
+  /**
+   * How long one call to Cosmos DB may take, the SDK's own retries included, before the store
+   * answers StoreUnavailableError. A Teams turn must not wait on an unreachable account.
+   */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** Creating containers and writing a bulk load's batches take longer than a turn's reads. */
+const SLOW_DEADLINE_MS = 60_000;
+
+/**
+ * The production store. Opens the client, creates the database and containers if missing (see
+ * containers.ts for the partition-key design) and checks their partition keys.
+ */
+export async function openCosmosStore(options: CosmosStoreOptions): Promise<Store> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const client = new CosmosClient({
+    endpoint: options.endpoint,
+    ...authentication(options),
+    ...(options.agent ? { agent: options.agent } : {}),
+    userAgentSuffix: 'soc-local-profiles-bot',
+    connectionPolicy: {
+      requestTimeout: requestTimeoutMs,
+      // Throttled (429) requests are retried by the SDK within our deadline; beyond it, the
+      // store is unavailable for now rather than slow.
+      retryOptions: {
+        maxRetryAttemptCount: 5,
+        maxWaitTimeInSeconds: Math.ceil(SLOW_DEADLINE_MS / 1000),
+        fixedRetryIntervalInMilliseconds: 0,
+      },
+    },
+  });
+  const calls = new CosmosCalls(requestTimeoutMs);
+  const database = client.database(options.databaseId);
+  try {
+    await calls.run(
+      async (o) => {
+        await client.databases.createIfNotExists({ id: options.databaseId }, o);
+        await ensureContainers(database, o);
+      },
+      {},
+      SLOW_DEADLINE_MS,
+    );
+  } catch (err) {
+    await client.dispose();
+    throw err;
+  }
+
+  const ctx: CosmosContext = {
+    data: database.container(CONTAINERS.data.id),
+    members: database.container(CONTAINERS.members.id),
+    conversations: database.container(CONTAINERS.conversations.id),
+    calls,
+    slowDeadlineMs: SLOW_DEADLINE_MS,
+  };
+
+  return {
+    kind: 'cosmos',
+    async ping() {
+      await calls.run((o) => database.read(o));
+    },
+    async close() {
+      await client.dispose();
+    },
+    partnerships: partnershipRepository(ctx),
+    agencies: agencyRepository(ctx),
+    members: memberRepository(ctx),
+    districts: districtRepository(ctx),
+    profiles: profileRepository(ctx),
+    gaps: trackedRepository<IntelligenceGap, GapDraft>(ctx, { entity: 'gap', prefixOf: () => 'G' }),
+    actions: trackedRepository<FourPAction, ActionDraft>(ctx, {
+      entity: 'action',
+      prefixOf: (draft) => refPrefixForStrand(draft.strand),
+    }),
+    audit: auditRepository(ctx),
+    conversations: conversationRepository(ctx),
+    boardChannels: boardChannelRepository(ctx),
+    bulkLoad: (partnershipId, load, audit) => bulkLoad(ctx, partnershipId, load, audit),
+  };
+}
+
+/** A key where one is given; otherwise Entra ID (not exercised by the tests: no tenant here). */
+function authentication(options: CosmosStoreOptions): Pick<CosmosClientOptions, 'key' | 'aadCredentials'> {
+  if (options.key) return { key: options.key };
+  return { aadCredentials: options.credential ?? new DefaultAzureCredential() };
+}

@@ -1,0 +1,112 @@
+import type { AuditContext } from '../../domain/audit.js';
+import { ConcurrencyError, ValidationError } from '../../domain/errors.js';
+import { formatRef, parseRef, type RefPrefix } from '../../domain/refs.js';
+import type { Stored, TrackedRepository } from '../store.js';
+import { auditDocument } from './audit-events.js';
+import { replaceAudited } from './audited-writes.js';
+import { batchFailed, op, runBatch } from './batch.js';
+import type { CosmosContext } from './context.js';
+import { docId, recordToStore, storedOf, type Envelope, type ReadDocument } from './documents.js';
+import { pointRead, queryAll } from './reads.js';
+import { MAX_COUNTER_ATTEMPTS, backOff, counterOperation, isLostRace, readCounter } from './references.js';
+
+interface TrackedRecord {
+  ref: string;
+  partnershipId: string;
+  districtId: string;
+}
+
+export interface TrackedKind<Draft> {
+  entity: 'gap' | 'action';
+  prefixOf(draft: Draft): RefPrefix;
+}
+
+/** A gap or action as a `partnership-data` document; prefix and number order a district's list. */
+export function trackedDocument<T extends TrackedRecord>(entity: 'gap' | 'action', record: T): Envelope<T> {
+  const ref = parseRef(record.ref);
+  if (!ref || ref.ref !== record.ref) throw new ValidationError(`${record.ref} is not a reference`, ['ref']);
+  return {
+    id: docId(entity, record.ref),
+    type: entity,
+    partnershipId: record.partnershipId,
+    refPrefix: ref.prefix,
+    refNumber: ref.n,
+    record,
+  };
+}
+
+/** Gaps and actions: the same shape of store, each with its own references. */
+export function trackedRepository<T extends TrackedRecord, Draft extends Omit<TrackedRecord, 'ref'>>(
+  ctx: CosmosContext,
+  kind: TrackedKind<Draft>,
+): TrackedRepository<T, Draft> {
+  const { entity } = kind;
+  return {
+    async get(partnershipId, ref) {
+      const doc = await pointRead<T>(ctx.calls, ctx.data, docId(entity, ref), partnershipId);
+      return doc && storedOf(doc);
+    },
+
+    async listByDistrict(partnershipId, districtId) {
+      const docs = await queryAll<ReadDocument<T>>(
+        ctx.calls,
+        ctx.data,
+        `SELECT c.record, c._etag FROM c
+         WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
+         ORDER BY c.refPrefix ASC, c.refNumber ASC`,
+        [
+          { name: '@partnershipId', value: partnershipId },
+          { name: '@type', value: entity },
+          { name: '@districtId', value: districtId },
+        ],
+        partnershipId,
+      );
+      return docs.map(storedOf);
+    },
+
+    /**
+     * One batch: move the counter (IfMatch), create the record, create its audit event. A lost
+     * counter race is retried with a fresh read. A record that already holds the number (the
+     * counter lags a record written where batches are not atomic) moves the number on.
+     */
+    async create(draft, audit) {
+      const prefix = kind.prefixOf(draft);
+      const partnershipId = draft.partnershipId;
+      let floor = 1;
+      for (let attempt = 0; attempt < MAX_COUNTER_ATTEMPTS; attempt++) {
+        const counter = await readCounter(ctx, partnershipId, prefix);
+        const n = Math.max(counter.last + 1, floor);
+        const record = recordToStore({ ...draft, ref: formatRef(prefix, n) }) as unknown as T;
+        const document = trackedDocument(entity, record);
+        const event = auditDocument(
+          { partnershipId, entityType: entity, entityId: record.ref, before: null, after: record },
+          audit,
+        );
+        const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
+          counterOperation(partnershipId, prefix, n, counter),
+          op.create(document),
+          op.create(event),
+        ]);
+        if (outcome.ok) return { ...record, etag: outcome.etags[1]! } as Stored<T>;
+        if (outcome.index === 0 && isLostRace(outcome.status)) {
+          await backOff(attempt);
+        } else if (outcome.index === 1 && outcome.status === 409) {
+          floor = n + 1;
+        } else {
+          throw batchFailed(outcome);
+        }
+      }
+      throw new ConcurrencyError(entity, `${prefix}-(next)`);
+    },
+
+    async replace(record, ifMatch, audit: AuditContext) {
+      const clean = recordToStore(record);
+      return replaceAudited(
+        ctx,
+        { entity, key: clean.ref, partnershipId: clean.partnershipId, document: trackedDocument(entity, clean) },
+        ifMatch,
+        audit,
+      );
+    },
+  };
+}
