@@ -111,12 +111,13 @@ export function median(values: readonly number[]): number {
 }
 
 export const SEVERITY_METHOD =
-  'Crime severity score: the sum of police.uk crimes × their category weight, divided by the mid-2015 population and ' +
-  'multiplied by 1,000. A category weight is the median ONS Crime Severity Score weight of the offences in that ' +
+  'Crime severity score: the sum of police.uk crimes × their category weight, divided by the mid-2015 population ' +
+  '(as ONS computes its Crime Severity Score, here for a quarter). A category weight is the median ONS Crime Severity Score weight of the offences in that ' +
   'police.uk category; anti-social behaviour weighs 0 (not a notifiable crime).';
 
 /**
- * Σ(count × category weight) ÷ population × 1,000, rounded to 2 decimals (the figure people see,
+ * Σ(count × category weight) ÷ population, ONS's Crime Severity Score formula (England and Wales
+ * scored 10.1 for 2015/16, a year), rounded to 2 decimals (the figure people see,
  * and the one ranks are decided on). Undefined for no residents: a rate per head of nobody is
  * not a score, and ranking it would put an empty ward at the top or bottom for no reason.
  */
@@ -132,7 +133,7 @@ export function severityScore(
     if (type === undefined) throw new ValidationError(`"${crimeType}" is not a police.uk crime type`, ['crimeType']);
     harm += count * weights[type].weight;
   }
-  return roundScore((harm / population) * 1000);
+  return roundScore(harm / population);
 }
 
 export function roundScore(score: number): number {

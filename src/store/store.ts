@@ -21,7 +21,9 @@ import type { Profile } from '../domain/profile.js';
  *   `replace` of a key that does not exist throws NotFoundError.
  * - An etag is opaque and changes on every write. Records come back as they were stored,
  *   with `etag` added; nothing else is added (no `_ts`, `type`, ids of the adapter's own).
- * - Lists have a stated order (below) so callers and tests need not sort.
+ * - Lists have a stated order (below) so callers and tests need not sort; ties are broken by id.
+ * - Instants (`at`, `updatedAt`, `addedAt`) are written as UTC ISO strings ending in Z, so they
+ *   order the same as strings and as times. AAD object ids are compared in lower case.
  * - Audit events: `before` is null on create; `at` and `actor` come from the AuditContext;
  *   `id` is a fresh UUID.
  */
@@ -29,6 +31,7 @@ export type Stored<T> = T & { readonly etag: string };
 
 export interface PartnershipRepository {
   get(id: string): Promise<Stored<Partnership> | undefined>;
+  /** Ordered by id. */
   list(): Promise<Partnership[]>;
   /** Creates or replaces a partnership (admin and import only). */
   put(partnership: Partnership): Promise<Stored<Partnership>>;
@@ -112,6 +115,7 @@ export interface BoardChannelRepository {
   put(channel: BoardChannel): Promise<void>;
   /** Ordered by when they were added. */
   list(partnershipId: string): Promise<BoardChannel[]>;
+  /** Removing a channel that is not there does nothing. */
   remove(partnershipId: string, conversationId: string): Promise<void>;
 }
 
@@ -121,6 +125,7 @@ export interface BoardChannelRepository {
  * Districts, profiles, gaps and actions are created or replaced (no etag check: an import is the
  * new truth); each profile, gap and action written gets an audit event whose action is
  * "<entity>.imported" and whose `before` is the record it replaced, or null.
+ * Every record is stored under `partnershipId`, whatever it carries.
  * Gaps and actions keep the references they carry; the partnership's counters move past them,
  * so the next `create` never reuses a loaded reference.
  */

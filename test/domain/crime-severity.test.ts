@@ -98,19 +98,19 @@ describe('category weights', () => {
 describe('severity score', () => {
   const weights = categoryWeights(withCategory('Robbery', [['34B', 800]]));
 
-  it('is Σ(count × weight) ÷ population × 1,000, anti-social behaviour adding nothing', () => {
+  it('is Σ(count × weight) ÷ population, anti-social behaviour adding nothing', () => {
     const counts = [
       { crimeType: 'Robbery', count: 3 },
       { crimeType: 'Drugs', count: 10 },
       { crimeType: 'Anti-social behaviour', count: 500 },
     ];
-    // (3 × 800 + 10 × 1) ÷ 2,000 × 1,000 = 1,205
-    expect(severityScore(counts, weights, 2000)).toBe(1205);
+    // (3 × 800 + 10 × 1) ÷ 1,000 = 2.41
+    expect(severityScore(counts, weights, 1000)).toBe(2.41);
   });
 
   it('is rounded to 2 decimals', () => {
-    // 1 × 1 ÷ 3 × 1,000 = 333.333…
-    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3)).toBe(333.33);
+    // 1 × 1 ÷ 3 = 0.333…
+    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3)).toBe(0.33);
   });
 
   it('is not computed for a district with no residents', () => {
@@ -123,7 +123,7 @@ describe('severity score', () => {
 
   it('says how it was computed in a sentence that fits the profile', () => {
     expect(SEVERITY_METHOD).toMatch(/÷|divided by/);
-    expect(SEVERITY_METHOD).toMatch(/1,000/);
+    expect(SEVERITY_METHOD).toMatch(/population/);
     expect(() =>
       Severity.parse({
         score: 1,

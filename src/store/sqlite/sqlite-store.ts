@@ -157,9 +157,10 @@ class SqliteStore implements Store {
             .all(partnershipId) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as Member),
       ),
-    create: async (m: Member, audit: AuditContext) =>
+    create: async (member: Member, audit: AuditContext) =>
       guard(() =>
         this.db.transaction(() => {
+          const m = { ...member, aadObjectId: member.aadObjectId.toLowerCase() };
           const doc = docOf(m);
           const inserted = this.db
             .prepare(
@@ -172,9 +173,10 @@ class SqliteStore implements Store {
           return stored<Member>(doc, 1);
         })(),
       ),
-    replace: async (m: Member, ifMatch: string, audit: AuditContext) =>
+    replace: async (member: Member, ifMatch: string, audit: AuditContext) =>
       guard(() =>
         this.db.transaction(() => {
+          const m = { ...member, aadObjectId: member.aadObjectId.toLowerCase() };
           const row = this.db.prepare('SELECT version, doc FROM members WHERE aad_object_id = ?').get(m.aadObjectId) as
             VersionedRow | undefined;
           if (!row) throw new NotFoundError('member', m.aadObjectId);
