@@ -1,0 +1,204 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import type { Clock } from '../../src/services/clock.js';
+import { start, type Running } from '../../src/start.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  actionExecute,
+  botAdded,
+  cardSubmit,
+  message,
+  type Activity,
+  type Addressing,
+  type Person,
+  type Where,
+} from './activities.js';
+import { cardProblems, findAction, type Card } from './cards.js';
+
+/** What the bot posted to the Teams connector. */
+export interface Posted {
+  conversationId: string;
+  replyToId: string | undefined;
+  activity: { type: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
+}
+
+/**
+ * Plays the Teams service's side: receives the bot's replies on
+ * POST /v3/conversations/{id}/activities[/{replyToId}] and records them.
+ */
+export class Connector {
+  readonly posted: Posted[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      // Not chained: restify patches http.ServerResponse in this process, and its writeHead returns nothing.
+      if (req.method !== 'POST' || !m) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'];
+      this.posted.push({
+        conversationId: decodeURIComponent(m[1]!),
+        replyToId: m[2] ? decodeURIComponent(m[2]) : undefined,
+        activity,
+      });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `reply-${this.posted.length}` }));
+    });
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+export interface TurnResult {
+  status: number;
+  /** The invoke response body (Action.Execute), if any. */
+  body: unknown;
+  /** Every activity the bot posted during the turn. */
+  posted: Posted[];
+  /** The Adaptive Cards among them, each already checked against the schema and size limit. */
+  cards: Card[];
+}
+
+function cardsIn(posted: readonly Posted[]): Card[] {
+  return posted.flatMap((p) =>
+    (p.activity.attachments ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content as Card),
+  );
+}
+
+function assertValid(cards: readonly Card[]): void {
+  for (const card of cards) {
+    const problems = cardProblems(card);
+    if (problems.length) throw new Error(`the bot sent an invalid card:\n${problems.join('\n')}`);
+  }
+}
+
+export interface BotOptions {
+  /** Load the Merseyside demo partnership (real 2019 data) into a fresh store. Default true. */
+  demo?: boolean;
+  store?: Store;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export class BotUnderTest {
+  private constructor(
+    readonly running: Running,
+    readonly connector: Connector,
+    private readonly dataDir: string,
+  ) {}
+
+  static async start(options: BotOptions = {}): Promise<BotUnderTest> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'soc-bot-'));
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO_DATA: options.demo === false ? 'off' : 'on',
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    });
+    const running = await start(config, createLogger('silent'), {
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.store ? { store: options.store } : {}),
+    });
+    const connector = new Connector();
+    await connector.start();
+    return new BotUnderTest(running, connector, dataDir);
+  }
+
+  get store(): Store {
+    return this.running.store;
+  }
+
+  get url(): string {
+    return `${this.running.url}/api/messages`;
+  }
+
+  /** POSTs an activity as Teams would and collects what the bot posted while handling it. */
+  async post(
+    activity: Activity | Record<string, unknown>,
+    init: { headers?: Record<string, string> } = {},
+  ): Promise<TurnResult> {
+    const before = this.connector.posted.length;
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    const posted = this.connector.posted.slice(before);
+    const cards = cardsIn(posted);
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    const invokeCard = (body as { value?: { type?: string } } | undefined)?.value;
+    if (invokeCard?.type === 'AdaptiveCard') cards.push(invokeCard as Card);
+    assertValid(cards);
+    return { status: res.status, body, posted, cards };
+  }
+
+  private addressing(as: Person, where: Where): Addressing {
+    return { from: as, where, serviceUrl: this.connector.url };
+  }
+
+  say(text: string, as: Person, where: Where = 'personal'): Promise<TurnResult> {
+    return this.post(message(text, this.addressing(as, where)));
+  }
+
+  install(as: Person, where: Where = 'personal'): Promise<TurnResult> {
+    return this.post(botAdded(this.addressing(as, where)));
+  }
+
+  /** Presses a button on a card the bot sent, the way Teams does for its type. */
+  press(card: Card, title: string, as: Person, where: Where = 'personal'): Promise<TurnResult> {
+    const action = findAction(card, title);
+    if (action.type === 'Action.Submit') return this.post(cardSubmit(action.data, this.addressing(as, where)));
+    if (action.type === 'Action.Execute') {
+      return this.post(actionExecute(String(action.verb), action.data, title, this.addressing(as, where)));
+    }
+    throw new Error(`cannot press a ${action.type}`);
+  }
+
+  async close(): Promise<void> {
+    await this.connector.close();
+    await this.running.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The one card a turn answered with; fails clearly if there was not exactly one. */
+export function onlyCard(result: TurnResult): Card {
+  if (result.cards.length !== 1) {
+    throw new Error(
+      `expected one card, got ${result.cards.length} (status ${result.status}): ${JSON.stringify(result.posted.map((p) => p.activity.text ?? p.activity.type))}`,
+    );
+  }
+  return result.cards[0]!;
+}
