@@ -19,16 +19,19 @@ import {
 } from './activities.js';
 import { cardProblems, findAction, type Card } from './cards.js';
 
-/** What the bot posted to the Teams connector. */
+/** What the bot sent to the Teams connector: a new activity (POST) or a replaced one (PUT). */
 export interface Posted {
+  method: 'POST' | 'PUT';
   conversationId: string;
+  /** POST: the activity replied to; PUT: the activity replaced. */
   replyToId: string | undefined;
   activity: { type: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
 }
 
 /**
  * Plays the Teams service's side: receives the bot's replies on
- * POST /v3/conversations/{id}/activities[/{replyToId}] and records them.
+ * POST /v3/conversations/{id}/activities[/{replyToId}], and card updates on
+ * PUT /v3/conversations/{id}/activities/{activityId}, and records them.
  */
 export class Connector {
   readonly posted: Posted[] = [];
@@ -48,13 +51,15 @@ export class Connector {
     req.on('end', () => {
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       // Not chained: restify patches http.ServerResponse in this process, and its writeHead returns nothing.
-      if (req.method !== 'POST' || !m) {
+      const method = req.method === 'POST' || (req.method === 'PUT' && m?.[2]) ? req.method : undefined;
+      if (!method || !m) {
         res.writeHead(404);
         res.end();
         return;
       }
       const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'];
       this.posted.push({
+        method: method as Posted['method'],
         conversationId: decodeURIComponent(m[1]!),
         replyToId: m[2] ? decodeURIComponent(m[2]) : undefined,
         activity,
@@ -75,6 +80,8 @@ export interface TurnResult {
   body: unknown;
   /** Every activity the bot posted during the turn. */
   posted: Posted[];
+  /** Cards the bot replaced in place (an Action.Execute answered for everyone). */
+  updated: Card[];
   /** The Adaptive Cards among them, each already checked against the schema and size limit. */
   cards: Card[];
 }
@@ -119,7 +126,7 @@ export class BotUnderTest {
       LOG_LEVEL: 'silent',
       ...options.env,
     });
-    const running = await start(config, createLogger('silent'), {
+    const running = await start(config, createLogger(config.logLevel), {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.store ? { store: options.store } : {}),
     });
@@ -148,8 +155,10 @@ export class BotUnderTest {
       body: JSON.stringify(activity),
     });
     const text = await res.text();
-    const posted = this.connector.posted.slice(before);
+    const sent = this.connector.posted.slice(before);
+    const posted = sent.filter((p) => p.method === 'POST');
     const cards = cardsIn(posted);
+    const updated = cardsIn(sent.filter((p) => p.method === 'PUT'));
     let body: unknown = undefined;
     if (text) {
       try {
@@ -160,8 +169,8 @@ export class BotUnderTest {
     }
     const invokeCard = (body as { value?: { type?: string } } | undefined)?.value;
     if (invokeCard?.type === 'AdaptiveCard') cards.push(invokeCard as Card);
-    assertValid(cards);
-    return { status: res.status, body, posted, cards };
+    assertValid([...cards, ...updated]);
+    return { status: res.status, body, posted, cards, updated };
   }
 
   private addressing(as: Person, where: Where): Addressing {
