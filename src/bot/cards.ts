@@ -17,6 +17,8 @@ export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url))
 
 /** Teams refuses a message whose card is over 28 KB. */
 export const TEAMS_CARD_LIMIT_BYTES = 28 * 1024;
+/** What a card may use, leaving room for the message around it. */
+const CARD_BUDGET_BYTES = TEAMS_CARD_LIMIT_BYTES - 1024;
 
 const templates = new Map<CardName, Template>();
 
@@ -58,4 +60,9 @@ function bannerElement(banner: Banner): Record<string, unknown> {
 
 export function cardAttachment(card: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(card);
+}
+
+/** Whether a view bound to a template makes a card Teams will take. */
+export function fitsCard<T extends { banner: Banner }>(name: CardName, data: T): boolean {
+  return Buffer.byteLength(JSON.stringify(renderCard(name, data)), 'utf8') <= CARD_BUDGET_BYTES;
 }

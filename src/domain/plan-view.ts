@@ -149,3 +149,17 @@ export function composePlan(input: ListInput<FourPAction>): PlanView {
     withheld: withheld > 0 ? `${plural(withheld, 'action')} not shown. ${withheldHint(input.viewer)}` : '',
   };
 }
+
+/**
+ * The longest list that still fits: `fits` says whether a view is small enough to send (a card
+ * has a size limit the domain does not know). Items left out are counted in the view's `more`.
+ */
+export function fitList<V>(compose: (limit: number) => V, fits: (view: V) => boolean, limit: number): V {
+  let n = limit;
+  let view = compose(n);
+  while (n > 1 && !fits(view)) {
+    n = Math.max(1, Math.floor(n * 0.75));
+    view = compose(n);
+  }
+  return view;
+}

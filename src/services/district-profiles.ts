@@ -2,7 +2,14 @@ import { formatPeriod } from '../domain/dates.js';
 import type { District } from '../domain/district.js';
 import { ConcurrencyError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { can } from '../domain/permissions.js';
-import { composeGapList, composePlan, type GapListView, type OwnerNames, type PlanView } from '../domain/plan-view.js';
+import {
+  composeGapList,
+  composePlan,
+  fitList,
+  type GapListView,
+  type OwnerNames,
+  type PlanView,
+} from '../domain/plan-view.js';
 import type { Profile } from '../domain/profile.js';
 import { composeRanking, type RankingView } from '../domain/ranking.js';
 import { markReviewed } from '../domain/review.js';
@@ -68,7 +75,13 @@ export class DistrictProfiles {
     };
   }
 
-  async gaps(req: Requester, viewer: Viewer, districtId: string): Promise<GapListView> {
+  /** `fits` says whether a view is small enough to send; the list is shortened until it is. */
+  async gaps(
+    req: Requester,
+    viewer: Viewer,
+    districtId: string,
+    fits: (v: GapListView) => boolean = () => true,
+  ): Promise<GapListView> {
     const pid = req.partnership.id;
     const [district, gaps] = await Promise.all([
       this.district(pid, districtId),
@@ -78,18 +91,20 @@ export class DistrictProfiles {
       pid,
       gaps.map((g) => g.ownerAadObjectId),
     );
-    return composeGapList({
-      partnership: req.partnership,
-      district,
-      items: gaps,
-      viewer,
-      names,
-      now: this.clock(),
-      limit: LIST_LIMIT,
-    });
+    const now = this.clock();
+    return fitList(
+      (limit) => composeGapList({ partnership: req.partnership, district, items: gaps, viewer, names, now, limit }),
+      fits,
+      LIST_LIMIT,
+    );
   }
 
-  async plan(req: Requester, viewer: Viewer, districtId: string): Promise<PlanView> {
+  async plan(
+    req: Requester,
+    viewer: Viewer,
+    districtId: string,
+    fits: (v: PlanView) => boolean = () => true,
+  ): Promise<PlanView> {
     const pid = req.partnership.id;
     const [district, actions] = await Promise.all([
       this.district(pid, districtId),
@@ -99,15 +114,12 @@ export class DistrictProfiles {
       pid,
       actions.map((a) => a.ownerAadObjectId),
     );
-    return composePlan({
-      partnership: req.partnership,
-      district,
-      items: actions,
-      viewer,
-      names,
-      now: this.clock(),
-      limit: LIST_LIMIT,
-    });
+    const now = this.clock();
+    return fitList(
+      (limit) => composePlan({ partnership: req.partnership, district, items: actions, viewer, names, now, limit }),
+      fits,
+      LIST_LIMIT,
+    );
   }
 
   async ranking(req: Requester, limit: number): Promise<RankingView> {

@@ -4,6 +4,7 @@ import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
+import { fitsCard } from '../cards.js';
 import { sendNamedCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
@@ -21,7 +22,11 @@ export const gapsCommand: Command = {
 };
 
 async function showGaps(rc: RouteContext, districtId: string): Promise<void> {
-  await sendNamedCard(rc.context, 'gaps', await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId));
+  await sendNamedCard(
+    rc.context,
+    'gaps',
+    await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId, (v) => fitsCard('gaps', v)),
+  );
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {

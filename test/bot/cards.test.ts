@@ -1,0 +1,194 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CARD_NAMES,
+  CARDS_DIR,
+  TEAMS_CARD_LIMIT_BYTES,
+  fitsCard,
+  renderCard,
+  templateJson,
+  type CardName,
+} from '../../src/bot/cards.js';
+import { withDistrict } from '../../src/bot/district-prompt.js';
+import { noticeCard, runSuggestion } from '../../src/bot/reply.js';
+import { helpData } from '../../src/bot/routes/help.js';
+import { VERB } from '../../src/bot/verbs.js';
+import type { FourPAction } from '../../src/domain/action.js';
+import type { IntelligenceGap } from '../../src/domain/gap.js';
+import { banner } from '../../src/domain/summary.js';
+import type { Viewer } from '../../src/domain/visibility.js';
+import { createLogger } from '../../src/log.js';
+import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
+import { seedDemoIfEmpty } from '../../src/services/demo-seed.js';
+import { DistrictDirectory } from '../../src/services/district-directory.js';
+import { DistrictProfiles, LIST_LIMIT } from '../../src/services/district-profiles.js';
+import { Membership, type Requester } from '../../src/services/membership.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { cardBytes, cardProblems, cardText, type Card } from '../support/cards.js';
+import { alex } from '../support/people.js';
+
+/**
+ * Every template, bound to realistic data (the demo's real Merseyside wards; the largest district
+ * by population, Central), must be a valid Adaptive Card 1.5 under Teams' 28 KB limit, and stay
+ * so with the longest text the domain allows.
+ */
+const NOW = new Date('2026-11-25T09:00:00Z');
+const cleared1to1: Viewer = { clearance: 'OFFICIAL-SENSITIVE', conversation: 'personal' };
+
+let dir: string;
+let store: Store;
+let profiles: DistrictProfiles;
+let requester: Requester;
+let largest: { id: string; name: string };
+const rendered = new Map<CardName, Card>();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'soc-cards-'));
+  store = openSqliteStore({ file: join(dir, 'cards.db') });
+  await seedDemoIfEmpty(store, { now: NOW, log: createLogger('silent') });
+  const directory = new DistrictDirectory(store);
+  profiles = new DistrictProfiles(store, directory, () => NOW);
+  requester = await new Membership(store).resolve(alex.aadObjectId, undefined);
+  const names = await store.districts.listNames(DEMO_PARTNERSHIP_ID);
+  const all = await Promise.all(names.map((n) => store.districts.get(DEMO_PARTNERSHIP_ID, n.id)));
+  const top = all.sort((a, b) => b!.population - a!.population)[0]!;
+  largest = { id: top.id, name: top.name };
+});
+
+afterAll(async () => {
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function realistic(name: CardName): Promise<Card> {
+  switch (name) {
+    case 'summary': {
+      const result = await profiles.summary(requester, cleared1to1, largest.id);
+      if (result.kind !== 'summary') throw new Error('expected a summary');
+      return renderCard('summary', { ...result.view, note: '' }) as Card;
+    }
+    case 'gaps':
+      return renderCard(
+        'gaps',
+        await profiles.gaps(requester, cleared1to1, largest.id, (v) => fitsCard('gaps', v)),
+      ) as Card;
+    case 'plan':
+      return renderCard(
+        'plan',
+        await profiles.plan(requester, cleared1to1, largest.id, (v) => fitsCard('plan', v)),
+      ) as Card;
+    case 'rank': {
+      return renderCard('rank', await profiles.ranking(requester, 25)) as Card;
+    }
+    case 'help':
+      return renderCard('help', helpData([], requester.member, requester.partnership.name, true)) as Card;
+    case 'welcome':
+      return renderCard('welcome', {
+        banner: banner('OFFICIAL', true),
+        memberText: 'You are set up in Merseyside SOC Partnership (DEMO), coordinator.',
+        suggestions: [runSuggestion('help'), runSuggestion('top 10')],
+      }) as Card;
+    case 'notice':
+      return noticeCard({
+        title: "Sorry, I didn't understand that",
+        text: 'Did you mean one of these?',
+        echo: 'sumary central',
+        suggestions: [runSuggestion(`summary ${largest.name}`), runSuggestion('help')],
+      }) as Card;
+    case 'district-choice': {
+      let card: Card | undefined;
+      const context = {
+        sendActivity: async (a: { attachments: { content: Card }[] }) => (card = a.attachments[0]!.content),
+      };
+      await withDistrict(
+        { context, requester, deps: { directory: new DistrictDirectory(store), profiles } } as never,
+        'church',
+        VERB.districtSummary,
+        'summary Everton',
+        async () => undefined,
+      );
+      return card!;
+    }
+  }
+}
+
+describe('card templates', () => {
+  it('are exactly the files in cards/', () => {
+    const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json') && !f.endsWith('.data.json'));
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual([...CARD_NAMES].sort());
+  });
+
+  it.each(CARD_NAMES)('%s is an Adaptive Card 1.5 template', (name) => {
+    const template = templateJson(name);
+    expect(template.type).toBe('AdaptiveCard');
+    expect(template.version).toBe('1.5');
+  });
+
+  it.each(CARD_NAMES)('%s bound to the largest district is valid and under 28 KB', async (name) => {
+    const card = await realistic(name);
+    rendered.set(name, card);
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);
+    expect(cardText(card).split('\n')[0]).toMatch(/^OFFICIAL/);
+  });
+
+  it('the summary shows the largest district with its real figures', async () => {
+    const card = rendered.get('summary') ?? (await realistic('summary'));
+    const text = cardText(card);
+    expect(text).toContain(`${largest.name}\nLiverpool · population 27,040`);
+    expect(text).toContain('Crime severity score');
+  });
+});
+
+describe('the longest lists and texts the domain allows', () => {
+  const long = (n: number, seed: string) => `${seed} ${'Ŵ'.repeat(n)}`.slice(0, n);
+
+  beforeAll(async () => {
+    // A district with more gaps and actions than a card lists, every text at its maximum length
+    // and in two-byte characters, every item marked OFFICIAL-SENSITIVE so the 1:1 card shows it.
+    const at = NOW.toISOString();
+    const audit = { actor: 'system:test', action: 'gap.created', at };
+    const base = {
+      partnershipId: DEMO_PARTNERSHIP_ID,
+      districtId: largest.id,
+      createdBy: 'system:test',
+      createdAt: at,
+      updatedAt: at,
+    };
+    for (let i = 0; i < LIST_LIMIT + 5; i++) {
+      const gap: Omit<IntelligenceGap, 'ref'> = {
+        ...base,
+        question: long(500, `Q${i}`),
+        classification: 'OFFICIAL-SENSITIVE',
+        status: 'assigned',
+        ownerAgencyId: 'merseyside-police',
+        ownerAadObjectId: alex.aadObjectId,
+        due: '2026-01-01',
+      };
+      await store.gaps.create(gap, audit);
+      const action: Omit<FourPAction, 'ref'> = {
+        ...base,
+        strand: (['prepare', 'pursue', 'prevent', 'protect'] as const)[i % 4]!,
+        title: long(300, `A${i}`),
+        leadAgencyId: 'merseyside-police',
+        ownerAadObjectId: alex.aadObjectId,
+        status: 'in_progress',
+        due: '2026-01-01',
+        impactMeasure: long(300, `M${i}`),
+        classification: 'OFFICIAL-SENSITIVE',
+      };
+      await store.actions.create(action, { ...audit, action: 'action.created' });
+    }
+  });
+
+  it.each(['gaps', 'plan', 'summary'] as const)('%s stays valid and under 28 KB', async (name) => {
+    const card = await realistic(name);
+    expect(cardProblems(card)).toEqual([]);
+    const bytes = cardBytes(card);
+    expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);
+    if (name !== 'summary') expect(cardText(card)).toMatch(/more (gap|action)s? not listed/);
+  });
+});
