@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/domain/errors.js';
+
+const problem = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return { variable: err.variable, message: err.message };
+    throw err;
+  }
+  return undefined;
+};
+
+describe('configuration', () => {
+  it('defaults to the embedded store under ./data, on 127.0.0.1:3978, demo on, no authentication', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3978,
+      host: '127.0.0.1',
+      demoData: true,
+      auth: { enabled: false },
+      logLevel: 'info',
+    });
+    expect(c.store).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data\/soc-profiles\.db$/) });
+  });
+
+  it('names the variable and what would be valid', () => {
+    expect(problem({ PORT: 'abc' })).toEqual({
+      variable: 'PORT',
+      message: "PORT: must be a whole number from 0 to 65535 (0 picks a free port) (got 'abc')",
+    });
+    expect(problem({ STORE: 'postgres' })?.message).toBe(
+      "STORE: must be sqlite (the default) or cosmos (got 'postgres')",
+    );
+    expect(problem({ DEMO_DATA: 'maybe' })?.message).toBe("DEMO_DATA: must be one of on, off, true, false (got 'maybe')");
+    expect(problem({ STORE: 'cosmos' })).toMatchObject({ variable: 'COSMOS_ENDPOINT' });
+    expect(problem({ STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url' })?.variable).toBe('COSMOS_ENDPOINT');
+  });
+
+  it('never repeats a secret in an error', () => {
+    const p = problem({ MicrosoftAppPassword: 's3cret-value' });
+    expect(p?.variable).toBe('MicrosoftAppId');
+    expect(p?.message).not.toContain('s3cret-value');
+  });
+
+  it('reads Cosmos DB with a key, or without one for Entra ID', () => {
+    expect(loadConfig({ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }).store).toEqual({
+      kind: 'cosmos',
+      endpoint: 'https://acct.documents.azure.com:443/',
+      databaseId: 'soc-profiles',
+      tlsInsecure: false,
+    });
+    expect(
+      loadConfig({ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com/', COSMOS_KEY: 'k' }).store,
+    ).toMatchObject({ key: 'k' });
+  });
+
+  it('allows an emulator certificate only on loopback', () => {
+    expect(
+      problem({ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com/', COSMOS_TLS_INSECURE: 'true' })
+        ?.variable,
+    ).toBe('COSMOS_TLS_INSECURE');
+    expect(
+      loadConfig({ STORE: 'cosmos', COSMOS_ENDPOINT: 'https://127.0.0.1:8081/', COSMOS_TLS_INSECURE: 'true' }).store,
+    ).toMatchObject({
+      tlsInsecure: true,
+    });
+  });
+
+  it('needs a complete set of Bot Framework credentials for the app type', () => {
+    expect(problem({ MicrosoftAppId: 'id' })?.variable).toBe('MicrosoftAppPassword');
+    expect(
+      problem({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' })?.variable,
+    ).toBe('MicrosoftAppTenantId');
+    expect(problem({ MicrosoftAppId: 'id', MicrosoftAppType: 'UserAssignedMSI' })?.variable).toBe(
+      'MicrosoftAppTenantId',
+    );
+    expect(problem({ MicrosoftAppId: 'id', MicrosoftAppType: 'Tenantless' })?.variable).toBe('MicrosoftAppType');
+    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' }).auth).toEqual({
+      enabled: true,
+      appId: 'id',
+      appPassword: 'p',
+      appType: 'MultiTenant',
+    });
+  });
+
+  it('refuses to listen beyond loopback without authentication, unless told to', () => {
+    expect(problem({ HOST: '0.0.0.0' })).toMatchObject({ variable: 'HOST' });
+    expect(problem({ HOST: '0.0.0.0' })?.message).toContain('ALLOW_UNAUTHENTICATED=true');
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).allowUnauthenticated).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' }).host).toBe('0.0.0.0');
+    for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) expect(problem({ HOST: host })).toBeUndefined();
+  });
+});
+
+describe('start-up with a bad configuration', () => {
+  it('stops with a message naming the variable, and does not listen', async () => {
+    const run = promisify(execFile);
+    const err = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: 'seventy', HOST: '0.0.0.0', LOG_LEVEL: 'silent' },
+      timeout: 30_000,
+    }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).toBe(2);
+    expect(err?.stderr).toContain('Configuration error, not starting:');
+    expect(err?.stderr).toContain("PORT: must be a whole number from 0 to 65535 (0 picks a free port) (got 'seventy')");
+  });
+});
