@@ -51,7 +51,14 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
   app.error(turnErrorHandler(deps.log));
   app.turn('beforeTurn', membershipGuard(deps));
 
-  const helpCommand = help.helpCommand(() => commands);
+  // Help lists them by use, most asked first; routing tries them in the order below.
+  const helpCommand = help.helpCommand(() => [
+    summary.summaryCommand,
+    gaps.gapsCommand,
+    plan.planCommand,
+    rank.rankCommand,
+    helpCommand,
+  ]);
   const commands: readonly Command[] = [
     helpCommand,
     rank.rankCommand,

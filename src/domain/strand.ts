@@ -22,8 +22,8 @@ export const STRAND_LABEL: Record<Strand, string> = {
 
 /** What each strand is for, in the guidance's words; shown in help and on the plan card. */
 export const STRAND_PURPOSE: Record<Strand, string> = {
-  prepare: 'reduce the impact of SOC by understanding the threat and working with communities',
-  pursue: 'disrupt and dismantle OCGs and their business models',
-  prevent: 'stop people engaging in SOC in the first place',
-  protect: 'increase protection against SOC',
+  prepare: 'Reduce the impact of SOC by understanding the threat and working with communities',
+  pursue: 'Disrupt and dismantle OCGs and their business models',
+  prevent: 'Stop people engaging in SOC in the first place',
+  protect: 'Increase protection against SOC',
 };

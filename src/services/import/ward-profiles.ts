@@ -151,7 +151,7 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
       onsCodes: { ward: w.code, localAuthority: w.localAuthorityCode, lsoas: w.lsoas },
       localAuthorityName: w.localAuthorityName,
       population: wardPopulation.get(w.code)!,
-      populationSource: 'ONS mid-2015 estimate (excluding prisoners), IoD 2019 population denominators',
+      populationSource: 'mid-2015',
     });
     const deprivation = rollUpDeprivation(
       lsoaRows.map((r) => ({
@@ -330,7 +330,7 @@ function dataSourcesFor(periods: ReviewPeriods): DataSource[] {
     },
     {
       id: SOURCE.imd,
-      name: 'English Indices of Deprivation 2019, File 1: Index of Multiple Deprivation',
+      name: 'English Indices of Deprivation 2019 (File 1, IMD)',
       publisher: 'Ministry of Housing, Communities and Local Government',
       licence: OGL,
       url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
@@ -338,7 +338,7 @@ function dataSourcesFor(periods: ReviewPeriods): DataSource[] {
     },
     {
       id: SOURCE.population,
-      name: 'English Indices of Deprivation 2019, File 6: population denominators',
+      name: 'English Indices of Deprivation 2019 (File 6, population)',
       publisher: 'Ministry of Housing, Communities and Local Government (ONS estimates)',
       licence: OGL,
       url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
