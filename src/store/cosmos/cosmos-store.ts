@@ -33,6 +33,11 @@ export interface CosmosStoreOptions {
    * answers StoreUnavailableError. A Teams turn must not wait on an unreachable account.
    */
   requestTimeoutMs?: number;
+  /**
+   * Whether the SDK may switch to the regional endpoints the account advertises (the default).
+   * Turn it off when the account is reached through a proxy or relay those endpoints would bypass.
+   */
+  endpointDiscovery?: boolean;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
@@ -52,6 +57,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     userAgentSuffix: 'soc-local-profiles-bot',
     connectionPolicy: {
       requestTimeout: requestTimeoutMs,
+      ...(options.endpointDiscovery === false ? { enableEndpointDiscovery: false } : {}),
       // Throttled (429) requests are retried by the SDK within our deadline; beyond it, the
       // store is unavailable for now rather than slow.
       retryOptions: {
