@@ -53,7 +53,7 @@ export interface PlanView {
   withheld: string;
 }
 
-interface ListInput<T> {
+export interface ListInput<T> {
   partnership: Pick<Partnership, 'demo'>;
   district: District;
   items: readonly T[];
@@ -89,44 +89,67 @@ function cardClassification(items: readonly { classification: Classification }[]
   return items.reduce<Classification>((c, i) => higherOf(c, i.classification), 'OFFICIAL');
 }
 
-export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
+/** What both lists share: what may be shown, most urgent first, cut to the limit, and the words around it. */
+function select<T extends { ref: string; due?: string | undefined; classification: Classification }>(
+  input: ListInput<T>,
+  isOpen: (t: T) => boolean,
+  words: { noun: string; none: string },
+) {
   const { shown, withheld } = splitVisible(input.viewer, input.items);
-  const sorted = [...shown].sort(byUrgency<IntelligenceGap>((g) => isGapOpen(g.status), input.now));
+  const sorted = [...shown].sort(byUrgency<T>(isOpen, input.now));
   const listed = sorted.slice(0, input.limit);
-  const open = input.items.filter((g) => isGapOpen(g.status)).length;
+  const open = input.items.filter(isOpen).length;
   return {
+    listed,
     districtId: input.district.id,
-    title: `Intelligence gaps: ${input.district.name}`,
     banner: banner(cardClassification(listed), input.partnership.demo),
-    summary:
-      input.items.length === 0
-        ? 'No intelligence gaps recorded.'
-        : `${plural(open, 'open gap')} of ${input.items.length}.`,
-    items: listed.map((g) => ({
-      ref: g.ref,
-      text: g.question,
-      status: GAP_STATUS_LABEL[g.status],
-      owner: ownerText(input.names, g.ownerAgencyId, g.ownerAadObjectId),
-      ...dueText(g.due, isGapOpen(g.status), input.now),
-      sensitive: g.classification === 'OFFICIAL-SENSITIVE',
-    })),
+    summary: input.items.length === 0 ? words.none : `${plural(open, `open ${words.noun}`)} of ${input.items.length}.`,
+    more:
+      sorted.length > listed.length ? `${plural(sorted.length - listed.length, `more ${words.noun}`)} not listed.` : '',
+    withheld: withheld > 0 ? `${plural(withheld, words.noun)} not shown. ${withheldHint(input.viewer)}` : '',
+  };
+}
+
+function item<T extends { ref: string; due?: string | undefined; classification: Classification }>(
+  input: ListInput<T>,
+  t: T,
+  fields: { text: string; status: string; agencyId: string | undefined; person: string | undefined; open: boolean },
+): ListItem {
+  return {
+    ref: t.ref,
+    text: fields.text,
+    status: fields.status,
+    owner: ownerText(input.names, fields.agencyId, fields.person),
+    ...dueText(t.due, fields.open, input.now),
+    sensitive: t.classification === 'OFFICIAL-SENSITIVE',
+  };
+}
+
+export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
+  const isOpen = (g: IntelligenceGap) => isGapOpen(g.status);
+  const { listed, ...view } = select(input, isOpen, { noun: 'gap', none: 'No intelligence gaps recorded.' });
+  return {
+    ...view,
+    title: `Intelligence gaps: ${input.district.name}`,
+    items: listed.map((g) =>
+      item(input, g, {
+        text: g.question,
+        status: GAP_STATUS_LABEL[g.status],
+        agencyId: g.ownerAgencyId,
+        person: g.ownerAadObjectId,
+        open: isOpen(g),
+      }),
+    ),
     hasItems: listed.length > 0,
-    more: sorted.length > listed.length ? `${plural(sorted.length - listed.length, 'more gap')} not listed.` : '',
-    withheld: withheld > 0 ? `${plural(withheld, 'gap')} not shown. ${withheldHint(input.viewer)}` : '',
   };
 }
 
 export function composePlan(input: ListInput<FourPAction>): PlanView {
-  const { shown, withheld } = splitVisible(input.viewer, input.items);
-  const sorted = [...shown].sort(byUrgency<FourPAction>((a) => isActionOpen(a.status), input.now));
-  const listed = sorted.slice(0, input.limit);
-  const open = input.items.filter((a) => isActionOpen(a.status)).length;
+  const isOpen = (a: FourPAction) => isActionOpen(a.status);
+  const { listed, ...view } = select(input, isOpen, { noun: 'action', none: 'No 4P actions recorded.' });
   return {
-    districtId: input.district.id,
+    ...view,
     title: `4P plan: ${input.district.name}`,
-    banner: banner(cardClassification(listed), input.partnership.demo),
-    summary:
-      input.items.length === 0 ? 'No 4P actions recorded.' : `${plural(open, 'open action')} of ${input.items.length}.`,
     strands: STRANDS.map((strand) => {
       const items = listed.filter((a) => a.strand === strand);
       return {
@@ -134,19 +157,18 @@ export function composePlan(input: ListInput<FourPAction>): PlanView {
         label: STRAND_LABEL[strand],
         purpose: STRAND_PURPOSE[strand],
         items: items.map((a) => ({
-          ref: a.ref,
-          text: a.title,
-          status: ACTION_STATUS_LABEL[a.status],
-          owner: ownerText(input.names, a.leadAgencyId, a.ownerAadObjectId),
-          ...dueText(a.due, isActionOpen(a.status), input.now),
-          sensitive: a.classification === 'OFFICIAL-SENSITIVE',
+          ...item(input, a, {
+            text: a.title,
+            status: ACTION_STATUS_LABEL[a.status],
+            agencyId: a.leadAgencyId,
+            person: a.ownerAadObjectId,
+            open: isOpen(a),
+          }),
           impact: a.impactMeasure,
         })),
         empty: items.length === 0 ? 'No actions in this strand.' : '',
       };
     }),
-    more: sorted.length > listed.length ? `${plural(sorted.length - listed.length, 'more action')} not listed.` : '',
-    withheld: withheld > 0 ? `${plural(withheld, 'action')} not shown. ${withheldHint(input.viewer)}` : '',
   };
 }
 

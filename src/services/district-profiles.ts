@@ -7,6 +7,7 @@ import {
   composePlan,
   fitList,
   type GapListView,
+  type ListInput,
   type OwnerNames,
   type PlanView,
 } from '../domain/plan-view.js';
@@ -76,47 +77,34 @@ export class DistrictProfiles {
   }
 
   /** `fits` says whether a view is small enough to send; the list is shortened until it is. */
-  async gaps(
-    req: Requester,
-    viewer: Viewer,
-    districtId: string,
-    fits: (v: GapListView) => boolean = () => true,
-  ): Promise<GapListView> {
-    const pid = req.partnership.id;
-    const [district, gaps] = await Promise.all([
-      this.district(pid, districtId),
-      this.store.gaps.listByDistrict(pid, districtId),
-    ]);
-    const names = await this.ownerNames(
-      pid,
-      gaps.map((g) => g.ownerAadObjectId),
-    );
-    const now = this.clock();
-    return fitList(
-      (limit) => composeGapList({ partnership: req.partnership, district, items: gaps, viewer, names, now, limit }),
-      fits,
-      LIST_LIMIT,
-    );
+  gaps(req: Requester, viewer: Viewer, districtId: string, fits: (v: GapListView) => boolean = () => true) {
+    return this.list(req, viewer, districtId, this.store.gaps, composeGapList, fits);
   }
 
-  async plan(
+  plan(req: Requester, viewer: Viewer, districtId: string, fits: (v: PlanView) => boolean = () => true) {
+    return this.list(req, viewer, districtId, this.store.actions, composePlan, fits);
+  }
+
+  private async list<T extends { ownerAadObjectId?: string | undefined }, V>(
     req: Requester,
     viewer: Viewer,
     districtId: string,
-    fits: (v: PlanView) => boolean = () => true,
-  ): Promise<PlanView> {
+    records: { listByDistrict(partnershipId: string, districtId: string): Promise<T[]> },
+    compose: (input: ListInput<T>) => V,
+    fits: (view: V) => boolean,
+  ): Promise<V> {
     const pid = req.partnership.id;
-    const [district, actions] = await Promise.all([
+    const [district, items] = await Promise.all([
       this.district(pid, districtId),
-      this.store.actions.listByDistrict(pid, districtId),
+      records.listByDistrict(pid, districtId),
     ]);
     const names = await this.ownerNames(
       pid,
-      actions.map((a) => a.ownerAadObjectId),
+      items.map((i) => i.ownerAadObjectId),
     );
     const now = this.clock();
     return fitList(
-      (limit) => composePlan({ partnership: req.partnership, district, items: actions, viewer, names, now, limit }),
+      (limit) => compose({ partnership: req.partnership, district, items, viewer, names, now, limit }),
       fits,
       LIST_LIMIT,
     );
