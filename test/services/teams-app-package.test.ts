@@ -1,0 +1,231 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BOT_COMMANDS, MANIFEST_DIR } from '../../src/cli/package-app.js';
+import { colourIcon, outlineIcon } from '../../src/services/teams-app/app-icons.js';
+import { buildAppPackage } from '../../src/services/teams-app/app-package.js';
+import { checkManifest } from '../../src/services/teams-app/manifest-check.js';
+import { decodePng, encodePng, readPngHeader } from '../../src/services/teams-app/png.js';
+import { zip } from '../../src/services/teams-app/zip.js';
+
+const BOT_ID = '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b';
+
+/** Reads a zip by its central directory, as an unzip tool does, checking each entry's CRC with node:zlib. */
+function unzip(archive: Buffer): Map<string, Buffer> {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = archive.readUInt16LE(end + 10);
+  let at = archive.readUInt32LE(end + 16);
+  const out = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    expect(archive.readUInt32LE(at)).toBe(0x02014b50);
+    const method = archive.readUInt16LE(at + 10);
+    const crc = archive.readUInt32LE(at + 16);
+    const size = archive.readUInt32LE(at + 20);
+    const nameLength = archive.readUInt16LE(at + 28);
+    const extra = archive.readUInt16LE(at + 30);
+    const comment = archive.readUInt16LE(at + 32);
+    const local = archive.readUInt32LE(at + 42);
+    const name = archive.toString('utf8', at + 46, at + 46 + nameLength);
+    expect(archive.readUInt32LE(local)).toBe(0x04034b50);
+    const dataAt = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    const stored = archive.subarray(dataAt, dataAt + size);
+    const data = method === 8 ? zlib.inflateRawSync(stored) : stored;
+    expect(zlib.crc32(data), name).toBe(crc);
+    out.set(name, data);
+    at += 46 + nameLength + extra + comment;
+  }
+  return out;
+}
+
+function manifestTemplate(): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+}
+
+function filled(change: (m: Record<string, any>) => void = () => undefined): Record<string, unknown> {
+  const m = JSON.parse(JSON.stringify(manifestTemplate()).replaceAll('{{MicrosoftAppId}}', BOT_ID)) as Record<
+    string,
+    any
+  >;
+  m.validDomains = ['soc-profiles.azurewebsites.net'];
+  change(m);
+  return m;
+}
+
+const committedIcons = () =>
+  new Map<string, Uint8Array>([
+    ['color.png', readFileSync(join(MANIFEST_DIR, 'color.png'))],
+    ['outline.png', readFileSync(join(MANIFEST_DIR, 'outline.png'))],
+  ]);
+
+describe('the committed manifest and icons', () => {
+  it('pass the check, with only the developer placeholders to change', () => {
+    const result = checkManifest({ manifest: filled(), files: committedIcons() }, BOT_COMMANDS);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toEqual([
+      'developer.name is still a placeholder: change it before publishing',
+      'developer.websiteUrl is still a placeholder: change it before publishing',
+      'developer.privacyUrl is still a placeholder: change it before publishing',
+      'developer.termsOfUseUrl is still a placeholder: change it before publishing',
+    ]);
+  });
+
+  it('are the icons the drawing code makes (run dist/cli/draw-app-icons.js after changing it)', () => {
+    expect(Buffer.compare(readFileSync(join(MANIFEST_DIR, 'color.png')), colourIcon())).toBe(0);
+    expect(Buffer.compare(readFileSync(join(MANIFEST_DIR, 'outline.png')), outlineIcon())).toBe(0);
+    expect(readPngHeader(colourIcon())).toMatchObject({ width: 192, height: 192 });
+    expect(readPngHeader(outlineIcon())).toMatchObject({ width: 32, height: 32 });
+  });
+});
+
+describe('the manifest check refuses', () => {
+  const problemsOf = (change: (m: Record<string, any>) => void, files = committedIcons()) =>
+    checkManifest({ manifest: filled(change), files }, BOT_COMMANDS).problems;
+
+  it('a command list that differs from the bot', () => {
+    expect(
+      problemsOf((m) => {
+        m.bots[0].commandLists[0].commands.pop(); // help
+        m.bots[0].commandLists[1].commands.push({ title: 'digest', description: 'Weekly digest' });
+      }),
+    ).toEqual([
+      "bots.0.commandLists.0: the bot's commands help are missing",
+      'bots.0.commandLists.1: digest is not a command of the bot (it has help, rank, gaps, plan, summary)',
+    ]);
+  });
+
+  it('a scope without its command list, or a scope the bot serves left out', () => {
+    expect(
+      problemsOf((m) => {
+        m.bots[0].commandLists.pop();
+        m.bots[0].scopes = ['personal', 'team'];
+      }),
+    ).toEqual(['bots.0.scopes: the bot answers in personal, team, groupChat; missing groupChat']);
+    expect(problemsOf((m) => m.bots[0].commandLists.pop())).toEqual([
+      'bots.0.commandLists: no command list for scope groupChat',
+    ]);
+  });
+
+  it('ids that are not GUIDs, placeholders left, limits passed', () => {
+    expect(
+      problemsOf((m) => {
+        m.id = 'soc-profiles';
+        m.bots[0].botId = '{{MicrosoftAppId}}';
+        m.name.short = 'Serious and Organised Crime Local Profiles';
+        m.validDomains = ['https://soc-profiles.azurewebsites.net'];
+      }),
+    ).toEqual([
+      'placeholders left unfilled: MicrosoftAppId',
+      'id: must be a GUID',
+      'name.short: String must contain at most 30 character(s)',
+      'bots.0.botId: must be a GUID (the bot’s Microsoft App ID)',
+      'validDomains.0: must be a host name, without https://',
+    ]);
+  });
+
+  it('icons of the wrong size, or an outline that is not white on transparent', () => {
+    const files = committedIcons();
+    files.set('color.png', outlineIcon());
+    const red = new Uint8Array(32 * 32 * 4);
+    red.set([255, 0, 0, 255], 0);
+    files.set('outline.png', encodePng({ width: 32, height: 32, rgba: red }));
+    expect(problemsOf(() => undefined, files)).toEqual([
+      'icons.color: color.png is 32×32; must be 192×192',
+      'icons.outline: outline.png has 1 pixels that are neither white nor transparent',
+    ]);
+    files.delete('color.png');
+    expect(problemsOf(() => undefined, files)[0]).toBe('icons.color: color.png is not in the manifest folder');
+  });
+});
+
+describe('packaging', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'soc-manifest-'));
+    cpSync(MANIFEST_DIR, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('zips the manifest with the bot id filled in and the icons, at the root', async () => {
+    const built = await buildAppPackage(
+      dir,
+      { botId: BOT_ID.toUpperCase(), botDomain: 'soc-profiles.azurewebsites.net' },
+      BOT_COMMANDS,
+    );
+    const files = unzip(built.zip);
+    expect([...files.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+    expect(manifest.bots[0].botId).toBe(BOT_ID);
+    expect(manifest.validDomains).toEqual(['soc-profiles.azurewebsites.net']);
+    expect(manifest.id).toBe(manifestTemplate().id);
+    expect(files.get('color.png')!.equals(readFileSync(join(dir, 'color.png')))).toBe(true);
+  });
+
+  it('drops the domain placeholder when no BOT_DOMAIN is given, and takes TEAMS_APP_ID', async () => {
+    const appId = '11111111-2222-4333-8444-555555555555';
+    const built = await buildAppPackage(dir, { botId: BOT_ID, appId }, BOT_COMMANDS);
+    expect(built.manifest).toMatchObject({ id: appId, validDomains: [] });
+  });
+
+  it('refuses without MicrosoftAppId, naming it, and refuses a manifest that fails the check', async () => {
+    await expect(buildAppPackage(dir, { botId: undefined }, BOT_COMMANDS)).rejects.toThrow(
+      /^MicrosoftAppId: is not set/,
+    );
+    await expect(buildAppPackage(dir, { botId: 'my-bot' }, BOT_COMMANDS)).rejects.toThrow(
+      'the manifest is not valid: bots.0.botId: must be a GUID (the bot’s Microsoft App ID)',
+    );
+    writeFileSync(join(dir, 'outline.png'), colourIcon());
+    await expect(buildAppPackage(dir, { botId: BOT_ID }, BOT_COMMANDS)).rejects.toThrow(
+      'icons.outline: outline.png is 192×192; must be 32×32',
+    );
+  });
+
+  it('makes the same bytes from the same files', async () => {
+    const a = await buildAppPackage(dir, { botId: BOT_ID }, BOT_COMMANDS);
+    const b = await buildAppPackage(dir, { botId: BOT_ID }, BOT_COMMANDS);
+    expect(a.zip.equals(b.zip)).toBe(true);
+  });
+});
+
+describe('PNG and zip by hand', () => {
+  it('reads back what it writes, and rows written with the Sub, Up, Average and Paeth filters', () => {
+    const rgba = new Uint8Array(3 * 2 * 4).map((_, i) => (i * 37) % 256);
+    expect(decodePng(encodePng({ width: 3, height: 2, rgba }))!.rgba).toEqual(rgba);
+
+    // A 2×4 greyscale image, one filter a row, filtered by hand from these pixels:
+    //   [10, 30] [20, 50] [25, 40] [5, 200]
+    const raw = Buffer.from([1, 10, 20, 2, 10, 20, 3, 15, 3, 4, 236, 175]);
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(2, 0);
+    header.writeUInt32BE(4, 4);
+    header.set([8, 0, 0, 0, 0], 8);
+    const chunk = (type: string, data: Buffer) => {
+      const c = Buffer.alloc(12 + data.length);
+      c.writeUInt32BE(data.length, 0);
+      c.write(type, 4, 'latin1');
+      data.copy(c, 8);
+      c.writeUInt32BE(zlib.crc32(c.subarray(4, 8 + data.length)), 8 + data.length);
+      return c;
+    };
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', zlib.deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
+    const grey = [...decodePng(png)!.rgba].filter((_, i) => i % 4 === 0);
+    expect(grey).toEqual([10, 30, 20, 50, 25, 40, 5, 200]);
+  });
+
+  it('a zip that an unzip tool reads', () => {
+    const files = unzip(
+      zip([
+        { name: 'a.txt', data: Buffer.from('hello '.repeat(100)) },
+        { name: 'dir/b.bin', data: new Uint8Array([0, 1, 2]) },
+      ]),
+    );
+    expect(files.get('a.txt')!.toString()).toBe('hello '.repeat(100));
+    expect([...files.get('dir/b.bin')!]).toEqual([0, 1, 2]);
+  });
+});
