@@ -136,7 +136,7 @@ function summary(r: ImportResult): string[] {
 }
 
 function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 runAsProcess(import.meta.url, runImport);

@@ -29,7 +29,7 @@ async function importCli(...args: string[]) {
   const { io: cliIo, out, err } = io();
   const code = await runImport(args, cliIo, () => NOW);
   // Timings vary; the rest of each line is what the person sees.
-  return { code, out: out.map((l) => l.replace(/\d+\.\d s/g, 'T s')), err };
+  return { code, out: out.map((l) => l.replace(/\d+(\.\d)? m?s\b/g, 'T s')), err };
 }
 
 const districtCount = async () => {
