@@ -239,7 +239,11 @@ function parse<S extends z.ZodTypeAny>(schema: S, what: string, value: unknown):
     const field = i.path.length ? i.path.join('.') : what;
     return `${field}: ${describeIssue(field, i)}`;
   });
-  throw new ValidationError(`${what} is not valid: ${issues.join('; ')}`, issues);
+  // A bare value (a clearance, a list of roles) is named once: "clearance: must be one of …".
+  const message = result.error.issues.every((i) => i.path.length === 0)
+    ? issues.join('; ')
+    : `${what} is not valid: ${issues.join('; ')}`;
+  throw new ValidationError(message, issues);
 }
 
 function describeIssue(field: string, issue: z.ZodIssue): string {
