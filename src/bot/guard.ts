@@ -3,6 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import {
   ConcurrencyError,
   DomainError,
+  errorCode,
   ForbiddenError,
   InvalidTransitionError,
   NotFoundError,
@@ -31,6 +32,10 @@ export function routeContext(context: TurnContext, state: BotState, deps: BotDep
   if (!requester || !facts) throw new Error('route reached without the membership guard');
   return { context, requester, facts, viewer: viewerOf(facts, requester.member), deps };
 }
+
+/** What a person is told when the store cannot be reached, whichever path met the outage. */
+export const STORE_UNAVAILABLE_TEXT =
+  'The store is unavailable just now, so nothing was read or changed. Please try again in a minute.';
 
 /** A kind answer for an expected failure; undefined for the unexpected, which the turn-error handler takes. */
 export function explain(err: unknown): { title: string; text: string; suggestions?: Suggestion[] } | undefined {
@@ -109,6 +114,8 @@ export function guardedInvoke<T>(
       const kind = explain(err);
       if (!kind) {
         deps.log.error({ activityId: rc.facts.activityId, err: errorSummary(err) }, 'card action failed');
+        // Said as the turn-error handler says it, so an outage reads the same on a card as in chat.
+        if (errorCode(err) === 'STORE_UNAVAILABLE') return STORE_UNAVAILABLE_TEXT;
         return 'Sorry, that did not work and nothing was changed. Please try again.';
       }
       return kind.text;

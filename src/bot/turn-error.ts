@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { errorCode } from '../domain/errors.js';
 import type { Logger } from '../log.js';
-import { errorSummary } from './guard.js';
+import { errorSummary, STORE_UNAVAILABLE_TEXT } from './guard.js';
 import { invokeMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
 
@@ -16,7 +16,7 @@ export function turnErrorHandler(log: Logger): (context: TurnContext, err: Error
     log.error({ activityId, code, err: errorSummary(err) }, 'turn failed');
     const text =
       code === 'STORE_UNAVAILABLE'
-        ? 'The store is unavailable just now, so nothing was read or changed. Please try again in a minute.'
+        ? STORE_UNAVAILABLE_TEXT
         : `Sorry, something went wrong on our side and nothing was changed. Please try again; if it keeps happening, give your admin this reference: ${activityId ?? 'none'}.`;
     try {
       if (context.activity.type === 'invoke') await invokeMessage(context, text);

@@ -20,7 +20,12 @@ export class ConversationRefs {
 
   async remember(ref: Omit<ConversationRef, 'updatedAt'>): Promise<void> {
     const key = `${ref.tenantId}\u0000${ref.conversationId}`;
-    const hash = createHash('sha256').update(JSON.stringify(ref)).digest('hex');
+    // The reference names the message being answered, a new id on every turn; compared with it,
+    // every message would look like a change and cost a write (a synced commit on SQLite).
+    const { activityId: _activityId, ...stable } = ref.reference;
+    const hash = createHash('sha256')
+      .update(JSON.stringify({ ...ref, reference: stable }))
+      .digest('hex');
     const now = this.clock();
     const last = this.written.get(key);
     if (last && last.hash === hash && now.getTime() - last.at < REFRESH_MS) return;
