@@ -121,6 +121,7 @@ resource partnershipData 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
           { path: '/record/before/*' }
           { path: '/record/after/*' }
           { path: '/record/onsCodes/*' }
+          { path: '/facts/*' }
         ]
         compositeIndexes: [
           // agencies and districts: by name, then id

@@ -36,8 +36,9 @@ export function renderCard<T extends { banner: Banner }>(name: CardName, data: T
     template = new Template(templateJson(name));
     templates.set(name, template);
   }
-  const card = template.expand({ $root: data }) as AdaptiveCard & { body?: unknown[] };
-  return { ...card, body: [bannerElement(data.banner), ...(card.body ?? [])] };
+  // `$schema` helps whoever edits a template; Teams has no use for it.
+  const { $schema: _schema, ...card } = template.expand({ $root: data }) as AdaptiveCard & { body?: unknown[] };
+  return { ...card, type: 'AdaptiveCard', body: [bannerElement(data.banner), ...(card.body ?? [])] };
 }
 
 function bannerElement(banner: Banner): Record<string, unknown> {

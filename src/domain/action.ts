@@ -70,3 +70,12 @@ export function changeActionStatus(action: FourPAction, to: ActionStatus, now: D
   if (note !== undefined) next.lastUpdate = note;
   return FourPAction.parse(next);
 }
+
+/** What counting a district's plan needs (per strand, by status, overdue): read without the text. */
+export type ActionFacts = Pick<FourPAction, 'ref' | 'strand' | 'status' | 'due' | 'classification'>;
+
+export function actionFacts(a: FourPAction): ActionFacts {
+  const facts: ActionFacts = { ref: a.ref, strand: a.strand, status: a.status, classification: a.classification };
+  if (a.due !== undefined) facts.due = a.due;
+  return facts;
+}

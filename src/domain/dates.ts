@@ -35,7 +35,8 @@ export function dueState(dueIsoDate: string, now: Date, soonDays = 30): DueState
 }
 
 export function isOverdue(dueIsoDate: string | undefined, now: Date): boolean {
-  return dueIsoDate !== undefined && daysBetween(toIsoDate(now), dueIsoDate) < 0;
+  // ISO dates order as strings: due before today means overdue.
+  return dueIsoDate !== undefined && dueIsoDate < toIsoDate(now);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

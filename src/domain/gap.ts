@@ -86,3 +86,13 @@ export function changeGapStatus(
   }
   return IntelligenceGap.parse(next);
 }
+
+/** What counting a district's gaps needs (open, unowned, overdue, withheld): read without the text. */
+export type GapFacts = Pick<IntelligenceGap, 'ref' | 'status' | 'due' | 'ownerAgencyId' | 'classification'>;
+
+export function gapFacts(g: IntelligenceGap): GapFacts {
+  const facts: GapFacts = { ref: g.ref, status: g.status, classification: g.classification };
+  if (g.due !== undefined) facts.due = g.due;
+  if (g.ownerAgencyId !== undefined) facts.ownerAgencyId = g.ownerAgencyId;
+  return facts;
+}

@@ -1,9 +1,9 @@
-import { isActionOpen, type ActionStatus, type FourPAction } from './action.js';
+import { isActionOpen, type ActionFacts, type ActionStatus } from './action.js';
 import { higherOf, type Classification } from './classification.js';
 import { formatDay, formatPeriod, isOverdue, type DueState } from './dates.js';
 import type { District } from './district.js';
 import { changeText, formatCount, formatDecimal, ordinal, plural, type Trend } from './format.js';
-import { isGapOpen, type IntelligenceGap } from './gap.js';
+import { isGapOpen, type GapFacts } from './gap.js';
 import type { Partnership } from './partnership.js';
 import type { Profile } from './profile.js';
 import { reviewStatus } from './review.js';
@@ -73,8 +73,9 @@ export interface SummaryInput {
   partnership: Pick<Partnership, 'demo'>;
   district: District;
   profile: Profile & { etag?: string };
-  gaps: readonly IntelligenceGap[];
-  actions: readonly FourPAction[];
+  /** Counted, not listed: their facts are enough. */
+  gaps: readonly GapFacts[];
+  actions: readonly ActionFacts[];
   viewer: Viewer;
   now: Date;
   /** Display name of whoever recorded the last review, if known. */
@@ -228,7 +229,7 @@ const STATUS_WORD: Record<ActionStatus, string> = {
   cancelled: 'cancelled',
 };
 
-function statusCounts(items: readonly FourPAction[]): string {
+function statusCounts(items: readonly ActionFacts[]): string {
   if (items.length === 0) return 'none';
   return STATUS_ORDER.map((s) => [s, items.filter((a) => a.status === s).length] as const)
     .filter(([, n]) => n > 0)

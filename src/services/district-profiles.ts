@@ -38,6 +38,7 @@ export const RANKING_MAX = 25;
  */
 export class DistrictProfiles {
   private readonly agencyNames: TtlCache<string, ReadonlyMap<string, string>>;
+  private readonly reviewerNames: TtlCache<string, string | undefined>;
 
   constructor(
     private readonly store: Store,
@@ -45,6 +46,7 @@ export class DistrictProfiles {
     private readonly clock: Clock,
   ) {
     this.agencyNames = new TtlCache(60_000);
+    this.reviewerNames = new TtlCache(60_000);
   }
 
   async summary(req: Requester, viewer: Viewer, districtId: string): Promise<SummaryResult> {
@@ -52,13 +54,14 @@ export class DistrictProfiles {
     const [district, profile, gaps, actions] = await Promise.all([
       this.district(pid, districtId),
       this.store.profiles.get(pid, districtId),
-      this.store.gaps.listByDistrict(pid, districtId),
-      this.store.actions.listByDistrict(pid, districtId),
+      this.store.gaps.factsByDistrict(pid, districtId),
+      this.store.actions.factsByDistrict(pid, districtId),
     ]);
     if (!profile) return { kind: 'no-profile', district };
     if (!maySee(viewer, profile.classification)) return { kind: 'withheld', district, reason: 'classification' };
-    const reviewer = profile.review.lastReviewedBy
-      ? await this.store.members.get(profile.review.lastReviewedBy)
+    const reviewedBy = profile.review.lastReviewedBy;
+    const reviewerName = reviewedBy
+      ? await this.reviewerNames.get(reviewedBy, async () => (await this.store.members.get(reviewedBy))?.displayName)
       : undefined;
     return {
       kind: 'summary',
@@ -70,7 +73,7 @@ export class DistrictProfiles {
         actions,
         viewer,
         now: this.clock(),
-        reviewerName: reviewer?.displayName,
+        reviewerName,
         canReview: can(req.member, 'profile.review'),
       }),
     };

@@ -1,8 +1,8 @@
-import type { ActionDraft, FourPAction } from '../domain/action.js';
+import type { ActionDraft, ActionFacts, FourPAction } from '../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../domain/conversation.js';
 import type { District } from '../domain/district.js';
-import type { GapDraft, IntelligenceGap } from '../domain/gap.js';
+import type { GapDraft, GapFacts, IntelligenceGap } from '../domain/gap.js';
 import type { Member } from '../domain/member.js';
 import type { Agency, Partnership } from '../domain/partnership.js';
 import type { Profile } from '../domain/profile.js';
@@ -83,17 +83,22 @@ export interface ProfileRepository {
   severityRanking(partnershipId: string, limit: number): Promise<SeverityRow[]>;
 }
 
-export interface TrackedRepository<T, Draft> {
+export interface TrackedRepository<T, Draft, Facts> {
   get(partnershipId: string, ref: string): Promise<Stored<T> | undefined>;
   /** Ordered by reference prefix, then reference number (G-2 before G-10). */
   listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]>;
+  /**
+   * The same records as listByDistrict, in the same order, as their facts (gapFacts/actionFacts):
+   * what the summary counts, without reading every record whole.
+   */
+  factsByDistrict(partnershipId: string, districtId: string): Promise<Facts[]>;
   /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
   create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;
   replace(record: T, ifMatch: string, audit: AuditContext): Promise<Stored<T>>;
 }
 
-export type GapRepository = TrackedRepository<IntelligenceGap, GapDraft>;
-export type ActionRepository = TrackedRepository<FourPAction, ActionDraft>;
+export type GapRepository = TrackedRepository<IntelligenceGap, GapDraft, GapFacts>;
+export type ActionRepository = TrackedRepository<FourPAction, ActionDraft, ActionFacts>;
 
 export interface AuditRepository {
   /** Oldest first (by `at`, then by the order they were written). */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionDraft, type FourPAction } from '../../src/domain/action.js';
+import { ActionDraft, actionFacts, type FourPAction } from '../../src/domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../../src/domain/audit.js';
 import { BoardChannel, ConversationRef, type ConversationKind } from '../../src/domain/conversation.js';
 import { District } from '../../src/domain/district.js';
 import { ConcurrencyError, NotFoundError } from '../../src/domain/errors.js';
-import { GapDraft, IntelligenceGap } from '../../src/domain/gap.js';
+import { GapDraft, gapFacts, IntelligenceGap } from '../../src/domain/gap.js';
 import { Member } from '../../src/domain/member.js';
 import { Agency, Partnership } from '../../src/domain/partnership.js';
 import { Profile } from '../../src/domain/profile.js';
@@ -263,7 +263,9 @@ interface Tracked {
 interface TrackedKind {
   entity: 'gap' | 'action';
   prefix: string;
-  repo(store: Store): TrackedRepository<Tracked, Omit<Tracked, 'ref'>>;
+  repo(store: Store): TrackedRepository<Tracked, Omit<Tracked, 'ref'>, unknown>;
+  /** The facts the domain says the record has (gapFacts/actionFacts). */
+  factsOf(record: Tracked): unknown;
   draft(partnershipId: string, districtId: string): Omit<Tracked, 'ref'>;
   /** The record with a visible change, as a service would make it. */
   change(record: Stored<Tracked>, note: string): Stored<Tracked>;
@@ -274,6 +276,7 @@ const TRACKED_KINDS: readonly TrackedKind[] = [
     entity: 'gap',
     prefix: 'G',
     repo: (store) => store.gaps,
+    factsOf: (r) => gapFacts(r as IntelligenceGap),
     draft: (pid, districtId) => gapDraft(pid, districtId),
     change: (gap, note) => ({ ...gap, question: `Which premises are used? (${note})` }),
   },
@@ -281,6 +284,7 @@ const TRACKED_KINDS: readonly TrackedKind[] = [
     entity: 'action',
     prefix: 'PREV',
     repo: (store) => store.actions,
+    factsOf: (r) => actionFacts(r as FourPAction),
     draft: (pid, districtId) => actionDraft(pid, districtId, 'prevent'),
     change: (action, note) => ({ ...action, lastUpdate: note }),
   },
@@ -613,7 +617,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
       });
     });
 
-    for (const { entity, prefix, repo, draft, change } of TRACKED_KINDS) {
+    for (const { entity, prefix, repo, draft, change, factsOf } of TRACKED_KINDS) {
       describe(`${entity}s`, () => {
         const tracked = () => repo(store);
 
@@ -654,6 +658,19 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
           expect(listed[9]).toStrictEqual(await tracked().get(pid, `${prefix}-10`));
           expect((await tracked().listByDistrict(pid, 'E05001348')).map((r) => r.ref)).toEqual([`${prefix}-12`]);
           expect(await tracked().listByDistrict(pid, 'E05009999')).toStrictEqual([]);
+        });
+
+        it('reads a district’s facts as the domain derives them, in list order, after creates and replaces', async () => {
+          const pid = freshPartnershipId();
+          for (let i = 0; i < 3; i++) await tracked().create(draft(pid, 'E05001347'), audit(`${entity}.created`));
+          const [first] = await tracked().listByDistrict(pid, 'E05001347');
+          await tracked().replace(change(first!, 'changed'), first!.etag, audit(`${entity}.updated`));
+          await tracked().create(draft(pid, 'E05001348'), audit(`${entity}.created`));
+          const listed = await tracked().listByDistrict(pid, 'E05001347');
+          const facts = await tracked().factsByDistrict(pid, 'E05001347');
+          expect(facts).toStrictEqual(listed.map((r) => factsOf(withoutEtag(r))));
+          expect(facts).toHaveLength(3);
+          expect(await tracked().factsByDistrict(pid, 'E05009999')).toStrictEqual([]);
         });
 
         it('replaces with the current etag, storing the record without the etag it was read with', async () => {

@@ -1,3 +1,5 @@
+import { actionFacts } from '../../domain/action.js';
+import { gapFacts } from '../../domain/gap.js';
 import type { OperationInput } from '@azure/cosmos';
 import type { AuditContext, AuditEntity } from '../../domain/audit.js';
 import { ValidationError } from '../../domain/errors.js';
@@ -72,8 +74,8 @@ export async function bulkLoad(
   const units: OperationInput[][] = [
     ...districts.map((d) => [op.upsert(districtDocument(d))]),
     ...profiles.map((p) => audited('profile', p.districtId, profileDocument(p))),
-    ...gaps.map((g) => audited('gap', g.ref, trackedDocument('gap', g))),
-    ...actions.map((a) => audited('action', a.ref, trackedDocument('action', a))),
+    ...gaps.map((g) => audited('gap', g.ref, trackedDocument('gap', g, gapFacts(g)))),
+    ...actions.map((a) => audited('action', a.ref, trackedDocument('action', a, actionFacts(a)))),
   ];
   await writeInBatches(ctx, partnershipId, units);
 }

@@ -49,6 +49,8 @@ export const CONTAINERS = {
         { path: '/record/before/*' },
         { path: '/record/after/*' },
         { path: '/record/onsCodes/*' },
+        // Read whole by factsByDistrict, never filtered on.
+        { path: '/facts/*' },
       ],
       compositeIndexes: [
         // agencies and districts: by name, then id

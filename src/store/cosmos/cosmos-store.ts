@@ -1,8 +1,8 @@
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
-import type { FourPAction, ActionDraft } from '../../domain/action.js';
-import type { GapDraft, IntelligenceGap } from '../../domain/gap.js';
+import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
+import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import { refPrefixForStrand } from '../../domain/refs.js';
 import type { Store } from '../store.js';
 import { agencyRepository } from './agency-repository.js';
@@ -104,8 +104,13 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     members: memberRepository(ctx),
     districts: districtRepository(ctx),
     profiles: profileRepository(ctx),
-    gaps: trackedRepository<IntelligenceGap, GapDraft>(ctx, { entity: 'gap', prefixOf: () => 'G' }),
-    actions: trackedRepository<FourPAction, ActionDraft>(ctx, {
+    gaps: trackedRepository<IntelligenceGap, GapDraft, GapFacts>(ctx, {
+      entity: 'gap',
+      prefixOf: () => 'G',
+      factsOf: gapFacts,
+    }),
+    actions: trackedRepository<FourPAction, ActionDraft, ActionFacts>(ctx, {
+      factsOf: actionFacts,
       entity: 'action',
       prefixOf: (draft) => refPrefixForStrand(draft.strand),
     }),

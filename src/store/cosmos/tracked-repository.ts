@@ -16,13 +16,22 @@ interface TrackedRecord {
   districtId: string;
 }
 
-export interface TrackedKind<Draft> {
+export interface TrackedKind<T, Draft, Facts> {
   entity: 'gap' | 'action';
   prefixOf(draft: Draft): RefPrefix;
+  /** The record's facts (gapFacts/actionFacts), kept in the document so the summary can read them alone. */
+  factsOf(record: T): Facts;
 }
 
-/** A gap or action as a `partnership-data` document; prefix and number order a district's list. */
-export function trackedDocument<T extends TrackedRecord>(entity: 'gap' | 'action', record: T): Envelope<T> {
+/**
+ * A gap or action as a `partnership-data` document; prefix and number order a district's list,
+ * and `facts` is what factsByDistrict reads instead of the whole record.
+ */
+export function trackedDocument<T extends TrackedRecord>(
+  entity: 'gap' | 'action',
+  record: T,
+  facts: unknown,
+): Envelope<T> {
   const ref = parseRef(record.ref);
   if (!ref || ref.ref !== record.ref) throw new ValidationError(`${record.ref} is not a reference`, ['ref']);
   return {
@@ -32,26 +41,46 @@ export function trackedDocument<T extends TrackedRecord>(entity: 'gap' | 'action
     refPrefix: ref.prefix,
     refNumber: ref.n,
     record,
+    facts,
   };
 }
 
 /** Gaps and actions: the same shape of store, each with its own references. */
-export function trackedRepository<T extends TrackedRecord, Draft extends Omit<TrackedRecord, 'ref'>>(
+export function trackedRepository<T extends TrackedRecord, Draft extends Omit<TrackedRecord, 'ref'>, Facts>(
   ctx: CosmosContext,
-  kind: TrackedKind<Draft>,
-): TrackedRepository<T, Draft> {
+  kind: TrackedKind<T, Draft, Facts>,
+): TrackedRepository<T, Draft, Facts> {
   const { entity } = kind;
+  async function listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]> {
+    const docs = await queryAll<ReadDocument<T>>(
+      ctx.calls,
+      ctx.data,
+      `SELECT c.record, c._etag FROM c
+       WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
+       ORDER BY c.refPrefix ASC, c.refNumber ASC`,
+      [
+        { name: '@partnershipId', value: partnershipId },
+        { name: '@type', value: entity },
+        { name: '@districtId', value: districtId },
+      ],
+      partnershipId,
+    );
+    return docs.map(storedOf);
+  }
+
   return {
     async get(partnershipId, ref) {
       const doc = await pointRead<T>(ctx.calls, ctx.data, docId(entity, ref), partnershipId);
       return doc && storedOf(doc);
     },
 
-    async listByDistrict(partnershipId, districtId) {
-      const docs = await queryAll<ReadDocument<T>>(
+    listByDistrict,
+
+    async factsByDistrict(partnershipId, districtId) {
+      const rows = await queryAll<{ facts?: Facts; record?: T }>(
         ctx.calls,
         ctx.data,
-        `SELECT c.record, c._etag FROM c
+        `SELECT c.facts FROM c
          WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
          ORDER BY c.refPrefix ASC, c.refNumber ASC`,
         [
@@ -61,7 +90,11 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
         ],
         partnershipId,
       );
-      return docs.map(storedOf);
+      // Documents written before facts were kept have none: read those records whole, once.
+      if (rows.some((r) => r.facts === undefined)) {
+        return (await listByDistrict(partnershipId, districtId)).map((r) => kind.factsOf(r));
+      }
+      return rows.map((r) => r.facts!);
     },
 
     /**
@@ -77,7 +110,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
         const counter = await readCounter(ctx, partnershipId, prefix);
         const n = Math.max(counter.last + 1, floor);
         const record = recordToStore({ ...draft, ref: formatRef(prefix, n) }) as unknown as T;
-        const document = trackedDocument(entity, record);
+        const document = trackedDocument(entity, record, kind.factsOf(record));
         const event = auditDocument(
           { partnershipId, entityType: entity, entityId: record.ref, before: null, after: record },
           audit,
@@ -103,7 +136,12 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
       const clean = recordToStore(record);
       return replaceAudited(
         ctx,
-        { entity, key: clean.ref, partnershipId: clean.partnershipId, document: trackedDocument(entity, clean) },
+        {
+          entity,
+          key: clean.ref,
+          partnershipId: clean.partnershipId,
+          document: trackedDocument(entity, clean, kind.factsOf(clean)),
+        },
         ifMatch,
         audit,
       );

@@ -1,11 +1,34 @@
+import type Database from 'better-sqlite3';
+import { actionFacts, type FourPAction } from '../../domain/action.js';
+import { gapFacts, type IntelligenceGap } from '../../domain/gap.js';
+
 /**
  * The embedded store's schema. Each record is kept whole as JSON in `doc` (the same document the
  * Cosmos adapter stores), with the columns that queries filter or order on pulled out beside it.
  * `version` is the optimistic-concurrency token: it goes up by one on every write.
  *
- * Migrations are ordered statements keyed by PRAGMA user_version; add, never edit.
+ * Migrations are ordered SQL or functions keyed by PRAGMA user_version, each run in the same
+ * transaction as the version bump; add, never edit.
  */
-export const MIGRATIONS: readonly string[] = [
+export type Migration = string | ((db: Database.Database) => void);
+
+/** Version 2: each gap and action also keeps its facts (what the summary counts) beside the record. */
+function addFacts(db: Database.Database): void {
+  db.exec('ALTER TABLE gaps ADD COLUMN facts TEXT; ALTER TABLE actions ADD COLUMN facts TEXT;');
+  const backfill = (table: 'gaps' | 'actions', factsOf: (doc: string) => unknown) => {
+    const update = db.prepare(`UPDATE ${table} SET facts = ? WHERE partnership_id = ? AND ref = ?`);
+    const rows = db.prepare(`SELECT partnership_id, ref, doc FROM ${table}`).all() as {
+      partnership_id: string;
+      ref: string;
+      doc: string;
+    }[];
+    for (const r of rows) update.run(JSON.stringify(factsOf(r.doc)), r.partnership_id, r.ref);
+  };
+  backfill('gaps', (doc) => gapFacts(JSON.parse(doc) as IntelligenceGap));
+  backfill('actions', (doc) => actionFacts(JSON.parse(doc) as FourPAction));
+}
+
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE partnerships (
     id TEXT PRIMARY KEY,
@@ -105,4 +128,5 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (partnership_id, conversation_id)
   );
   `,
+  addFacts,
 ];

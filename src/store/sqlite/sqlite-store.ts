@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ActionDraft, FourPAction } from '../../domain/action.js';
+import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { District } from '../../domain/district.js';
 import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
-import type { GapDraft, IntelligenceGap } from '../../domain/gap.js';
+import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
 import type { Profile } from '../../domain/profile.js';
@@ -46,7 +46,9 @@ function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
     for (let v = current; v < MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v]!);
+      const migration = MIGRATIONS[v]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${v + 1}`);
     }
   })();
@@ -63,7 +65,10 @@ function guard<T>(fn: () => T): T {
 }
 
 function stored<T>(doc: string, version: number): Stored<T> {
-  return { ...(JSON.parse(doc) as T), etag: String(version) };
+  // Set on the parsed object rather than spread into a copy: this runs for every record read.
+  const record = JSON.parse(doc) as T & { etag: string };
+  record.etag = String(version);
+  return record;
 }
 
 /** What is written: the record without the etag it was read with. */
@@ -288,16 +293,18 @@ class SqliteStore implements Store {
       ),
   };
 
-  readonly gaps: TrackedRepository<IntelligenceGap, GapDraft> = this.tracked<IntelligenceGap, GapDraft>(
+  readonly gaps: TrackedRepository<IntelligenceGap, GapDraft, GapFacts> = this.tracked(
     'gaps',
     'gap',
-    () => 'G',
+    (_draft: GapDraft) => 'G',
+    gapFacts,
   );
 
-  readonly actions: TrackedRepository<FourPAction, ActionDraft> = this.tracked<FourPAction, ActionDraft>(
+  readonly actions: TrackedRepository<FourPAction, ActionDraft, ActionFacts> = this.tracked(
     'actions',
     'action',
-    (draft) => refPrefixForStrand(draft.strand),
+    (draft: ActionDraft) => refPrefixForStrand(draft.strand),
+    actionFacts,
   );
 
   readonly audit = {
@@ -398,10 +405,11 @@ class SqliteStore implements Store {
             doc,
           );
         }
-        const loadTracked = (
+        const loadTracked = <T extends { ref: string; districtId: string }>(
           table: 'gaps' | 'actions',
           entity: 'gap' | 'action',
-          records: readonly { ref: string; districtId: string }[],
+          records: readonly T[],
+          factsOf: (record: T) => unknown,
         ) => {
           const highest = new Map<RefPrefix, number>();
           for (const r of records) {
@@ -420,6 +428,7 @@ class SqliteStore implements Store {
               r.districtId,
               (prior?.version ?? 0) + 1,
               doc,
+              factsOf(r),
             );
             this.audit_.write(
               partnershipId,
@@ -440,8 +449,8 @@ class SqliteStore implements Store {
               .run(partnershipId, prefix, n);
           }
         };
-        loadTracked('gaps', 'gap', load.gaps);
-        loadTracked('actions', 'action', load.actions);
+        loadTracked('gaps', 'gap', load.gaps, gapFacts);
+        loadTracked('actions', 'action', load.actions, actionFacts);
       })(),
     );
   }
@@ -486,23 +495,26 @@ class SqliteStore implements Store {
     districtId: string,
     version: number,
     doc: string,
+    facts: unknown,
   ): void {
     this.stmt(
-      `INSERT INTO ${table} (partnership_id, ref, prefix, number, district_id, version, doc)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${table} (partnership_id, ref, prefix, number, district_id, version, doc, facts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (partnership_id, ref) DO UPDATE SET district_id = excluded.district_id,
-         version = excluded.version, doc = excluded.doc`,
-    ).run(partnershipId, ref, prefix, n, districtId, version, doc);
+         version = excluded.version, doc = excluded.doc, facts = excluded.facts`,
+    ).run(partnershipId, ref, prefix, n, districtId, version, doc, JSON.stringify(facts));
   }
 
   private tracked<
     T extends { ref: string; partnershipId: string; districtId: string },
     Draft extends { partnershipId: string; districtId: string },
+    Facts,
   >(
     table: 'gaps' | 'actions',
     entity: 'gap' | 'action',
     prefixOf: (draft: Draft) => RefPrefix,
-  ): TrackedRepository<T, Draft> {
+    factsOf: (record: T) => Facts,
+  ): TrackedRepository<T, Draft, Facts> {
     return {
       get: async (partnershipId, ref) =>
         guard(() => {
@@ -520,6 +532,14 @@ class SqliteStore implements Store {
             ).all(partnershipId, districtId) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
+      factsByDistrict: async (partnershipId, districtId) =>
+        guard(() =>
+          (
+            this.stmt(
+              `SELECT facts FROM ${table} WHERE partnership_id = ? AND district_id = ? ORDER BY prefix, number`,
+            ).all(partnershipId, districtId) as { facts: string }[]
+          ).map((r) => JSON.parse(r.facts) as Facts),
+        ),
       create: async (draft, audit) =>
         guard(() =>
           this.db.transaction(() => {
@@ -531,7 +551,17 @@ class SqliteStore implements Store {
             const ref = formatRef(prefix, value);
             const record = { ...draft, ref } as unknown as T;
             const doc = docOf(record);
-            this.writeTracked(table, draft.partnershipId, ref, prefix, value, draft.districtId, 1, doc);
+            this.writeTracked(
+              table,
+              draft.partnershipId,
+              ref,
+              prefix,
+              value,
+              draft.districtId,
+              1,
+              doc,
+              factsOf(record),
+            );
             this.audit_.write(draft.partnershipId, entity, ref, audit, null, doc);
             return stored<T>(doc, 1);
           })(),
@@ -556,6 +586,7 @@ class SqliteStore implements Store {
               record.districtId,
               row.version + 1,
               doc,
+              factsOf(record),
             );
             this.audit_.write(record.partnershipId, entity, record.ref, audit, row.doc, doc);
             return stored<T>(doc, row.version + 1);
