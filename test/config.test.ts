@@ -35,7 +35,9 @@ describe('configuration', () => {
     expect(problem({ STORE: 'postgres' })?.message).toBe(
       "STORE: must be sqlite (the default) or cosmos (got 'postgres')",
     );
-    expect(problem({ DEMO_DATA: 'maybe' })?.message).toBe("DEMO_DATA: must be one of on, off, true, false (got 'maybe')");
+    expect(problem({ DEMO_DATA: 'maybe' })?.message).toBe(
+      "DEMO_DATA: must be one of on, off, true, false (got 'maybe')",
+    );
     expect(problem({ STORE: 'cosmos' })).toMatchObject({ variable: 'COSMOS_ENDPOINT' });
     expect(problem({ STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url' })?.variable).toBe('COSMOS_ENDPOINT');
   });

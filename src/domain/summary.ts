@@ -33,7 +33,8 @@ export interface SummaryView {
   hasVulnerabilities: boolean;
   gaps: { open: number; unowned: number; overdue: number; text: string };
   plan: {
-    strands: { strand: Strand; label: string; text: string; overdue: number }[];
+    /** `line` is the text with the overdue count in bold (markdown), for a FactSet value. */
+    strands: { strand: Strand; label: string; text: string; overdue: number; line: string }[];
     overdue: number;
     text: string;
   };
@@ -156,7 +157,8 @@ export function composeSummary(input: SummaryInput): SummaryView {
   const strands = STRANDS.map((strand) => {
     const items = input.actions.filter((a) => a.strand === strand);
     const overdue = items.filter((a) => isActionOpen(a.status) && isOverdue(a.due, now)).length;
-    return { strand, label: STRAND_LABEL[strand], text: statusCounts(items), overdue };
+    const text = statusCounts(items);
+    return { strand, label: STRAND_LABEL[strand], text, overdue, line: overdue > 0 ? `${text} · **${overdue} overdue**` : text };
   });
   const planOverdue = strands.reduce((n, s) => n + s.overdue, 0);
 

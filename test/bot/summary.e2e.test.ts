@@ -65,7 +65,7 @@ describe('summary <district>', () => {
     expect(text).toContain(`than at the last review`);
 
     // Vulnerabilities with their source and date.
-    expect(text).toMatch(/IMD 2019 .*\n.*decile/i);
+    expect(text).toMatch(/IMD 2019 decile of the average rank \(1 = most deprived 10%\): \*\*decile \d+ of 10\*\*/);
     expect(text).toContain('Source: English Indices of Deprivation 2019');
 
     // Gaps and plan counts agree with the store.
