@@ -1,5 +1,6 @@
 import type restify from 'restify';
 import { createBot } from './bot/app.js';
+import type { BotDeps } from './bot/deps.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createServer } from './server.js';
@@ -20,6 +21,19 @@ export interface Running {
   close(): Promise<void>;
 }
 
+/** The services the bot's routes call, over one store. */
+export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
+  const directory = new DistrictDirectory(store);
+  return {
+    membership: new Membership(store),
+    directory,
+    profiles: new DistrictProfiles(store, directory, clock),
+    conversations: new ConversationRefs(store, clock),
+    clock,
+    log,
+  };
+}
+
 /**
  * Wires the store, the services and the bot, and listens. Used by main and, unchanged, by the
  * end-to-end tests and the benchmark, so what they exercise is what runs.
@@ -33,18 +47,7 @@ export async function start(
   const store = options.store ?? (await openStore(config.store));
   if (config.demoData) await seedDemoIfEmpty(store, { now: clock(), log });
 
-  const directory = new DistrictDirectory(store);
-  const bot = createBot(
-    {
-      membership: new Membership(store),
-      directory,
-      profiles: new DistrictProfiles(store, directory, clock),
-      conversations: new ConversationRefs(store, clock),
-      clock,
-      log,
-    },
-    config.auth,
-  );
+  const bot = createBot(botDeps(store, clock, log), config.auth);
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,10 +6,7 @@ import { createBot } from '../../src/bot/app.js';
 import type { CliIo } from '../../src/cli/cli-process.js';
 import { BOT_COMMANDS, MANIFEST_DIR, runPackage } from '../../src/cli/package-app.js';
 import { createLogger } from '../../src/log.js';
-import { ConversationRefs } from '../../src/services/conversation-refs.js';
-import { DistrictDirectory } from '../../src/services/district-directory.js';
-import { DistrictProfiles } from '../../src/services/district-profiles.js';
-import { Membership } from '../../src/services/membership.js';
+import { botDeps } from '../../src/start.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 let dir: string;
@@ -61,18 +58,7 @@ describe('npm run package', () => {
     const store = openSqliteStore({ file: join(dir, 'store.db') });
     try {
       const clock = () => new Date('2026-03-02T09:00:00Z');
-      const directory = new DistrictDirectory(store);
-      const bot = createBot(
-        {
-          membership: new Membership(store),
-          directory,
-          profiles: new DistrictProfiles(store, directory, clock),
-          conversations: new ConversationRefs(store, clock),
-          clock,
-          log: createLogger('silent'),
-        },
-        { enabled: false },
-      );
+      const bot = createBot(botDeps(store, clock, createLogger('silent')), { enabled: false });
       expect(BOT_COMMANDS.map((c) => c.name)).toEqual(bot.commands.map((c) => c.name));
       expect(BOT_COMMANDS.map((c) => c.patterns.map(String))).toEqual(bot.commands.map((c) => c.patterns.map(String)));
     } finally {
