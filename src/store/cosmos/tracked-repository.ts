@@ -51,11 +51,13 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
   kind: TrackedKind<T, Draft, Facts>,
 ): TrackedRepository<T, Draft, Facts> {
   const { entity } = kind;
-  async function listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]> {
-    const docs = await queryAll<ReadDocument<T>>(
+
+  /** A district's documents in list order (prefix, then number), projected by `select`. */
+  function inDistrict<R>(select: string, partnershipId: string, districtId: string): Promise<R[]> {
+    return queryAll<R>(
       ctx.calls,
       ctx.data,
-      `SELECT c.record, c._etag FROM c
+      `SELECT ${select} FROM c
        WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
        ORDER BY c.refPrefix ASC, c.refNumber ASC`,
       [
@@ -65,7 +67,10 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
       ],
       partnershipId,
     );
-    return docs.map(storedOf);
+  }
+
+  async function listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]> {
+    return (await inDistrict<ReadDocument<T>>('c.record, c._etag', partnershipId, districtId)).map(storedOf);
   }
 
   return {
@@ -77,19 +82,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
     listByDistrict,
 
     async factsByDistrict(partnershipId, districtId) {
-      const rows = await queryAll<{ facts?: Facts; record?: T }>(
-        ctx.calls,
-        ctx.data,
-        `SELECT c.facts FROM c
-         WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
-         ORDER BY c.refPrefix ASC, c.refNumber ASC`,
-        [
-          { name: '@partnershipId', value: partnershipId },
-          { name: '@type', value: entity },
-          { name: '@districtId', value: districtId },
-        ],
-        partnershipId,
-      );
+      const rows = await inDistrict<{ facts?: Facts }>('c.facts', partnershipId, districtId);
       // Documents written before facts were kept have none: read those records whole, once.
       if (rows.some((r) => r.facts === undefined)) {
         return (await listByDistrict(partnershipId, districtId)).map((r) => kind.factsOf(r));
