@@ -13,7 +13,7 @@ import { ConfigError } from '../../domain/errors.js';
  *   so a stale etag fails the batch and writes no audit event. A create of a gap or action is
  *   also one batch: counter bump (IfMatch), the record, its audit event.
  * - The summary card's reads are a point read (the profile) and single-partition queries (a
- *   district's gaps and actions); the digest's are single-partition queries over audit events.
+ *   district's gaps' and actions' facts); the digest's are single-partition queries over audit events.
  * - A partnership is a few thousand documents plus its audit trail, far below the 20 GB logical
  *   partition limit for decades of use; partnerships are many, so the key spreads load well.
  *
@@ -25,7 +25,8 @@ import { ConfigError } from '../../domain/errors.js';
  *
  * `conversations`, partition key `/tenantId`, id = sha256 hex of the Teams conversation id
  * (Teams ids contain `/`, `?`, `#` and run past 255 characters, none of which a Cosmos id may).
- * Written (upsert) on every turn; a user's personal chat is a single-partition query in the tenant.
+ * Checked on every turn and upserted when new, changed or a day old (services/conversation-refs.ts);
+ * a user's personal chat is a single-partition query in the tenant.
  *
  * Composite indexes serve each list's stated order (Cosmos refuses ORDER BY on two properties
  * without one). The bulky parts of documents (profile bodies, audit before/after, Bot Framework
