@@ -158,7 +158,13 @@ export function composeSummary(input: SummaryInput): SummaryView {
     const items = input.actions.filter((a) => a.strand === strand);
     const overdue = items.filter((a) => isActionOpen(a.status) && isOverdue(a.due, now)).length;
     const text = statusCounts(items);
-    return { strand, label: STRAND_LABEL[strand], text, overdue, line: overdue > 0 ? `${text} · **${overdue} overdue**` : text };
+    return {
+      strand,
+      label: STRAND_LABEL[strand],
+      text,
+      overdue,
+      line: overdue > 0 ? `${text} · **${overdue} overdue**` : text,
+    };
   });
   const planOverdue = strands.reduce((n, s) => n + s.overdue, 0);
 
