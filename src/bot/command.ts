@@ -1,7 +1,10 @@
 import type { Application } from '@microsoft/teams-ai';
+import type { ConversationKind } from '../domain/conversation.js';
 import type { Permission } from '../domain/permissions.js';
+import type { BotScope } from '../services/teams-app/manifest-check.js';
 import type { BotDeps } from './deps.js';
 import { guarded, type RouteContext } from './guard.js';
+import { noticeCard, sendCard } from './reply.js';
 import type { BotState } from './state.js';
 
 /**
@@ -18,8 +21,24 @@ export interface Command {
   permission: Permission;
   /** Anchored, matched against the whole cleaned message (mention removed). Group 1 is the argument. */
   patterns: readonly RegExp[];
+  /**
+   * The Teams scopes it answers in (the manifest's command lists follow this); every scope when
+   * absent. Elsewhere it says where it works instead of running.
+   */
+  scopes?: readonly BotScope[];
   run(rc: RouteContext, argument: string): Promise<void>;
 }
+
+/** A conversation as the manifest names its scope. */
+export function scopeOf(kind: ConversationKind): BotScope {
+  return kind === 'channel' ? 'team' : kind;
+}
+
+const SCOPE_WORDS: Record<BotScope, string> = {
+  personal: 'your 1:1 chat with the bot',
+  team: 'a team channel',
+  groupChat: 'a group chat',
+};
 
 export function matchCommand(
   commands: readonly Command[],
@@ -34,9 +53,25 @@ export function matchCommand(
   return undefined;
 }
 
+/** Runs a command the member may use, typed or pressed, where it answers; elsewhere says where it does. */
+export async function runCommand(rc: RouteContext, command: Command, argument: string): Promise<void> {
+  if (command.scopes && !command.scopes.includes(scopeOf(rc.facts.conversation))) {
+    const where = command.scopes.map((s) => SCOPE_WORDS[s]).join(' or ');
+    await sendCard(
+      rc.context,
+      noticeCard(
+        { title: `${command.name} works elsewhere`, text: `\`${command.name}\` works in ${where}.` },
+        rc.requester.partnership.demo,
+      ),
+    );
+    return;
+  }
+  await command.run(rc, argument);
+}
+
 export function registerCommand(app: Application<BotState>, deps: BotDeps, command: Command): void {
   app.message([...command.patterns], async (context, state) => {
     const matched = matchCommand([command], context.activity.text ?? '');
-    await guarded(deps, command.permission, (rc) => command.run(rc, matched?.argument ?? ''))(context, state);
+    await guarded(deps, command.permission, (rc) => runCommand(rc, command, matched?.argument ?? ''))(context, state);
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,14 +15,16 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function packageCli(env: NodeJS.ProcessEnv) {
+async function packageCli(env: NodeJS.ProcessEnv, manifestDir = MANIFEST_DIR) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { env, out: (l) => out.push(l), err: (l) => err.push(l) };
-  const zip = join(dir, 'soc-profiles-teams-app.zip');
-  const code = await runPackage([], io, { manifestDir: MANIFEST_DIR, out: zip });
-  return { code, out, err, zip };
+  const code = await runPackage([], io, { manifestDir, outDir: join(dir, 'appPackage') });
+  const written = existsSync(join(dir, 'appPackage')) ? readdirSync(join(dir, 'appPackage')) : [];
+  return { code, out, err, written, zip: join(dir, 'appPackage', written[0] ?? 'none.zip') };
 }
+
+const APP_ID = '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b';
 
 describe('npm run package', () => {
   it('refuses to package without MicrosoftAppId, naming the variable', async () => {
@@ -34,24 +36,68 @@ describe('npm run package', () => {
         "error: configuration: MicrosoftAppId: is not set: it is the bot's Microsoft App ID, written into the manifest as bots[0].botId",
       ],
     });
-    expect(existsSync(result.zip)).toBe(false);
+    expect(result.written).toEqual([]);
   });
 
-  it('writes the package and says what it checked', async () => {
-    const result = await packageCli({
-      MicrosoftAppId: '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
-      BOT_DOMAIN: 'soc-profiles.azurewebsites.net',
-    });
+  it('writes appPackage/<app name>.zip and says what it checked', async () => {
+    const result = await packageCli({ MicrosoftAppId: APP_ID, BOT_DOMAIN: 'soc-profiles.azurewebsites.net' });
+    expect(result.err).toEqual([]);
     expect(result.code).toBe(0);
-    expect(result.out.slice(0, 3)).toEqual([
-      'manifest checked: v1.17, app f6e8e10a-0a73-40a9-849a-1bf01ed05ccb, bot 0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
-      '  commands: help, rank, gaps, plan, summary in personal, team and groupChat',
+    expect(result.out.slice(0, 5)).toEqual([
+      `manifest checked against the v1.22 schema: "SOC Local Profiles", app f6e8e10a-0a73-40a9-849a-1bf01ed05ccb, bot ${APP_ID}`,
+      '  commands in personal: summary, gaps, plan, rank, help',
+      '  commands in team: summary, gaps, plan, rank, help',
+      '  commands in groupChat: summary, gaps, plan, rank, help',
       '  valid domains: soc-profiles.azurewebsites.net',
     ]);
+    expect(result.written).toEqual(['soc-local-profiles.zip']);
     expect(result.out.at(-1)).toMatch(
-      /^wrote .*soc-profiles-teams-app\.zip \(\d+ bytes: manifest\.json, color\.png, outline\.png\)$/,
+      /^wrote .*appPackage\/soc-local-profiles\.zip \(\d+ bytes: manifest\.json, color\.png, outline\.png\)$/,
     );
     expect(readFileSync(result.zip).subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+  });
+
+  it('names the app and its file from APP_NAME_SUFFIX, and the app id from TEAMS_APP_ID', async () => {
+    const result = await packageCli({
+      MicrosoftAppId: APP_ID,
+      APP_NAME_SUFFIX: ' (test)',
+      TEAMS_APP_ID: '11111111-2222-4333-8444-555555555555',
+    });
+    expect(result.code).toBe(0);
+    expect(result.out[0]).toBe(
+      `manifest checked against the v1.22 schema: "SOC Local Profiles (test)", app 11111111-2222-4333-8444-555555555555, bot ${APP_ID}`,
+    );
+    expect(result.written).toEqual(['soc-local-profiles-test.zip']);
+  });
+
+  it.each([
+    [{ MicrosoftAppId: 'soc-bot' }, 'MicrosoftAppId: must be a GUID'],
+    [{ MicrosoftAppId: APP_ID, BOT_DOMAIN: 'https://soc.example.org' }, 'BOT_DOMAIN: must be the host name'],
+    [{ MicrosoftAppId: APP_ID, TEAMS_APP_ID: 'soc' }, 'TEAMS_APP_ID: must be a GUID'],
+    [{ MicrosoftAppId: APP_ID, APP_NAME_SUFFIX: ' for the integration tests' }, 'APP_NAME_SUFFIX: must be at most'],
+  ])('stops on %j, naming the variable, and writes nothing', async (env, named) => {
+    const result = await packageCli(env);
+    expect(result.code).toBe(2);
+    expect(result.err).toHaveLength(1);
+    expect(result.err[0]).toContain(`error: configuration: ${named}`);
+    expect(result.written).toEqual([]);
+  });
+
+  it("lists every schema error of a manifest Microsoft's schema refuses, and writes nothing", async () => {
+    const manifestDir = join(dir, 'manifest');
+    cpSync(MANIFEST_DIR, manifestDir, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(manifestDir, 'manifest.json'), 'utf8'));
+    manifest.accentColor = 'navy';
+    manifest.description.short = 'x'.repeat(81);
+    writeFileSync(join(manifestDir, 'manifest.json'), JSON.stringify(manifest));
+    const result = await packageCli({ MicrosoftAppId: APP_ID }, manifestDir);
+    expect(result.code).toBe(2);
+    expect(result.err).toEqual([
+      'error: the manifest is not valid, so no package was written:',
+      '  schema /description/short: must NOT have more than 80 characters',
+      expect.stringMatching(/^ {2}schema \/accentColor: must match pattern/),
+    ]);
+    expect(result.written).toEqual([]);
   });
 
   it("checks against the bot's own commands, in the order it routes them", async () => {

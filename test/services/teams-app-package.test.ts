@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BOT_COMMANDS, MANIFEST_DIR } from '../../src/cli/package-app.js';
 import { colourIcon, outlineIcon } from '../../src/services/teams-app/app-icons.js';
 import { buildAppPackage } from '../../src/services/teams-app/app-package.js';
-import { checkManifest } from '../../src/services/teams-app/manifest-check.js';
+import { checkManifest, type BotCommand } from '../../src/services/teams-app/manifest-check.js';
 import { decodePng, encodePng, readPngHeader } from '../../src/services/teams-app/png.js';
 import { zip } from '../../src/services/teams-app/zip.js';
 
@@ -44,10 +44,9 @@ function manifestTemplate(): Record<string, unknown> {
 }
 
 function filled(change: (m: Record<string, any>) => void = () => undefined): Record<string, unknown> {
-  const m = JSON.parse(JSON.stringify(manifestTemplate()).replaceAll('{{MicrosoftAppId}}', BOT_ID)) as Record<
-    string,
-    any
-  >;
+  const m = JSON.parse(
+    JSON.stringify(manifestTemplate()).replaceAll('{{MicrosoftAppId}}', BOT_ID).replaceAll('{{APP_NAME_SUFFIX}}', ''),
+  ) as Record<string, any>;
   m.validDomains = ['soc-profiles.azurewebsites.net'];
   change(m);
   return m;
@@ -59,9 +58,17 @@ const committedIcons = () =>
     ['outline.png', readFileSync(join(MANIFEST_DIR, 'outline.png'))],
   ]);
 
+/** What the v1.22 schema says of the changes in the test that uses it, as AJV words it. */
+const SCHEMA_ERRORS = [
+  'schema (root): must NOT have additional properties (colour)',
+  'schema /id: must match pattern "^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"',
+  'schema /name/short: must NOT have more than 30 characters',
+  'schema /bots/0/commandLists/0/commands: must NOT have more than 10 items',
+];
+
 describe('the committed manifest and icons', () => {
-  it('pass the check, with only the developer placeholders to change', () => {
-    const result = checkManifest({ manifest: filled(), files: committedIcons() }, BOT_COMMANDS);
+  it("pass Microsoft's schema and our checks, with only the developer placeholders to change", async () => {
+    const result = await checkManifest({ manifest: filled(), files: committedIcons() }, BOT_COMMANDS);
     expect(result.problems).toEqual([]);
     expect(result.warnings).toEqual([
       'developer.name is still a placeholder: change it before publishing',
@@ -80,62 +87,126 @@ describe('the committed manifest and icons', () => {
 });
 
 describe('the manifest check refuses', () => {
-  const problemsOf = (change: (m: Record<string, any>) => void, files = committedIcons()) =>
-    checkManifest({ manifest: filled(change), files }, BOT_COMMANDS).problems;
+  const problemsOf = async (
+    change: (m: Record<string, any>) => void,
+    files = committedIcons(),
+    commands: readonly BotCommand[] = BOT_COMMANDS,
+  ) => (await checkManifest({ manifest: filled(change), files }, commands)).problems;
 
-  it('a command list that differs from the bot', () => {
+  it('a command list that differs from the bot', async () => {
     expect(
-      problemsOf((m) => {
+      await problemsOf((m) => {
         m.bots[0].commandLists[0].commands.pop(); // help
         m.bots[0].commandLists[1].commands.push({ title: 'digest', description: 'Weekly digest' });
       }),
     ).toEqual([
-      "bots.0.commandLists.0: the bot's commands help are missing",
-      'bots.0.commandLists.1: digest is not a command of the bot (it has help, rank, gaps, plan, summary)',
+      "bots.0.commandLists.0 (personal): the bot's commands help are missing",
+      'bots.0.commandLists.1 (team): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
     ]);
   });
 
-  it('a scope without its command list, or a scope the bot serves left out', () => {
+  it('a command listed in a scope where the bot does not answer it, or left out of one where it does', async () => {
+    const digest: BotCommand = { name: 'digest', patterns: [/^digest(?:\s+(.+))?$/i], scopes: ['team'] };
+    const withDigest = [...BOT_COMMANDS, digest];
+    expect(await problemsOf(() => undefined, committedIcons(), withDigest)).toEqual([
+      "bots.0.commandLists.1 (team): the bot's commands digest are missing",
+    ]);
+    const everywhere = (m: Record<string, any>) =>
+      m.bots[0].commandLists.forEach((l: any) => l.commands.push({ title: 'digest', description: 'Weekly digest' }));
+    expect(await problemsOf(everywhere, committedIcons(), withDigest)).toEqual([
+      'bots.0.commandLists.0 (personal): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
+      'bots.0.commandLists.2 (groupChat): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
+    ]);
+  });
+
+  it('a title that reaches another command when Teams types it', async () => {
+    const shadow: BotCommand = { name: 'ranks', patterns: [/^ranks$/i] };
+    const commands = [{ ...BOT_COMMANDS[0]!, patterns: [/^help|rank$/i] }, ...BOT_COMMANDS.slice(1), shadow];
+    const problems = await problemsOf(
+      (m) => m.bots[0].commandLists.forEach((l: any) => l.commands.push({ title: 'ranks', description: 'x' })),
+      committedIcons(),
+      commands,
+    );
+    expect(problems).toContain('bots.0.commandLists.0 (personal): "rank" reaches the help command when typed');
+  });
+
+  it('more commands than Teams lists: ten of them listed, the rest named in a warning', async () => {
+    const many: BotCommand[] = Array.from({ length: 6 }, (_, i) => ({
+      name: `extra${i}`,
+      patterns: [new RegExp(`^extra${i}$`)],
+    }));
+    const listed = (m: Record<string, any>) =>
+      m.bots[0].commandLists.forEach((l: any) =>
+        l.commands.push(...many.slice(0, 5).map((c) => ({ title: c.name, description: 'x' }))),
+      );
+    const result = await checkManifest({ manifest: filled(listed), files: committedIcons() }, [
+      ...BOT_COMMANDS,
+      ...many,
+    ]);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings).toContain(
+      'bots.0.commandLists.0 (personal): Teams lists 10 commands at most, so extra5 are left out',
+    );
+  });
+
+  it('a scope without its command list, or a scope the bot serves left out', async () => {
     expect(
-      problemsOf((m) => {
+      await problemsOf((m) => {
         m.bots[0].commandLists.pop();
         m.bots[0].scopes = ['personal', 'team'];
       }),
     ).toEqual(['bots.0.scopes: the bot answers in personal, team, groupChat; missing groupChat']);
-    expect(problemsOf((m) => m.bots[0].commandLists.pop())).toEqual([
+    expect(await problemsOf((m) => m.bots[0].commandLists.pop())).toEqual([
       'bots.0.commandLists: no command list for scope groupChat',
     ]);
   });
 
-  it('ids that are not GUIDs, placeholders left, limits passed', () => {
-    expect(
-      problemsOf((m) => {
-        m.id = 'soc-profiles';
-        m.bots[0].botId = '{{MicrosoftAppId}}';
-        m.name.short = 'Serious and Organised Crime Local Profiles';
-        m.validDomains = ['https://soc-profiles.azurewebsites.net'];
-      }),
-    ).toEqual([
+  it('placeholders left unfilled, before anything else', async () => {
+    expect(await problemsOf((m) => (m.bots[0].botId = '{{MicrosoftAppId}}'))).toEqual([
       'placeholders left unfilled: MicrosoftAppId',
-      'id: must be a GUID',
-      'name.short: String must contain at most 30 character(s)',
-      'bots.0.botId: must be a GUID (the bot’s Microsoft App ID)',
-      'validDomains.0: must be a host name, without https://',
     ]);
   });
 
-  it('icons of the wrong size, or an outline that is not white on transparent', () => {
+  it("whatever Microsoft's schema refuses, each error with where it is", async () => {
+    expect(
+      await problemsOf((m) => {
+        m.id = 'soc-profiles';
+        m.name.short = 'Serious and Organised Crime Local Profiles';
+        m.bots[0].commandLists[0].commands = Array.from({ length: 11 }, (_, i) => ({
+          title: `c${i}`,
+          description: 'x',
+        }));
+        m.colour = '#1B3A5C';
+      }),
+    ).toEqual(SCHEMA_ERRORS);
+  });
+
+  it('a manifest version the schema package does not ship', async () => {
+    expect(await problemsOf((m) => (m.manifestVersion = '1.18'))).toEqual([
+      'schema manifestVersion: @microsoft/app-manifest ships no schema for "1.18", so it cannot be checked',
+    ]);
+  });
+
+  it('a $schema URL of another version than manifestVersion', async () => {
+    expect(
+      await problemsOf(
+        (m) => (m.$schema = 'https://developer.microsoft.com/json-schemas/teams/v1.17/MicrosoftTeams.schema.json'),
+      ),
+    ).toEqual(['$schema: must be the v1.22 schema URL, to match manifestVersion']);
+  });
+
+  it('icons of the wrong size, or an outline that is not white on transparent', async () => {
     const files = committedIcons();
     files.set('color.png', outlineIcon());
     const red = new Uint8Array(32 * 32 * 4);
     red.set([255, 0, 0, 255], 0);
     files.set('outline.png', encodePng({ width: 32, height: 32, rgba: red }));
-    expect(problemsOf(() => undefined, files)).toEqual([
+    expect(await problemsOf(() => undefined, files)).toEqual([
       'icons.color: color.png is 32×32; must be 192×192',
       'icons.outline: outline.png has 1 pixels that are neither white nor transparent',
     ]);
     files.delete('color.png');
-    expect(problemsOf(() => undefined, files)[0]).toBe('icons.color: color.png is not in the manifest folder');
+    expect((await problemsOf(() => undefined, files))[0]).toBe('icons.color: color.png is not in the manifest folder');
   });
 });
 
@@ -173,8 +244,17 @@ describe('packaging', () => {
       /^MicrosoftAppId: is not set/,
     );
     await expect(buildAppPackage(dir, { botId: 'my-bot' }, BOT_COMMANDS)).rejects.toThrow(
-      'the manifest is not valid: bots.0.botId: must be a GUID (the bot’s Microsoft App ID)',
+      "MicrosoftAppId: must be a GUID: the Application (client) ID of the bot's app registration",
     );
+    await expect(
+      buildAppPackage(dir, { botId: BOT_ID, botDomain: 'https://soc.azurewebsites.net/' }, BOT_COMMANDS),
+    ).rejects.toThrow(/^BOT_DOMAIN: must be the host name the bot is served from, without https:\/\//);
+    await expect(buildAppPackage(dir, { botId: BOT_ID, appId: 'soc-profiles' }, BOT_COMMANDS)).rejects.toThrow(
+      /^TEAMS_APP_ID: must be a GUID/,
+    );
+    await expect(
+      buildAppPackage(dir, { botId: BOT_ID, nameSuffix: ' (integration test)' }, BOT_COMMANDS),
+    ).rejects.toThrow(/^APP_NAME_SUFFIX: must be at most 12 printable characters/);
     writeFileSync(join(dir, 'outline.png'), colourIcon());
     await expect(buildAppPackage(dir, { botId: BOT_ID }, BOT_COMMANDS)).rejects.toThrow(
       'icons.outline: outline.png is 192×192; must be 32×32',

@@ -1,6 +1,6 @@
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
-import { matchCommand, type Command } from '../command.js';
+import { matchCommand, runCommand, type Command } from '../command.js';
 import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { allowed, guarded } from '../guard.js';
@@ -25,7 +25,7 @@ export function register(app: Application<BotState>, deps: BotDeps, commands: ()
         );
         return;
       }
-      if (await allowed(rc, matched.command.permission)) await matched.command.run(rc, matched.argument);
+      if (await allowed(rc, matched.command.permission)) await runCommand(rc, matched.command, matched.argument);
     })(context, state),
   );
 }

@@ -1,20 +1,23 @@
-import { z } from 'zod';
 import { decodePng, readPngHeader } from './png.js';
+import { schemaProblems } from './manifest-schema.js';
 
 /**
- * Checks a Teams app manifest (v1.17 and later) before it is packaged: the fields and limits of
- * the app manifest schema reference on learn.microsoft.com that this app uses, the icons' sizes
- * and colours, and that the command lists are the bot's own commands. The official JSON schema is
- * not shipped by any npm package (@microsoft/teams-manifest fetches it from the `$schema` URL at
- * run time), so these rules are written out here; the Developer Portal's validation remains the
- * final word.
+ * Checks a Teams app manifest before it is packaged: first against Microsoft's JSON schema for
+ * its version (manifest-schema.ts), then the rules the schema cannot know: the command lists are
+ * the bot's own commands for each scope, the icons have the right sizes and colours, nothing is
+ * left unfilled. The Developer Portal's validation remains the final word.
  */
+
+export type BotScope = 'personal' | 'team' | 'groupChat';
+export const BOT_SCOPES: readonly BotScope[] = ['personal', 'team', 'groupChat'];
 
 /** What the check needs to know of one of the bot's commands. */
 export interface BotCommand {
   name: string;
   /** Anchored patterns; a manifest command's title must be matched by its own command's. */
   patterns: readonly RegExp[];
+  /** Where the bot answers it; every scope when absent. */
+  scopes?: readonly BotScope[];
 }
 
 export interface ManifestFiles {
@@ -30,137 +33,42 @@ export interface CheckResult {
   warnings: string[];
 }
 
-export const BOT_SCOPES = ['personal', 'team', 'groupChat'] as const;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const HTTPS_URL = z
-  .string()
-  .max(2048)
-  .regex(/^https:\/\/[^\s]+$/, 'must be an https:// URL');
-const RELATIVE_PATH = z
-  .string()
-  .min(1)
-  .max(2048)
-  .refine((p) => !p.startsWith('/') && !p.includes('..') && !/^[a-z]+:/i.test(p), 'must be a path inside the package');
+/** Teams shows at most this many commands a list (the schema's maxItems). */
+export const COMMANDS_PER_LIST = 10;
 
-const Manifest = z.object({
-  $schema: z.string(),
-  manifestVersion: z.string().regex(/^1\.(1[7-9]|[2-9]\d)$/, 'must be 1.17 or later'),
-  version: z
-    .string()
-    .max(256)
-    .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be a version as MAJOR.MINOR.PATCH'),
-  id: z.string().regex(GUID, 'must be a GUID'),
-  developer: z.object({
-    name: z.string().min(1).max(32),
-    websiteUrl: HTTPS_URL,
-    privacyUrl: HTTPS_URL,
-    termsOfUseUrl: HTTPS_URL,
-    mpnId: z.string().max(10).optional(),
-  }),
-  name: z.object({ short: z.string().min(1).max(30), full: z.string().min(1).max(100) }),
-  description: z.object({ short: z.string().min(1).max(80), full: z.string().min(1).max(4000) }),
-  icons: z.object({ color: RELATIVE_PATH, outline: RELATIVE_PATH }),
-  accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #RRGGBB'),
-  bots: z
-    .array(
-      z.object({
-        botId: z.string().regex(GUID, 'must be a GUID (the bot\u2019s Microsoft App ID)'),
-        scopes: z.array(z.enum(BOT_SCOPES)).min(1).max(3),
-        isNotificationOnly: z.boolean().optional(),
-        supportsFiles: z.boolean().optional(),
-        commandLists: z
-          .array(
-            z.object({
-              scopes: z.array(z.enum(BOT_SCOPES)).min(1).max(3),
-              commands: z
-                .array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) }))
-                .min(1)
-                .max(10),
-            }),
-          )
-          .max(3)
-          .optional(),
-      }),
-    )
-    .length(1, 'must hold exactly one bot'),
-  validDomains: z
-    .array(
-      z
-        .string()
-        .max(2048)
-        .regex(
-          /^(\*\.)?([A-Za-z0-9-]+\.)+[A-Za-z]{2,}(:\d{1,5})?(\/[^\s]*)?$/,
-          'must be a host name, without https://',
-        ),
-    )
-    .max(16)
-    .optional(),
-});
-type Manifest = z.infer<typeof Manifest>;
+/** The parts of a manifest that passed the schema which the rules below read. */
+interface Manifest {
+  $schema?: string;
+  manifestVersion: string;
+  developer: Record<string, string>;
+  icons: { color: string; outline: string };
+  bots: {
+    scopes: BotScope[];
+    isNotificationOnly?: boolean;
+    commandLists?: { scopes: BotScope[]; commands: { title: string; description: string }[] }[];
+  }[];
+}
 
-/** Top-level properties of the v1.17 schema; anything else is likely a typo. */
-const KNOWN_PROPERTIES = new Set([
-  '$schema',
-  'manifestVersion',
-  'version',
-  'id',
-  'packageName',
-  'localizationInfo',
-  'developer',
-  'name',
-  'description',
-  'icons',
-  'accentColor',
-  'configurableTabs',
-  'staticTabs',
-  'bots',
-  'connectors',
-  'subscriptionOffer',
-  'composeExtensions',
-  'permissions',
-  'devicePermissions',
-  'validDomains',
-  'webApplicationInfo',
-  'graphConnector',
-  'showLoadingIndicator',
-  'isFullScreen',
-  'activities',
-  'configurableProperties',
-  'supportedChannelTypes',
-  'defaultBlockUntilAdminAction',
-  'publisherDocsUrl',
-  'defaultInstallScope',
-  'defaultGroupCapability',
-  'meetingExtensionDefinition',
-  'authorization',
-  'extensions',
-  'copilotExtensions',
-  'copilotAgents',
-  'scopeConstraints',
-  'elementRelationshipSet',
-]);
-
-export function checkManifest(input: ManifestFiles, botCommands: readonly BotCommand[]): CheckResult {
+export async function checkManifest(input: ManifestFiles, botCommands: readonly BotCommand[]): Promise<CheckResult> {
   const problems: string[] = [];
   const warnings: string[] = [];
 
   const placeholders = [...JSON.stringify(input.manifest).matchAll(/\{\{([^}]*)\}\}/g)].map((m) => m[1]);
-  if (placeholders.length > 0) problems.push(`placeholders left unfilled: ${[...new Set(placeholders)].join(', ')}`);
-
-  const parsed = Manifest.safeParse(input.manifest);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || 'manifest'}: ${issue.message}`);
+  if (placeholders.length > 0) {
+    problems.push(`placeholders left unfilled: ${[...new Set(placeholders)].join(', ')}`);
     return { problems, warnings };
   }
-  const manifest = parsed.data;
-
-  for (const key of Object.keys(input.manifest as object)) {
-    if (!KNOWN_PROPERTIES.has(key)) warnings.push(`${key}: not a property of the app manifest schema`);
+  if (!input.manifest || typeof input.manifest !== 'object' || Array.isArray(input.manifest)) {
+    return { problems: ['manifest.json: must be a JSON object'], warnings };
   }
+  const fromSchema = await schemaProblems(input.manifest as Record<string, unknown>);
+  if (fromSchema.length > 0) return { problems: fromSchema.map((p) => `schema ${p}`), warnings };
+  const manifest = input.manifest as Manifest;
+
   const schemaUrl = new RegExp(
     `^https://developer\\.microsoft\\.com/(en-us/)?json-schemas/teams/v${manifest.manifestVersion.replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`,
   );
-  if (!schemaUrl.test(manifest.$schema)) {
+  if (!manifest.$schema || !schemaUrl.test(manifest.$schema)) {
     problems.push(`$schema: must be the v${manifest.manifestVersion} schema URL, to match manifestVersion`);
   }
   for (const [field, value] of Object.entries(manifest.developer)) {
@@ -168,12 +76,18 @@ export function checkManifest(input: ManifestFiles, botCommands: readonly BotCom
       warnings.push(`developer.${field} is still a placeholder: change it before publishing`);
   }
 
-  checkBot(manifest, botCommands, problems);
+  if (manifest.bots.length !== 1) problems.push('bots: must hold exactly one bot');
+  else checkBot(manifest, botCommands, problems, warnings);
   checkIcons(manifest, input.files, problems);
   return { problems, warnings };
 }
 
-function checkBot(manifest: Manifest, botCommands: readonly BotCommand[], problems: string[]): void {
+function checkBot(
+  manifest: Manifest,
+  botCommands: readonly BotCommand[],
+  problems: string[],
+  warnings: string[],
+): void {
   const bot = manifest.bots[0]!;
   const missingScopes = BOT_SCOPES.filter((s) => !bot.scopes.includes(s));
   if (missingScopes.length)
@@ -189,22 +103,32 @@ function checkBot(manifest: Manifest, botCommands: readonly BotCommand[], proble
       );
     }
   }
-  const expected = botCommands.map((c) => c.name);
   lists.forEach((list, i) => {
+    const where = `bots.0.commandLists.${i} (${list.scopes.join(', ')})`;
+    // The commands the bot answers in every scope the list is shown in, in routing order.
+    const answered = botCommands.filter((c) => list.scopes.every((s) => (c.scopes ?? BOT_SCOPES).includes(s)));
+    const names = answered.map((c) => c.name);
     const titles = list.commands.map((c) => c.title);
-    const missing = expected.filter((n) => !titles.includes(n));
-    const extra = titles.filter((t) => !expected.includes(t));
-    if (missing.length) problems.push(`bots.0.commandLists.${i}: the bot's commands ${missing.join(', ')} are missing`);
-    if (extra.length)
+    const extra = titles.filter((t) => !names.includes(t));
+    if (extra.length) {
       problems.push(
-        `bots.0.commandLists.${i}: ${extra.join(', ')} ${extra.length === 1 ? 'is not a command' : 'are not commands'} of the bot (it has ${expected.join(', ')})`,
+        `${where}: ${extra.join(', ')} ${extra.length === 1 ? 'is not a command' : 'are not commands'} the bot answers there (it has ${names.join(', ')})`,
       );
-    for (const title of titles.filter((t) => expected.includes(t))) {
+    }
+    const missing = names.filter((n) => !titles.includes(n));
+    if (missing.length && titles.length < COMMANDS_PER_LIST) {
+      problems.push(`${where}: the bot's commands ${missing.join(', ')} are missing`);
+    } else if (missing.length) {
+      warnings.push(
+        `${where}: Teams lists ${COMMANDS_PER_LIST} commands at most, so ${missing.join(', ')} are left out`,
+      );
+    }
+    for (const title of titles.filter((t) => names.includes(t))) {
       // What Teams puts in the compose box when the command is picked must reach that command.
       const routed = botCommands.find((c) => c.patterns.some((p) => p.test(title)));
       if (routed?.name !== title) {
         problems.push(
-          `bots.0.commandLists.${i}: "${title}" reaches ${routed ? `the ${routed.name} command` : 'no command'} when typed`,
+          `${where}: "${title}" reaches ${routed ? `the ${routed.name} command` : 'no command'} when typed`,
         );
       }
     }
