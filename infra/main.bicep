@@ -1,6 +1,7 @@
 // SOC local profiles bot on Azure: Azure Bot (Teams channel), App Service (Linux, Node 20) running
-// `npm start`, Cosmos DB (serverless, Entra ID only), Key Vault holding the bot's client secret, and
-// one user-assigned managed identity that reads the secret and has the Cosmos DB data-contributor role.
+// `npm start`, Cosmos DB (serverless, Entra ID only), Key Vault holding the bot's client secret,
+// Application Insights over a Log Analytics workspace, and one user-assigned managed identity that
+// reads the secret and has the Cosmos DB data-contributor role.
 // Deploy into a resource group: see infra/README.md. Not compiled here (no Bicep CLI in this
 // workplace); checked by hand against the Azure resource reference.
 
@@ -33,6 +34,11 @@ param botSku string = 'F0'
 
 @description('Object ids of people or groups who run `npm run admin` and `npm run import` against this Cosmos DB account (data contributor). The app\'s identity gets the role regardless.')
 param operatorPrincipalIds array = []
+
+@description('Days Log Analytics keeps the app\'s logs and telemetry (30 to 730).')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 90
 
 @description('Load the Merseyside demo partnership into an empty store on first start. Off in production.')
 @allowed(['on', 'off'])
@@ -274,6 +280,34 @@ resource appReadsSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Monitoring: Application Insights (workspace-based) with the App Service agent on Linux, which
+// instruments Node without code changes; the app's console (pino JSON lines, ids only, never
+// message text) and HTTP logs go to the same workspace.
+// ---------------------------------------------------------------------------------------------
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${namePrefix}-logs-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${namePrefix}-insights-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'Node.JS'
+    WorkspaceResourceId: workspace.id
+    RetentionInDays: logRetentionDays
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // App Service: Linux, Node 20, `npm start` (which builds, then runs dist/main.js).
 // Settings are the variables src/config.ts reads; HOST=0.0.0.0 is accepted there only because
 // MicrosoftAppId and MicrosoftAppPassword are set (authentication on).
@@ -328,6 +362,9 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'LOG_LEVEL', value: 'info' }
         // Oryx installs dependencies (dev ones too: `npm start` compiles TypeScript) on zip deploy.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+        // Application Insights: the connection string, and the Linux agent that instruments Node.
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
       ]
     }
   }
@@ -338,6 +375,19 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     members
     conversations
   ]
+}
+
+resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: app
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServiceHTTPLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+    ]
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -357,6 +407,7 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
     msaAppId: botAppId
     msaAppType: 'SingleTenant'
     msaAppTenantId: botTenantId
+    developerAppInsightsApplicationId: insights.properties.AppId
   }
 }
 
@@ -384,3 +435,6 @@ output cosmosEndpoint string = cosmos.properties.documentEndpoint
 output appName string = app.name
 output keyVaultName string = keyVault.name
 output identityClientId string = identity.properties.clientId
+
+@description('Where to look at requests, failures and logs.')
+output appInsightsName string = insights.name

@@ -85,6 +85,9 @@ const Env = z.object({
   ALLOW_UNAUTHENTICATED: flag('ALLOW_UNAUTHENTICATED', false),
 });
 
+/** Every variable the bot reads: infra/main.bicep may set only these and the platform's own. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(Env.shape);
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
