@@ -1,5 +1,5 @@
 import type restify from 'restify';
-import { createBot } from './bot/app.js';
+import { createBot, type OutboundCredentials } from './bot/app.js';
 import type { BotDeps } from './bot/deps.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -41,13 +41,13 @@ export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
 export async function start(
   config: Config,
   log: Logger,
-  options: { clock?: Clock; store?: Store } = {},
+  options: { clock?: Clock; store?: Store; outboundCredentials?: OutboundCredentials } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config.store));
   if (config.demoData) await seedDemoIfEmpty(store, { now: clock(), log });
 
-  const bot = createBot(botDeps(store, clock, log), config.auth);
+  const bot = createBot(botDeps(store, clock, log), config.auth, options.outboundCredentials);
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -14,17 +14,34 @@ import * as review from './routes/review.js';
 import * as summary from './routes/summary.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
+import { refuseUnverifiableTokens } from './token-failures.js';
 import { turnErrorHandler } from './turn-error.js';
 
-/** The one place that knows the Bot Framework adapter and its credentials. */
-export function createAdapter(auth: AuthConfig): TeamsAdapter {
+/** How replies get their token: Microsoft's token service unless a stand-in is given. */
+export type OutboundCredentials = NonNullable<ConstructorParameters<typeof TeamsAdapter>[1]>;
+
+/**
+ * The one place that knows the Bot Framework adapter and its credentials. `outbound` replaces how
+ * replies get their token (only the tests' stand-in for Microsoft's token service); inbound
+ * tokens are always checked against the app id from `auth`.
+ */
+export function createAdapter(auth: AuthConfig, outbound?: OutboundCredentials): TeamsAdapter {
   if (!auth.enabled) return new TeamsAdapter({});
-  return new TeamsAdapter({
-    MicrosoftAppId: auth.appId,
-    MicrosoftAppPassword: auth.appPassword ?? '',
-    MicrosoftAppType: auth.appType,
-    MicrosoftAppTenantId: auth.tenantId ?? '',
-  });
+  const adapter = new TeamsAdapter(
+    {
+      MicrosoftAppId: auth.appId,
+      MicrosoftAppPassword: auth.appPassword ?? '',
+      MicrosoftAppType: auth.appType,
+      MicrosoftAppTenantId: auth.tenantId ?? '',
+      ...(auth.channelTokens && {
+        ToBotFromChannelOpenIdMetadataUrl: auth.channelTokens.openIdMetadataUrl,
+        ToBotFromChannelTokenIssuer: auth.channelTokens.issuer,
+      }),
+    },
+    outbound,
+  );
+  refuseUnverifiableTokens(adapter);
+  return adapter;
 }
 
 export interface Bot {
@@ -37,8 +54,8 @@ export interface Bot {
  * Routes are tried in this order and the first match runs: specific commands before the looser
  * `summary`/`show` patterns, and the catch-all last.
  */
-export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
-  const adapter = createAdapter(auth);
+export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCredentials): Bot {
+  const adapter = createAdapter(auth, outbound);
   const app = new Application<BotState>({
     adapter,
     removeRecipientMention: true,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Clock } from '../../src/services/clock.js';
+import type { OutboundCredentials } from '../../src/bot/app.js';
 import { start, type Running } from '../../src/start.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -26,6 +27,8 @@ export interface Posted {
   /** POST: the activity replied to; PUT: the activity replaced. */
   replyToId: string | undefined;
   activity: { type: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
+  /** The Authorization header the bot sent, if any. */
+  authorization: string | undefined;
 }
 
 /**
@@ -63,6 +66,7 @@ export class Connector {
         conversationId: decodeURIComponent(m[1]!),
         replyToId: m[2] ? decodeURIComponent(m[2]) : undefined,
         activity,
+        authorization: req.headers.authorization,
       });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `reply-${this.posted.length}` }));
@@ -107,6 +111,10 @@ export interface BotOptions {
   store?: Store;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Where the bot's logs go (at LOG_LEVEL from env, default silent). */
+  logTo?: NodeJS.WritableStream;
+  /** Stands in for Microsoft's token service when the bot replies with authentication on. */
+  outboundCredentials?: OutboundCredentials;
 }
 
 export class BotUnderTest {
@@ -126,9 +134,10 @@ export class BotUnderTest {
       LOG_LEVEL: 'silent',
       ...options.env,
     });
-    const running = await start(config, createLogger(config.logLevel), {
+    const running = await start(config, createLogger(config.logLevel, options.logTo), {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.store ? { store: options.store } : {}),
+      ...(options.outboundCredentials ? { outboundCredentials: options.outboundCredentials } : {}),
     });
     const connector = new Connector();
     await connector.start();
