@@ -139,8 +139,8 @@ const Env = z.object({
   BOT_TOKEN_ISSUER: optionalText,
   ALLOWED_TENANT_IDS: guidList(GUID),
   ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
-  COMMANDS_PER_MINUTE: positiveInt(30, 6000),
-  COMMAND_BURST: positiveInt(10, 1000),
+  COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
+  COMMAND_BURST: positiveInt(10, 1_000_000),
 });
 
 export function isLoopback(host: string): boolean {

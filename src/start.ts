@@ -6,9 +6,12 @@ import type { Logger } from './log.js';
 import { createServer } from './server.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { ConversationRefs } from './services/conversation-refs.js';
+import { bootstrapAdmins } from './services/bootstrap-admins.js';
 import { seedDemoIfEmpty } from './services/demo-seed.js';
 import { DistrictDirectory } from './services/district-directory.js';
 import { DistrictProfiles } from './services/district-profiles.js';
+import { CommandRateLimiter, type RateLimit } from './services/command-rate-limiter.js';
+import { MemberAdmin } from './services/member-admin.js';
 import { Membership } from './services/membership.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -21,16 +24,28 @@ export interface Running {
   close(): Promise<void>;
 }
 
+export interface AccessPolicy {
+  allowedTenantIds: readonly string[];
+  rateLimit: RateLimit;
+}
+
+/** No tenant restriction; 30 commands a minute per user, 10 at once (the configuration's defaults). */
+export const OPEN_POLICY: AccessPolicy = { allowedTenantIds: [], rateLimit: { perMinute: 30, burst: 10 } };
+
 /** The services the bot's routes call, over one store. */
-export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
+export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessPolicy = OPEN_POLICY): BotDeps {
   const directory = new DistrictDirectory(store);
+  const membership = new Membership(store);
   return {
-    membership: new Membership(store),
+    membership,
     directory,
     profiles: new DistrictProfiles(store, directory, clock),
     conversations: new ConversationRefs(store, clock),
     clock,
     log,
+    memberAdmin: (actor) => new MemberAdmin(store, clock, actor),
+    allowedTenantIds: policy.allowedTenantIds,
+    rateLimiter: new CommandRateLimiter(policy.rateLimit, clock),
   };
 }
 
@@ -47,7 +62,11 @@ export async function start(
   const store = options.store ?? (await openStore(config.store));
   if (config.demoData) await seedDemoIfEmpty(store, { now: clock(), log });
 
-  const bot = createBot(botDeps(store, clock, log), config.auth, options.outboundCredentials);
+  if (config.adminAadObjectIds.length > 0) {
+    await bootstrapAdmins(store, clock, config.adminAadObjectIds, log);
+  }
+  const policy = { allowedTenantIds: config.allowedTenantIds, rateLimit: config.rateLimit };
+  const bot = createBot(botDeps(store, clock, log, policy), config.auth, options.outboundCredentials);
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -132,6 +132,9 @@ export class BotUnderTest {
       DATA_DIR: dataDir,
       DEMO_DATA: options.demo === false ? 'off' : 'on',
       LOG_LEVEL: 'silent',
+      // A test sends commands far faster than a person; the rate-limit tests set their own.
+      COMMANDS_PER_MINUTE: '6000',
+      COMMAND_BURST: '1000',
       ...options.env,
     });
     const running = await start(config, createLogger(config.logLevel, options.logTo), {
