@@ -11,8 +11,8 @@ import { seedDemoIfEmpty } from './services/demo-seed.js';
 import { DistrictDirectory } from './services/district-directory.js';
 import { DistrictProfiles } from './services/district-profiles.js';
 import { CommandRateLimiter, type RateLimit } from './services/command-rate-limiter.js';
-import { MemberAdmin } from './services/member-admin.js';
 import { Membership } from './services/membership.js';
+import { RoleAdmin } from './services/role-admin.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -43,7 +43,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
     conversations: new ConversationRefs(store, clock),
     clock,
     log,
-    memberAdmin: (actor) => new MemberAdmin(store, clock, actor),
+    roles: new RoleAdmin(store, clock),
     allowedTenantIds: policy.allowedTenantIds,
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock),
   };

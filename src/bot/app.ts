@@ -11,6 +11,7 @@ import * as help from './routes/help.js';
 import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
 import * as review from './routes/review.js';
+import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
@@ -47,7 +48,10 @@ export function createAdapter(auth: AuthConfig, outbound?: OutboundCredentials):
 export interface Bot {
   adapter: TeamsAdapter;
   app: Application<BotState>;
+  /** The everyday commands, as the Teams manifest's command menu lists them. */
   commands: readonly Command[];
+  /** Commands for admins (roles), routed the same way but left out of the menu. */
+  adminCommands: readonly Command[];
 }
 
 /**
@@ -74,6 +78,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
     gaps.gapsCommand,
     plan.planCommand,
     rank.rankCommand,
+    ...roles.ROLE_COMMANDS,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
@@ -86,6 +91,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
 
   welcome.register(app, deps);
   help.register(app, deps, helpCommand);
+  roles.register(app, deps);
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);
@@ -93,5 +99,5 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   review.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
-  return { adapter, app, commands };
+  return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS };
 }

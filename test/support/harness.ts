@@ -38,6 +38,11 @@ export interface Posted {
  */
 export class Connector {
   readonly posted: Posted[] = [];
+  /**
+   * Who Teams would say a member is (GET …/members/{id}, TeamsInfo.getMember), by Teams user id
+   * (29:…). Anyone not here is 404, as Teams answers for someone outside the conversation.
+   */
+  readonly roster = new Map<string, { id: string; name: string; aadObjectId: string }>();
   private server: Server | undefined;
   url = '';
 
@@ -52,6 +57,13 @@ export class Connector {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (req.method === 'GET' && member) {
+        const found = this.roster.get(decodeURIComponent(member[1]!));
+        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));
+        return;
+      }
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       // Not chained: restify patches http.ServerResponse in this process, and its writeHead returns nothing.
       const method = req.method === 'POST' || (req.method === 'PUT' && m?.[2]) ? req.method : undefined;
