@@ -1,5 +1,5 @@
 import type restify from 'restify';
-import { createBot, type OutboundCredentials } from './bot/app.js';
+import { createBot, type Bot, type OutboundCredentials } from './bot/app.js';
 import type { BotDeps } from './bot/deps.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -20,6 +20,7 @@ export interface Running {
   url: string;
   port: number;
   store: Store;
+  bot: Bot;
   server: restify.Server;
   close(): Promise<void>;
 }
@@ -79,6 +80,7 @@ export async function start(
     url: `http://${host}:${port}`,
     port,
     store,
+    bot,
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

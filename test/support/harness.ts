@@ -18,7 +18,7 @@ import {
   type Person,
   type Where,
 } from './activities.js';
-import { cardProblems, findAction, type Card } from './cards.js';
+import { cardProblems, classificationProblems, findAction, type Card } from './cards.js';
 
 /** What the bot sent to the Teams connector: a new activity (POST) or a replaced one (PUT). */
 export interface Posted {
@@ -110,9 +110,9 @@ function cardsIn(posted: readonly Posted[]): Card[] {
   );
 }
 
-function assertValid(cards: readonly Card[]): void {
+function assertValid(cards: readonly Card[], conversationType: string | undefined): void {
   for (const card of cards) {
-    const problems = cardProblems(card);
+    const problems = [...cardProblems(card), ...classificationProblems(card, conversationType)];
     if (problems.length) throw new Error(`the bot sent an invalid card:\n${problems.join('\n')}`);
   }
 }
@@ -193,7 +193,9 @@ export class BotUnderTest {
     }
     const invokeCard = (body as { value?: { type?: string } } | undefined)?.value;
     if (invokeCard?.type === 'AdaptiveCard') cards.push(invokeCard as Card);
-    assertValid([...cards, ...updated]);
+    const conversationType = (activity as { conversation?: { conversationType?: string } }).conversation
+      ?.conversationType;
+    assertValid([...cards, ...updated], conversationType);
     return { status: res.status, body, posted, cards, updated };
   }
 
