@@ -31,7 +31,7 @@ describe('cleaning what people type', () => {
   it('measures what a card button sent', () => {
     expect(cardDataBytes(undefined)).toBe(0);
     expect(cardDataBytes({ verb: 'district.summary', districtId: 'E05000896' })).toBe(52);
-    expect(cardDataBytes({ text: 'é' })).toBe(12);
+    expect(cardDataBytes({ text: 'é' })).toBe(13); // bytes, not characters
     expect(cardDataBytes({ pad: 'x'.repeat(MAX_CARD_DATA_BYTES) })).toBeGreaterThan(MAX_CARD_DATA_BYTES);
   });
 });
