@@ -227,6 +227,9 @@ async function main(): Promise<number> {
       DATA_DIR: dataDir,
       DEMO_DATA: 'off',
       LOG_LEVEL: 'silent',
+      // One sender sends every request: the limiter runs (its cost is measured) but never refuses.
+      COMMANDS_PER_MINUTE: '1000000',
+      COMMAND_BURST: '1000000',
     });
     const soc = await start(config, createLogger(config.logLevel), { store, clock: () => new Date(NOW) });
     const echo = await startEchoBot();

@@ -35,6 +35,9 @@ param botSku string = 'F0'
 @description('Object ids of people or groups who run `npm run admin` and `npm run import` against this Cosmos DB account (data contributor). The app\'s identity gets the role regardless.')
 param operatorPrincipalIds array = []
 
+@description('Entra object ids of members made partnership admin at every start (ADMIN_AAD_OBJECT_IDS): the first admin of a new partnership. They must already be members (npm run admin).')
+param bootstrapAdminObjectIds array = []
+
 @description('Days Log Analytics keeps the app\'s logs and telemetry (30 to 730).')
 @minValue(30)
 @maxValue(730)
@@ -358,6 +361,9 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'MicrosoftAppTenantId', value: botTenantId }
         { name: 'MicrosoftAppPassword', value: '@Microsoft.KeyVault(SecretUri=${botSecret.properties.secretUri})' }
         { name: 'HOST', value: '0.0.0.0' }
+        // Only the partnership's own tenant may talk to the bot (the app registration is single tenant).
+        { name: 'ALLOWED_TENANT_IDS', value: botTenantId }
+        { name: 'ADMIN_AAD_OBJECT_IDS', value: join(bootstrapAdminObjectIds, ',') }
         { name: 'DEMO_DATA', value: demoData }
         { name: 'LOG_LEVEL', value: 'info' }
         // Oryx installs dependencies (dev ones too: `npm start` compiles TypeScript) on zip deploy.

@@ -9,6 +9,7 @@ param namePrefix = 'socprofiles'
 param botAppId = readEnvironmentVariable('BOT_APP_ID')
 param botAppPassword = readEnvironmentVariable('BOT_APP_PASSWORD')
 param operatorPrincipalIds = [readEnvironmentVariable('OPERATOR_PRINCIPAL_ID')]
+param bootstrapAdminObjectIds = []
 param appServiceSku = 'B1'
 param botSku = 'F0'
 param logRetentionDays = 90

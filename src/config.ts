@@ -9,7 +9,25 @@ import { ConfigError } from './domain/errors.js';
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
 export type AuthConfig =
-  { enabled: false } | { enabled: true; appId: string; appPassword?: string; tenantId?: string; appType: AppType };
+  | { enabled: false }
+  | {
+      enabled: true;
+      appId: string;
+      appPassword?: string;
+      tenantId?: string;
+      appType: AppType;
+      /**
+       * Where channel tokens' signing keys are published, and the issuer they must name. Unset means
+       * Microsoft's own (the Bot Framework's defaults); set only for a loopback test double.
+       */
+      channelTokens?: { openIdMetadataUrl: string; issuer: string };
+    };
+
+/** Per user, per instance: a token bucket refilled at `perMinute`, holding at most `burst`. */
+export interface RateLimitConfig {
+  perMinute: number;
+  burst: number;
+}
 
 export type StoreConfig =
   | { kind: 'sqlite'; file: string }
@@ -25,6 +43,11 @@ export interface Config {
   auth: AuthConfig;
   /** Set to serve without authentication on an address other than loopback. */
   allowUnauthenticated: boolean;
+  /** Entra tenants whose activities are accepted (lower case); empty accepts any tenant. */
+  allowedTenantIds: string[];
+  /** Members made admin at start-up (lower case), so a deployment has someone to grant roles. */
+  adminAadObjectIds: string[];
+  rateLimit: RateLimitConfig;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -41,6 +64,35 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** As the domain's AadObjectId: the Agents Playground's ids have a 13-digit last group. */
+const AAD_ID = /^[0-9a-f][0-9a-f-]{30,38}[0-9a-f]$/;
+
+/** A comma-separated list of GUIDs, lower-cased; an empty or missing list is []. */
+const guidList = (pattern: RegExp) =>
+  optionalText.transform((v, ctx) => {
+    const ids = (v ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s !== '');
+    if (ids.some((id) => !pattern.test(id))) {
+      ctx.addIssue({ code: 'custom', message: 'must be GUIDs separated by commas' });
+      return z.NEVER;
+    }
+    return [...new Set(ids)];
+  });
+
+const positiveInt = (fallback: number, max: number) =>
+  optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be a whole number from 1 to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
 
 const Env = z.object({
   PORT: z
@@ -83,6 +135,12 @@ const Env = z.object({
     })
     .optional(),
   ALLOW_UNAUTHENTICATED: flag('ALLOW_UNAUTHENTICATED', false),
+  BOT_OPENID_METADATA_URL: optionalText.pipe(z.string().url('must be a URL').optional()),
+  BOT_TOKEN_ISSUER: optionalText,
+  ALLOWED_TENANT_IDS: guidList(GUID),
+  ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
+  COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
+  COMMAND_BURST: positiveInt(10, 1_000_000),
 });
 
 /** Every variable the bot reads: infra/main.bicep may set only these and the platform's own. */
@@ -142,6 +200,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (e.MicrosoftAppPassword) auth.appPassword = e.MicrosoftAppPassword;
     if (e.MicrosoftAppTenantId) auth.tenantId = e.MicrosoftAppTenantId;
   }
+  if (e.BOT_OPENID_METADATA_URL || e.BOT_TOKEN_ISSUER) {
+    // Trusting another key publisher would let whoever runs it act as any user: only a loopback
+    // double (the end-to-end tests) may stand in for Microsoft's.
+    if (!e.BOT_OPENID_METADATA_URL) fail('BOT_OPENID_METADATA_URL', 'is required when BOT_TOKEN_ISSUER is set');
+    if (!e.BOT_TOKEN_ISSUER) fail('BOT_TOKEN_ISSUER', 'is required when BOT_OPENID_METADATA_URL is set');
+    if (!auth.enabled) fail('BOT_OPENID_METADATA_URL', 'has no effect without MicrosoftAppId; set the app credentials');
+    const url = new URL(e.BOT_OPENID_METADATA_URL!);
+    if (!isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) {
+      fail(
+        'BOT_OPENID_METADATA_URL',
+        `may only name a loopback address (a test double), not ${url.hostname}; leave it unset to use Microsoft's`,
+      );
+    }
+    if (auth.enabled) auth.channelTokens = { openIdMetadataUrl: url.toString(), issuer: e.BOT_TOKEN_ISSUER! };
+  }
 
   if (!auth.enabled && !isLoopback(e.HOST) && !e.ALLOW_UNAUTHENTICATED) {
     fail(
@@ -161,5 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     auth,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
+    allowedTenantIds: e.ALLOWED_TENANT_IDS,
+    adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS,
+    rateLimit: { perMinute: e.COMMANDS_PER_MINUTE, burst: e.COMMAND_BURST },
   };
 }

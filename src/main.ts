@@ -22,6 +22,8 @@ async function main(): Promise<void> {
           ? `sqlite (${config.store.file})`
           : `cosmos (${config.store.endpoint}, database ${config.store.databaseId})`,
       authentication: config.auth.enabled ? `on (${config.auth.appType})` : 'off',
+      tenants: config.allowedTenantIds.length ? config.allowedTenantIds : 'any',
+      commandRate: `${config.rateLimit.perMinute}/min, burst ${config.rateLimit.burst}, per user per instance`,
     },
     'SOC local profiles bot listening',
   );

@@ -89,6 +89,65 @@ describe('configuration', () => {
     });
   });
 
+  it("keeps Microsoft's token endpoints unless a loopback stand-in is named, with its issuer, for an app", () => {
+    const creds = { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' };
+    expect(loadConfig(creds).auth).not.toHaveProperty('channelTokens');
+    const local = {
+      BOT_OPENID_METADATA_URL: 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration',
+      BOT_TOKEN_ISSUER: 'https://api.botframework.test',
+    };
+    expect(loadConfig({ ...creds, ...local }).auth).toMatchObject({
+      channelTokens: { openIdMetadataUrl: local.BOT_OPENID_METADATA_URL, issuer: local.BOT_TOKEN_ISSUER },
+    });
+    expect(
+      problem({
+        ...creds,
+        ...local,
+        BOT_OPENID_METADATA_URL: 'https://login.attacker.example/v1/.well-known/openidconfiguration',
+      }),
+    ).toEqual({
+      variable: 'BOT_OPENID_METADATA_URL',
+      message:
+        "BOT_OPENID_METADATA_URL: may only name a loopback address (a test double), not login.attacker.example; leave it unset to use Microsoft's",
+    });
+    expect(problem({ ...creds, BOT_OPENID_METADATA_URL: local.BOT_OPENID_METADATA_URL })?.variable).toBe(
+      'BOT_TOKEN_ISSUER',
+    );
+    expect(problem({ ...creds, BOT_TOKEN_ISSUER: local.BOT_TOKEN_ISSUER })?.variable).toBe('BOT_OPENID_METADATA_URL');
+    expect(problem(local)?.message).toContain('has no effect without MicrosoftAppId');
+    expect(problem({ ...creds, ...local, BOT_OPENID_METADATA_URL: 'not a url' })?.variable).toBe(
+      'BOT_OPENID_METADATA_URL',
+    );
+  });
+
+  it('reads the allowed tenants, bootstrap admins and command rate, and names a bad one', () => {
+    const c = loadConfig({
+      ALLOWED_TENANT_IDS: ' 72F988BF-86F1-41AF-91AB-2D7CD011DB47 , 11111111-2222-3333-4444-555555555555,',
+      ADMIN_AAD_OBJECT_IDS: '00000000-0000-0000-0000-0000000000025',
+      COMMANDS_PER_MINUTE: '60',
+      COMMAND_BURST: '5',
+    });
+    expect(c.allowedTenantIds).toEqual([
+      '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      '11111111-2222-3333-4444-555555555555',
+    ]);
+    expect(c.adminAadObjectIds).toEqual(['00000000-0000-0000-0000-0000000000025']);
+    expect(c.rateLimit).toEqual({ perMinute: 60, burst: 5 });
+    expect(loadConfig({})).toMatchObject({
+      allowedTenantIds: [],
+      adminAadObjectIds: [],
+      rateLimit: { perMinute: 30, burst: 10 },
+    });
+    expect(problem({ ALLOWED_TENANT_IDS: 'contoso.onmicrosoft.com' })?.message).toBe(
+      "ALLOWED_TENANT_IDS: must be GUIDs separated by commas (got 'contoso.onmicrosoft.com')",
+    );
+    expect(problem({ ADMIN_AAD_OBJECT_IDS: 'sam@example.org' })?.variable).toBe('ADMIN_AAD_OBJECT_IDS');
+    expect(problem({ COMMANDS_PER_MINUTE: '0' })?.message).toBe(
+      "COMMANDS_PER_MINUTE: must be a whole number from 1 to 1000000 (got '0')",
+    );
+    expect(problem({ COMMAND_BURST: 'lots' })?.variable).toBe('COMMAND_BURST');
+  });
+
   it('refuses to listen beyond loopback without authentication, unless told to', () => {
     expect(problem({ HOST: '0.0.0.0' })).toMatchObject({ variable: 'HOST' });
     expect(problem({ HOST: '0.0.0.0' })?.message).toContain('ALLOW_UNAUTHENTICATED=true');

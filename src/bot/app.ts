@@ -11,34 +11,55 @@ import * as help from './routes/help.js';
 import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
 import * as review from './routes/review.js';
+import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
+import { refuseUnverifiableTokens } from './token-failures.js';
 import { turnErrorHandler } from './turn-error.js';
 
-/** The one place that knows the Bot Framework adapter and its credentials. */
-export function createAdapter(auth: AuthConfig): TeamsAdapter {
+/** How replies get their token: Microsoft's token service unless a stand-in is given. */
+export type OutboundCredentials = NonNullable<ConstructorParameters<typeof TeamsAdapter>[1]>;
+
+/**
+ * The one place that knows the Bot Framework adapter and its credentials. `outbound` replaces how
+ * replies get their token (only the tests' stand-in for Microsoft's token service); inbound
+ * tokens are always checked against the app id from `auth`.
+ */
+export function createAdapter(auth: AuthConfig, outbound?: OutboundCredentials): TeamsAdapter {
   if (!auth.enabled) return new TeamsAdapter({});
-  return new TeamsAdapter({
-    MicrosoftAppId: auth.appId,
-    MicrosoftAppPassword: auth.appPassword ?? '',
-    MicrosoftAppType: auth.appType,
-    MicrosoftAppTenantId: auth.tenantId ?? '',
-  });
+  const adapter = new TeamsAdapter(
+    {
+      MicrosoftAppId: auth.appId,
+      MicrosoftAppPassword: auth.appPassword ?? '',
+      MicrosoftAppType: auth.appType,
+      MicrosoftAppTenantId: auth.tenantId ?? '',
+      ...(auth.channelTokens && {
+        ToBotFromChannelOpenIdMetadataUrl: auth.channelTokens.openIdMetadataUrl,
+        ToBotFromChannelTokenIssuer: auth.channelTokens.issuer,
+      }),
+    },
+    outbound,
+  );
+  refuseUnverifiableTokens(adapter);
+  return adapter;
 }
 
 export interface Bot {
   adapter: TeamsAdapter;
   app: Application<BotState>;
+  /** The everyday commands, as the Teams manifest's command menu lists them. */
   commands: readonly Command[];
+  /** Commands for admins (roles), routed the same way but left out of the menu. */
+  adminCommands: readonly Command[];
 }
 
 /**
  * Routes are tried in this order and the first match runs: specific commands before the looser
  * `summary`/`show` patterns, and the catch-all last.
  */
-export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
-  const adapter = createAdapter(auth);
+export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCredentials): Bot {
+  const adapter = createAdapter(auth, outbound);
   const app = new Application<BotState>({
     adapter,
     removeRecipientMention: true,
@@ -57,6 +78,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
     gaps.gapsCommand,
     plan.planCommand,
     rank.rankCommand,
+    ...roles.ROLE_COMMANDS,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
@@ -69,6 +91,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
 
   welcome.register(app, deps);
   help.register(app, deps, helpCommand);
+  roles.register(app, deps);
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);
@@ -76,5 +99,5 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
   review.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
-  return { adapter, app, commands };
+  return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS };
 }

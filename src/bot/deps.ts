@@ -1,9 +1,11 @@
 import type { Logger } from '../log.js';
 import type { Clock } from '../services/clock.js';
+import type { CommandRateLimiter } from '../services/command-rate-limiter.js';
 import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
+import type { RoleAdmin } from '../services/role-admin.js';
 
 /** The services the bot's routes call: built once in main, passed in (no globals). */
 export interface BotDeps {
@@ -13,4 +15,9 @@ export interface BotDeps {
   conversations: ConversationRefs;
   clock: Clock;
   log: Logger;
+  /** Role changes made in chat by an admin, audited as that admin. */
+  roles: RoleAdmin;
+  /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
+  allowedTenantIds: readonly string[];
+  rateLimiter: CommandRateLimiter;
 }

@@ -60,7 +60,7 @@ export function explain(err: unknown): { title: string; text: string; suggestion
 
 function forbiddenText(permission: Permission): string {
   const roles = rolesGranting(permission).join(' or ');
-  return `Your role does not allow that. It needs a ${roles}: ask your partnership admin if you should have it.`;
+  return `Your role does not allow that: it needs the ${roles} role. Ask your partnership admin if you should have it.`;
 }
 
 /** The role check; answers "not allowed" itself, so a caller only returns. */

@@ -5,6 +5,21 @@
  */
 export const MAX_INPUT_CHARS = 1000;
 
+/**
+ * What a card button may send back (Action.Submit's value, Action.Execute's action): ids and an
+ * etag, well under a kilobyte. More is not from one of our cards.
+ */
+export const MAX_CARD_DATA_BYTES = 4 * 1024;
+
+export function cardDataBytes(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  try {
+    return Buffer.byteLength(JSON.stringify(value), 'utf8');
+  } catch {
+    return Infinity;
+  }
+}
+
 export type InputProblem = 'too-long' | 'json' | 'markup';
 
 export interface CleanInput {
@@ -14,6 +29,8 @@ export interface CleanInput {
   length: number;
 }
 
+// An @mention of a person, as Teams writes it; kept as "@Name" so a command can name them.
+const MENTION_TAG = /<at(?:\s[^<>]*)?>([^<>]{1,200})<\/at>/gi;
 // Formatting Teams may wrap around typed text; anything else tag-like is markup someone pasted.
 const FORMATTING_TAG = /<\/?(p|br|div|span|b|strong|i|em|u|s|strike|font)(\s[^<>]*)?\/?>/gi;
 const ANY_TAG = /<\/?[a-z!?][^<>]*>/i;
@@ -37,7 +54,7 @@ function looksLikeJson(s: string): boolean {
 export function cleanInput(raw: string | undefined): CleanInput {
   const typed = raw ?? '';
   if (typed.length > MAX_INPUT_CHARS) return { text: '', problem: 'too-long', length: typed.length };
-  const unformatted = typed.replace(FORMATTING_TAG, ' ');
+  const unformatted = typed.replace(MENTION_TAG, (_, name: string) => ` @${name.trim()} `).replace(FORMATTING_TAG, ' ');
   if (ANY_TAG.test(unformatted)) return { text: '', problem: 'markup', length: typed.length };
   const text = decodeEntities(unformatted).replace(/\s+/g, ' ').trim();
   if (looksLikeJson(text)) return { text: '', problem: 'json', length: typed.length };

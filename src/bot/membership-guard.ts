@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { NotAMemberError } from '../domain/errors.js';
 import type { BotDeps } from './deps.js';
-import { cleanInput, MAX_INPUT_CHARS, type InputProblem } from './input.js';
+import { cardDataBytes, cleanInput, MAX_CARD_DATA_BYTES, MAX_INPUT_CHARS, type InputProblem } from './input.js';
 import { invokeMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
 import type { BotState } from './state.js';
@@ -31,18 +31,64 @@ async function rememberConversation(deps: BotDeps, context: TurnContext, facts: 
   await deps.conversations.remember(ref);
 }
 
+async function refuse(context: TurnContext, title: string, text: string): Promise<void> {
+  if (context.activity.type === 'invoke') await invokeMessage(context, text);
+  else await sendNotice(context, { title, text });
+}
+
 /**
- * Runs before any route (teams-ai's beforeTurn): records the conversation for later proactive
- * messages, lets only partnership members through to the routes, and turns what they typed into
- * a clean command (mention already removed by teams-ai). Returning false ends the turn.
+ * Runs before any route (teams-ai's beforeTurn), so no route can be reached around it. In order,
+ * each before anything is read from or written to the store: the sender's tenant must be
+ * allowed; a sender over their command rate is told to slow down; a card payload must be of a
+ * sane size. Then it records the conversation for later proactive messages, lets only
+ * partnership members through to the routes, and turns what they typed into a clean command
+ * (the bot's own mention already removed by teams-ai). Returning false ends the turn.
  */
 export function membershipGuard(deps: BotDeps): (context: TurnContext, state: BotState) => Promise<boolean> {
   return async (context, state) => {
     const facts = turnFacts(context);
     state.temp.facts = facts;
-    await rememberConversation(deps, context, facts);
-
     const type = context.activity.type;
+
+    if (deps.allowedTenantIds.length > 0 && !(facts.tenantId && deps.allowedTenantIds.includes(facts.tenantId))) {
+      deps.log.warn(
+        { activityId: facts.activityId, tenantId: facts.tenantId ?? null, code: 'TENANT_REFUSED' },
+        'tenant refused',
+      );
+      if (type === 'message' || type === 'invoke') {
+        await refuse(context, 'Not available here', 'This bot serves another organisation, so it cannot answer you.');
+      }
+      return false;
+    }
+
+    if (type === 'message' || type === 'invoke') {
+      const sender = facts.aadObjectId ?? context.activity.from?.id ?? 'unknown';
+      const take = deps.rateLimiter.take(sender);
+      if (!take.allowed) {
+        deps.log.info(
+          { activityId: facts.activityId, aadObjectId: facts.aadObjectId, code: 'RATE_LIMITED' },
+          'rate limited',
+        );
+        await refuse(
+          context,
+          'Slow down',
+          `You have sent a lot of commands in a short time, so I did not run that one. Please wait ${take.retryAfterSeconds} seconds and try again.`,
+        );
+        return false;
+      }
+      const bytes = cardDataBytes(context.activity.value);
+      if (bytes > MAX_CARD_DATA_BYTES) {
+        deps.log.info({ activityId: facts.activityId, bytes, code: 'PAYLOAD_TOO_LARGE' }, 'card payload refused');
+        await refuse(
+          context,
+          'That button sent too much',
+          `The card sent ${bytes.toLocaleString('en-GB')} bytes; a button sends under ${MAX_CARD_DATA_BYTES.toLocaleString('en-GB')}. Nothing was done. Type help for what I can do.`,
+        );
+        return false;
+      }
+    }
+
+    await rememberConversation(deps, context, facts);
     if (type !== 'message' && type !== 'invoke') return true;
 
     try {
@@ -54,8 +100,7 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
         'You are not a member of a partnership that uses this bot, so I cannot show you anything yet. ' +
         'Ask your partnership admin to add you' +
         (facts.aadObjectId ? `, giving them your Microsoft Entra object id: ${facts.aadObjectId}.` : '.');
-      if (type === 'invoke') await invokeMessage(context, text);
-      else await sendNotice(context, { title: 'Not a member yet', text });
+      await refuse(context, 'Not a member yet', text);
       return false;
     }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { workText } from './personal-data.js';
 import { STRAND_PREFIX, Strand } from './strand.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
 import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
@@ -31,20 +32,20 @@ export const ActionRef = z
   .string()
   .regex(/^(PREP|PURS|PREV|PROT)-[1-9]\d*$/, 'must be an action reference such as PREV-3');
 
-const ActionFields = z.object({
+const ActionFields = z.strictObject({
   ref: ActionRef,
   partnershipId: Slug,
   districtId: Slug,
   strand: Strand,
-  title: boundedText(300),
+  title: workText(300),
   leadAgencyId: Slug,
   ownerAadObjectId: AadObjectId.optional(),
   status: ActionStatus,
   due: IsoDate.optional(),
-  impactMeasure: boundedText(300),
+  impactMeasure: workText(300),
   classification: Classification.default('OFFICIAL'),
   /** The latest progress note, as the owner wrote it. */
-  lastUpdate: boundedText(1000).optional(),
+  lastUpdate: workText(1000).optional(),
   createdBy: z.string().min(1),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -8,11 +8,11 @@ export const GssCode = z.string().regex(/^[EWSN]\d{8}$/, 'must be an ONS GSS cod
  * The area a profile covers. Guidance 3.9: profiles work best for small areas, for every district,
  * not only where a threat is already known. Here a district is an electoral ward.
  */
-export const District = z.object({
+export const District = z.strictObject({
   id: Slug,
   partnershipId: Slug,
   name: boundedText(120),
-  onsCodes: z.object({
+  onsCodes: z.strictObject({
     ward: GssCode.optional(),
     localAuthority: GssCode.optional(),
     lsoas: z.array(GssCode).default([]),

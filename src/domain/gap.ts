@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { workText } from './personal-data.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
 import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
 
@@ -34,18 +35,18 @@ export const GAP_STATUS_LABEL: Record<GapStatus, string> = {
 
 export const GapRef = z.string().regex(/^G-[1-9]\d*$/, 'must be a gap reference such as G-12');
 
-const GapFields = z.object({
+const GapFields = z.strictObject({
   ref: GapRef,
   partnershipId: Slug,
   districtId: Slug,
-  question: boundedText(500),
+  question: workText(500),
   classification: Classification.default('OFFICIAL'),
   status: GapStatus,
   ownerAgencyId: Slug.optional(),
   ownerAadObjectId: AadObjectId.optional(),
   due: IsoDate.optional(),
   /** What filled the gap, or why it was closed. */
-  resolution: boundedText(1000).optional(),
+  resolution: workText(1000).optional(),
   createdBy: z.string().min(1),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -13,7 +13,7 @@ import { AadObjectId, IsoDateTime, Slug, boundedText } from './text.js';
 export const Role = z.enum(['admin', 'coordinator', 'partner', 'officer', 'board']);
 export type Role = z.infer<typeof Role>;
 
-export const Member = z.object({
+export const Member = z.strictObject({
   aadObjectId: AadObjectId,
   partnershipId: Slug,
   agencyId: Slug,

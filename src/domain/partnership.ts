@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IsoDateTime, Slug, boundedText } from './text.js';
 
 /** The partnership that owns and oversees the profiles (guidance 3.8): a CSP or SOC board. */
-export const Partnership = z.object({
+export const Partnership = z.strictObject({
   id: Slug,
   name: boundedText(120),
   /** The police force that coordinates the profiles' development (guidance 3.8). */
@@ -45,7 +45,7 @@ export const SECTOR_LABELS: Record<Sector, string> = {
   other: 'Other',
 };
 
-export const Agency = z.object({
+export const Agency = z.strictObject({
   id: Slug,
   partnershipId: Slug,
   name: boundedText(120),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { workText } from './personal-data.js';
 import { Strand } from './strand.js';
 import { AadObjectId, IsoDate, IsoDateTime, Slug, YearMonth, boundedText } from './text.js';
 
@@ -7,7 +8,7 @@ import { AadObjectId, IsoDate, IsoDateTime, Slug, YearMonth, boundedText } from 
  * An organised crime group as the profile knows it: a reference and its MoRILE score, never a
  * person. No named individuals (suspects, victims, nominals) are held anywhere in the product.
  */
-export const OcgRef = z.object({
+export const OcgRef = z.strictObject({
   ref: z.string().regex(/^OCG-\d{1,6}$/, 'must be an OCG reference such as OCG-14'),
   /** MoRILE (Management of Risk in Law Enforcement) harm score as the force scored it. */
   morileScore: z.number().nonnegative().max(100_000),
@@ -19,17 +20,17 @@ export type OcgRef = z.infer<typeof OcgRef>;
 
 /** Months are inclusive: { from: '2019-10', to: '2019-12' } is October to December 2019. */
 export const Period = z
-  .object({ from: YearMonth, to: YearMonth })
+  .strictObject({ from: YearMonth, to: YearMonth })
   .refine((p) => p.from <= p.to, 'a period must not end before it starts');
 export type Period = z.infer<typeof Period>;
 
-export const CrimeCount = z.object({
+export const CrimeCount = z.strictObject({
   crimeType: boundedText(80),
   count: z.number().int().nonnegative(),
 });
 export type CrimeCount = z.infer<typeof CrimeCount>;
 
-export const CrimePeriod = z.object({
+export const CrimePeriod = z.strictObject({
   period: Period,
   counts: z.array(CrimeCount),
 });
@@ -40,7 +41,7 @@ export type CrimePeriod = z.infer<typeof CrimePeriod>;
  * West Yorkshire does (guidance section 4). `rankAtLastReview` is the rank recorded at the last
  * six-monthly review, so the card can say whether harm is rising or falling in relative terms.
  */
-export const Severity = z.object({
+export const Severity = z.strictObject({
   score: z.number().nonnegative(),
   period: Period,
   rank: z.number().int().positive(),
@@ -52,7 +53,7 @@ export const Severity = z.object({
 });
 export type Severity = z.infer<typeof Severity>;
 
-export const DataSource = z.object({
+export const DataSource = z.strictObject({
   id: Slug,
   name: boundedText(200),
   publisher: boundedText(120),
@@ -66,7 +67,7 @@ export const DataSource = z.object({
 export type DataSource = z.infer<typeof DataSource>;
 
 /** A vulnerability indicator (guidance principle 3): deprivation, fuel poverty, employment, … */
-export const Indicator = z.object({
+export const Indicator = z.strictObject({
   key: Slug,
   label: boundedText(120),
   value: z.number(),
@@ -78,8 +79,8 @@ export const Indicator = z.object({
 });
 export type Indicator = z.infer<typeof Indicator>;
 
-export const Recommendation = z.object({
-  text: boundedText(500),
+export const Recommendation = z.strictObject({
+  text: workText(500),
   strand: Strand.optional(),
   classification: Classification.default('OFFICIAL'),
 });
@@ -89,7 +90,7 @@ export type Recommendation = z.infer<typeof Recommendation>;
  * Review state (guidance principle 6): a substantive refresh every 12 months and, after West
  * Yorkshire, a crime-severity review every 6 months.
  */
-export const Review = z.object({
+export const Review = z.strictObject({
   lastRefreshedAt: IsoDateTime,
   nextRefreshDue: IsoDate,
   csiReviewDue: IsoDate,
@@ -98,11 +99,11 @@ export const Review = z.object({
 });
 export type Review = z.infer<typeof Review>;
 
-export const Profile = z.object({
+export const Profile = z.strictObject({
   partnershipId: Slug,
   districtId: Slug,
   classification: Classification.default('OFFICIAL'),
-  threat: z.object({
+  threat: z.strictObject({
     ocgs: z.array(OcgRef).default([]),
     /** Latest period first. */
     crime: z.array(CrimePeriod).default([]),

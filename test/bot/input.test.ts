@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanInput, MAX_INPUT_CHARS } from '../../src/bot/input.js';
+import { cardDataBytes, cleanInput, MAX_CARD_DATA_BYTES, MAX_INPUT_CHARS } from '../../src/bot/input.js';
 
 describe('cleaning what people type', () => {
   it('removes the formatting Teams wraps around text and decodes entities', () => {
@@ -20,5 +20,18 @@ describe('cleaning what people type', () => {
     expect(cleanInput('summary {Everton}').problem).toBeUndefined();
     expect(cleanInput('rank < 5').problem).toBeUndefined();
     expect(cleanInput('summary &lt;b&gt;').text).toBe('summary <b>');
+  });
+
+  it('keeps an @mention of a person as @Name, so a command can name them; other markup is still refused', () => {
+    expect(cleanInput('grant coordinator to <at>Sam Patel</at>').text).toBe('grant coordinator to @Sam Patel');
+    expect(cleanInput('revoke board from <at id="0">Sam</at> <p></p>').text).toBe('revoke board from @Sam');
+    expect(cleanInput('grant admin to <at><b>Sam</b></at>').problem).toBe('markup');
+  });
+
+  it('measures what a card button sent', () => {
+    expect(cardDataBytes(undefined)).toBe(0);
+    expect(cardDataBytes({ verb: 'district.summary', districtId: 'E05000896' })).toBe(52);
+    expect(cardDataBytes({ text: 'é' })).toBe(13); // bytes, not characters
+    expect(cardDataBytes({ pad: 'x'.repeat(MAX_CARD_DATA_BYTES) })).toBeGreaterThan(MAX_CARD_DATA_BYTES);
   });
 });

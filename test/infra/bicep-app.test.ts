@@ -48,6 +48,7 @@ describe('infra/main.bicep app settings', () => {
     const settings = appSettings();
     // Deployment-time values stand in for the expressions Bicep fills in.
     const stand: Record<string, string> = {
+      "join(bootstrapAdminObjectIds, ',')": '',
       'cosmos.properties.documentEndpoint': 'https://socprofiles-x.documents.azure.com:443/',
       databaseId: 'soc-profiles',
       botAppId: '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
@@ -66,6 +67,7 @@ describe('infra/main.bicep app settings', () => {
     expect(config.auth).toMatchObject({ enabled: true, appType: 'SingleTenant' });
     expect(config.host).toBe('0.0.0.0');
     expect(config.demoData).toBe(false);
+    expect(config.allowedTenantIds).toEqual([stand.botTenantId]);
   });
 
   it('keeps the bot secret in Key Vault and never an account key', () => {

@@ -97,3 +97,24 @@ export function cardProblems(card: Card): string[] {
 export function cardBytes(card: Card): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
+
+const BANNER_TEXT = /^(OFFICIAL|OFFICIAL-SENSITIVE)( · DEMO DATA, NOT A REAL PROFILE)?$/;
+
+/**
+ * The classification rules every card the bot sends must keep: its first element is the banner
+ * (a container whose text is the classification), and where others may be reading (a group chat,
+ * a channel, anything not a 1:1 chat) the classification is never OFFICIAL-SENSITIVE.
+ */
+export function classificationProblems(card: Card, conversationType: string | undefined): string[] {
+  const first = (card.body as { type?: string; items?: { text?: unknown }[] }[] | undefined)?.[0];
+  const text = first?.type === 'Container' ? first.items?.[0]?.text : undefined;
+  if (typeof text !== 'string' || !BANNER_TEXT.test(text)) {
+    return [
+      `the card does not start with its classification banner (first element: ${JSON.stringify(first)?.slice(0, 120)})`,
+    ];
+  }
+  if (conversationType !== 'personal' && text.startsWith('OFFICIAL-SENSITIVE')) {
+    return [`an OFFICIAL-SENSITIVE card was sent to a ${String(conversationType)} conversation`];
+  }
+  return [];
+}

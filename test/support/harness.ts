@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Clock } from '../../src/services/clock.js';
+import type { OutboundCredentials } from '../../src/bot/app.js';
 import { start, type Running } from '../../src/start.js';
 import type { Store } from '../../src/store/store.js';
 import {
@@ -17,7 +18,7 @@ import {
   type Person,
   type Where,
 } from './activities.js';
-import { cardProblems, findAction, type Card } from './cards.js';
+import { cardProblems, classificationProblems, findAction, type Card } from './cards.js';
 
 /** What the bot sent to the Teams connector: a new activity (POST) or a replaced one (PUT). */
 export interface Posted {
@@ -26,6 +27,8 @@ export interface Posted {
   /** POST: the activity replied to; PUT: the activity replaced. */
   replyToId: string | undefined;
   activity: { type: string; text?: string; attachments?: { contentType: string; content: unknown }[] };
+  /** The Authorization header the bot sent, if any. */
+  authorization: string | undefined;
 }
 
 /**
@@ -35,6 +38,11 @@ export interface Posted {
  */
 export class Connector {
   readonly posted: Posted[] = [];
+  /**
+   * Who Teams would say a member is (GET …/members/{id}, TeamsInfo.getMember), by Teams user id
+   * (29:…). Anyone not here is 404, as Teams answers for someone outside the conversation.
+   */
+  readonly roster = new Map<string, { id: string; name: string; aadObjectId: string }>();
   private server: Server | undefined;
   url = '';
 
@@ -49,6 +57,13 @@ export class Connector {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const member = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (req.method === 'GET' && member) {
+        const found = this.roster.get(decodeURIComponent(member[1]!));
+        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));
+        return;
+      }
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       // Not chained: restify patches http.ServerResponse in this process, and its writeHead returns nothing.
       const method = req.method === 'POST' || (req.method === 'PUT' && m?.[2]) ? req.method : undefined;
@@ -63,6 +78,7 @@ export class Connector {
         conversationId: decodeURIComponent(m[1]!),
         replyToId: m[2] ? decodeURIComponent(m[2]) : undefined,
         activity,
+        authorization: req.headers.authorization,
       });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `reply-${this.posted.length}` }));
@@ -94,9 +110,9 @@ function cardsIn(posted: readonly Posted[]): Card[] {
   );
 }
 
-function assertValid(cards: readonly Card[]): void {
+function assertValid(cards: readonly Card[], conversationType: string | undefined): void {
   for (const card of cards) {
-    const problems = cardProblems(card);
+    const problems = [...cardProblems(card), ...classificationProblems(card, conversationType)];
     if (problems.length) throw new Error(`the bot sent an invalid card:\n${problems.join('\n')}`);
   }
 }
@@ -107,6 +123,10 @@ export interface BotOptions {
   store?: Store;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Where the bot's logs go (at LOG_LEVEL from env, default silent). */
+  logTo?: NodeJS.WritableStream;
+  /** Stands in for Microsoft's token service when the bot replies with authentication on. */
+  outboundCredentials?: OutboundCredentials;
 }
 
 export class BotUnderTest {
@@ -124,11 +144,15 @@ export class BotUnderTest {
       DATA_DIR: dataDir,
       DEMO_DATA: options.demo === false ? 'off' : 'on',
       LOG_LEVEL: 'silent',
+      // A test sends commands far faster than a person; the rate-limit tests set their own.
+      COMMANDS_PER_MINUTE: '6000',
+      COMMAND_BURST: '1000',
       ...options.env,
     });
-    const running = await start(config, createLogger(config.logLevel), {
+    const running = await start(config, createLogger(config.logLevel, options.logTo), {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.store ? { store: options.store } : {}),
+      ...(options.outboundCredentials ? { outboundCredentials: options.outboundCredentials } : {}),
     });
     const connector = new Connector();
     await connector.start();
@@ -169,7 +193,9 @@ export class BotUnderTest {
     }
     const invokeCard = (body as { value?: { type?: string } } | undefined)?.value;
     if (invokeCard?.type === 'AdaptiveCard') cards.push(invokeCard as Card);
-    assertValid([...cards, ...updated]);
+    const conversationType = (activity as { conversation?: { conversationType?: string } }).conversation
+      ?.conversationType;
+    assertValid([...cards, ...updated], conversationType);
     return { status: res.status, body, posted, cards, updated };
   }
 

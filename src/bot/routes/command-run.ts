@@ -1,7 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { matchCommand, runCommand, type Command } from '../command.js';
-import { parseData } from '../data.js';
+import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { allowed, guarded } from '../guard.js';
 import { cleanInput } from '../input.js';
@@ -9,7 +9,7 @@ import { sendNotice } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
-const RunData = z.object({ text: z.string().min(1).max(300) });
+const RunData = cardData({ text: z.string().min(1).max(300) });
 
 /** A suggested-command button ("summary Everton", "top 10"): runs exactly as if it had been typed. */
 export function register(app: Application<BotState>, deps: BotDeps, commands: () => readonly Command[]): void {

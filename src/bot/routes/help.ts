@@ -1,6 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import { banner } from '../../domain/summary.js';
 import type { Member } from '../../domain/member.js';
+import { can } from '../../domain/permissions.js';
 import { registerCommand, type Command } from '../command.js';
 import type { BotDeps } from '../deps.js';
 import { runSuggestion, sendNamedCard, type Suggestion } from '../reply.js';
@@ -63,7 +64,13 @@ export function helpCommand(commands: () => readonly Command[]): Command {
       sendNamedCard(
         rc.context,
         'help',
-        helpData(commands(), rc.requester.member, rc.requester.partnership.name, rc.requester.partnership.demo),
+        // Only what this member may do: an officer is not offered the admin commands.
+        helpData(
+          commands().filter((c) => can(rc.requester.member, c.permission)),
+          rc.requester.member,
+          rc.requester.partnership.name,
+          rc.requester.partnership.demo,
+        ),
       ),
   };
 }

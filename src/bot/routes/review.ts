@@ -3,14 +3,14 @@ import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { ConcurrencyError } from '../../domain/errors.js';
 import { renderCard } from '../cards.js';
-import { parseData } from '../data.js';
+import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { guardedInvoke, type RouteContext } from '../guard.js';
 import { noticeCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
-const ReviewData = z.object({ districtId: z.string().min(1).max(64), etag: z.string().min(1).max(128) });
+const ReviewData = cardData({ districtId: z.string().min(1).max(64), etag: z.string().min(1).max(128) });
 
 /** The card that replaces the pressed one: the summary as it now stands, with a line on what happened. */
 async function refreshed(rc: RouteContext, districtId: string, note: string): Promise<AdaptiveCard> {

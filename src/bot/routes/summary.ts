@@ -1,7 +1,7 @@
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { registerCommand, type Command } from '../command.js';
-import { parseData } from '../data.js';
+import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
@@ -9,7 +9,7 @@ import { sendNamedCard, sendNotice } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
-export const DistrictData = z.object({ districtId: z.string().min(1).max(64) });
+export const DistrictData = cardData({ districtId: z.string().min(1).max(64) });
 
 export const summaryCommand: Command = {
   name: 'summary',
