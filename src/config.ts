@@ -25,6 +25,8 @@ export interface Config {
   auth: AuthConfig;
   /** Set to serve without authentication on an address other than loopback. */
   allowUnauthenticated: boolean;
+  /** How often the scheduler checks which weekly digests are due; 0 turns it off. */
+  digestCheckSeconds: number;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -83,6 +85,18 @@ const Env = z.object({
     })
     .optional(),
   ALLOW_UNAUTHENTICATED: flag('ALLOW_UNAUTHENTICATED', false),
+  DIGEST_CHECK_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 60;
+      const n = Number(v);
+      if (!Number.isInteger(n) || (n !== 0 && (n < 10 || n > 3600))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds from 10 to 3600, or 0 (off)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 export function isLoopback(host: string): boolean {
@@ -158,5 +172,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     auth,
     allowUnauthenticated: e.ALLOW_UNAUTHENTICATED,
+    digestCheckSeconds: e.DIGEST_CHECK_SECONDS,
   };
 }

@@ -1,5 +1,12 @@
 import type restify from 'restify';
 import { createBot } from './bot/app.js';
+import { fitsCard, renderCard } from './bot/cards.js';
+import { proactiveSender } from './bot/proactive.js';
+import { SendThrottle } from './bot/send-throttle.js';
+import { DigestJob, type DigestJobDeps } from './jobs/digest-job.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { BoardChannels } from './services/board-channels.js';
+import { DigestComposer } from './services/digest-composer.js';
 import type { BotDeps } from './bot/deps.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -18,6 +25,8 @@ export interface Running {
   port: number;
   store: Store;
   server: restify.Server;
+  /** The weekly digest job; the scheduler runs it every DIGEST_CHECK_SECONDS (tests call runOnce). */
+  digests: DigestJob;
   close(): Promise<void>;
 }
 
@@ -29,6 +38,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
     directory,
     profiles: new DistrictProfiles(store, directory, clock),
     conversations: new ConversationRefs(store, clock),
+    boards: new BoardChannels(store, directory, new DigestComposer(store, directory), clock),
     clock,
     log,
   };
@@ -41,13 +51,28 @@ export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
 export async function start(
   config: Config,
   log: Logger,
-  options: { clock?: Clock; store?: Store } = {},
+  options: { clock?: Clock; store?: Store; digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'owner'> } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config.store));
   if (config.demoData) await seedDemoIfEmpty(store, { now: clock(), log });
 
-  const bot = createBot(botDeps(store, clock, log), config.auth);
+  const deps = botDeps(store, clock, log);
+  const bot = createBot(deps, config.auth);
+  const digests = new DigestJob({
+    store,
+    composer: new DigestComposer(store, deps.directory),
+    clock,
+    log,
+    render: (view) => renderCard('digest', view),
+    fits: (view) => fitsCard('digest', view),
+    send: proactiveSender(bot.adapter, config.auth.enabled ? config.auth.appId : '', new SendThrottle()),
+    ...options.digestHooks,
+  });
+  const scheduler =
+    config.digestCheckSeconds > 0
+      ? startScheduler(() => digests.runOnce(), config.digestCheckSeconds * 1000, log)
+      : undefined;
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,7 +86,9 @@ export async function start(
     port,
     store,
     server,
+    digests,
     close: async () => {
+      await scheduler?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -3,6 +3,7 @@ import { AdaptiveCardActionExecuteResponseType } from '@microsoft/teams-ai';
 import type { AuthConfig } from '../config.js';
 import type { Command } from './command.js';
 import type { BotDeps } from './deps.js';
+import * as board from './routes/board.js';
 import { membershipGuard } from './membership-guard.js';
 import * as commandRun from './routes/command-run.js';
 import * as fallback from './routes/fallback.js';
@@ -57,6 +58,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
     gaps.gapsCommand,
     plan.planCommand,
     rank.rankCommand,
+    ...board.boardCommands,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
@@ -65,6 +67,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
     gaps.gapsCommand,
     plan.planCommand,
     summary.summaryCommand,
+    ...board.boardCommands,
   ];
 
   welcome.register(app, deps);
@@ -74,6 +77,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
   plan.register(app, deps);
   summary.register(app, deps);
   review.register(app, deps);
+  board.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
   return { adapter, app, commands };

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { BoardChannels } from '../services/board-channels.js';
 import type { Clock } from '../services/clock.js';
 import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
@@ -11,6 +12,7 @@ export interface BotDeps {
   directory: DistrictDirectory;
   profiles: DistrictProfiles;
   conversations: ConversationRefs;
+  boards: BoardChannels;
   clock: Clock;
   log: Logger;
 }

@@ -12,6 +12,10 @@ export interface DigestSchedule {
 
 export const LONDON = 'Europe/London';
 
+export function scheduleOf(c: { digestWeekday: number; digestHour: number; digestMinute: number }): DigestSchedule {
+  return { weekday: c.digestWeekday, hour: c.digestHour, minute: c.digestMinute };
+}
+
 const parts = new Intl.DateTimeFormat('en-GB', {
   timeZone: LONDON,
   year: 'numeric',

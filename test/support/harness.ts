@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import type { Clock } from '../../src/services/clock.js';
 import { start, type Running } from '../../src/start.js';
+
+type StartOptions = NonNullable<Parameters<typeof start>[2]>;
 import type { Store } from '../../src/store/store.js';
 import {
   actionExecute,
@@ -35,8 +37,22 @@ export interface Posted {
  */
 export class Connector {
   readonly posted: Posted[] = [];
+  /** Requests answered with a scripted failure instead of being recorded. */
+  readonly refused: { status: number; conversationId: string }[] = [];
+  /** Failures to answer, in order, before recording again (429 with Retry-After, 500, …). */
+  private readonly script: { status: number; headers?: Record<string, string> }[] = [];
   private server: Server | undefined;
   url = '';
+
+  /** The next requests get these answers (one each), as a throttled or failing Teams service would. */
+  fail(...answers: { status: number; retryAfterSeconds?: number }[]): void {
+    for (const a of answers) {
+      this.script.push({
+        status: a.status,
+        ...(a.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(a.retryAfterSeconds) } } : {}),
+      });
+    }
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -55,6 +71,13 @@ export class Connector {
       if (!method || !m) {
         res.writeHead(404);
         res.end();
+        return;
+      }
+      const scripted = this.script.shift();
+      if (scripted) {
+        this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!) });
+        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+        res.end(JSON.stringify({ error: { code: 'ScriptedFailure', message: 'scripted by the test' } }));
         return;
       }
       const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'];
@@ -107,6 +130,9 @@ export interface BotOptions {
   store?: Store;
   clock?: Clock;
   env?: Record<string, string>;
+  /** A connector that outlives this bot (a restart test); by default each bot has its own. */
+  connector?: Connector;
+  digestHooks?: StartOptions['digestHooks'];
 }
 
 export class BotUnderTest {
@@ -114,6 +140,7 @@ export class BotUnderTest {
     readonly running: Running,
     readonly connector: Connector,
     private readonly dataDir: string,
+    private readonly ownsConnector: boolean,
   ) {}
 
   static async start(options: BotOptions = {}): Promise<BotUnderTest> {
@@ -124,15 +151,18 @@ export class BotUnderTest {
       DATA_DIR: dataDir,
       DEMO_DATA: options.demo === false ? 'off' : 'on',
       LOG_LEVEL: 'silent',
+      // Digest runs happen when a test calls running.digests.runOnce(), never on a timer.
+      DIGEST_CHECK_SECONDS: '0',
       ...options.env,
     });
     const running = await start(config, createLogger(config.logLevel), {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.store ? { store: options.store } : {}),
+      ...(options.digestHooks ? { digestHooks: options.digestHooks } : {}),
     });
-    const connector = new Connector();
-    await connector.start();
-    return new BotUnderTest(running, connector, dataDir);
+    const connector = options.connector ?? new Connector();
+    if (!options.connector) await connector.start();
+    return new BotUnderTest(running, connector, dataDir, !options.connector);
   }
 
   get store(): Store {
@@ -196,7 +226,7 @@ export class BotUnderTest {
   }
 
   async close(): Promise<void> {
-    await this.connector.close();
+    if (this.ownsConnector) await this.connector.close();
     await this.running.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
