@@ -22,17 +22,25 @@ export type SendCard = (ref: ConversationRef, card: AdaptiveCard) => Promise<voi
 export function proactiveSender(adapter: TeamsAdapter, appId: string, throttle: SendThrottle): SendCard {
   return async (ref, card) => {
     await throttle.wait(ref.conversationId);
+    // Caught inside the turn: an error escaping it would go to the app's turn-error handler,
+    // which answers "sorry" into the channel and swallows the failure.
+    let failure: unknown;
     try {
       await adapter.continueConversationAsync(
         appId,
         ref.reference as Partial<ConversationReference>,
         async (context) => {
-          await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+          try {
+            await context.sendActivity(MessageFactory.attachment(cardAttachment(card)));
+          } catch (err) {
+            failure = err ?? new Error('send failed');
+          }
         },
       );
     } catch (err) {
-      throw new DeliveryFailure(reasonOf(err));
+      failure = err ?? new Error('send failed');
     }
+    if (failure !== undefined) throw new DeliveryFailure(reasonOf(failure));
   };
 }
 

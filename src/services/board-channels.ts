@@ -29,6 +29,8 @@ export type Scope = { kind: 'partnership' } | { kind: 'districts'; ids: string[]
 
 export interface DigestStatus {
   channel: BoardChannel;
+  /** The districts it covers, by name; empty for the whole partnership. */
+  labels: string[];
   scheduleText: string;
   nextDue: string;
   lastSent: string;
@@ -51,7 +53,7 @@ export class BoardChannels {
 
   /**
    * Reads "Merseyside" (the partnership), nothing (the partnership too), or districts separated
-   * by commas or "and". Throws ValidationError naming what did not match.
+   * by commas (or "and" where that makes no single district's name). Throws ValidationError naming what did not match.
    */
   async parseScope(req: Requester, text: string): Promise<Scope> {
     const typed = normalizeName(text);
@@ -64,32 +66,48 @@ export class BoardChannels {
     ) {
       return { kind: 'partnership' };
     }
-    const names = text
-      .split(/\s*(?:,|;|\band\b)\s*/i)
+    const parts = text
+      .split(/\s*[,;]\s*/)
       .map((s) => s.trim())
       .filter(Boolean);
-    if (names.length > MAX_BOARD_DISTRICTS) {
+    if (parts.length > MAX_BOARD_DISTRICTS) {
       throw new ValidationError(
-        `That is ${names.length} districts; a board channel takes up to ${MAX_BOARD_DISTRICTS}. For more, subscribe the whole partnership: subscribe ${req.partnership.name}.`,
+        `That is ${parts.length} districts; a board channel takes up to ${MAX_BOARD_DISTRICTS}. For more, subscribe the whole partnership: subscribe ${req.partnership.name}.`,
       );
     }
     const ids: string[] = [];
     const labels: string[] = [];
     const problems: string[] = [];
-    for (const name of names) {
-      const match = await this.directory.find(req.partnership.id, name);
-      if (match.kind === 'exact' || match.kind === 'corrected') {
-        if (!ids.includes(match.district.id)) {
-          ids.push(match.district.id);
-          labels.push(await this.directory.label(req.partnership.id, match.district.id));
+    const add = async (id: string) => {
+      if (ids.includes(id)) return;
+      ids.push(id);
+      labels.push(await this.directory.label(req.partnership.id, id));
+    };
+    for (const part of parts) {
+      // "Birkenhead and Tranmere" is one ward; "Everton and Anfield" is two.
+      const match = await this.directory.find(req.partnership.id, part);
+      if (match.kind === 'unknown' && /\sand\s/i.test(part)) {
+        const halves = await Promise.all(
+          part.split(/\s+and\s+/i).map((h) => this.directory.find(req.partnership.id, h)),
+        );
+        if (halves.every((h) => h.kind === 'exact' || h.kind === 'corrected')) {
+          for (const h of halves) if (h.kind === 'exact' || h.kind === 'corrected') await add(h.district.id);
+          continue;
         }
-      } else if (match.kind === 'ambiguous') {
+      }
+      if (match.kind === 'exact' || match.kind === 'corrected') await add(match.district.id);
+      else if (match.kind === 'ambiguous') {
         problems.push(
-          `"${name}" could be ${match.candidates.map((c) => districtLabel(c)).join(' or ')}: name the authority, e.g. ${districtLabel(match.candidates[0]!)}`,
+          `"${part}" could be ${match.candidates.map((c) => districtLabel(c)).join(' or ')}: name the authority, e.g. ${districtLabel(match.candidates[0]!)}`,
         );
       } else {
-        problems.push(`no district called "${name}"`);
+        problems.push(`no district called "${part}"`);
       }
+    }
+    if (ids.length > MAX_BOARD_DISTRICTS) {
+      throw new ValidationError(
+        `That is ${ids.length} districts; a board channel takes up to ${MAX_BOARD_DISTRICTS}. For more, subscribe the whole partnership: subscribe ${req.partnership.name}.`,
+      );
     }
     if (problems.length) throw new ValidationError(`Nothing was changed: ${problems.join('; ')}.`);
     return { kind: 'districts', ids, labels };
@@ -155,8 +173,12 @@ export class BoardChannels {
     const from = Date.parse(channel.scheduleFrom ?? channel.addedAt);
     // This week's slot, if it has come and nothing is sent yet, is due now; otherwise next week's.
     const dueNow = latest.dueAt.getTime() >= from && latestRecord?.state !== 'sent';
+    const labels = await Promise.all(
+      (channel.districtIds ?? []).map((id) => this.directory.label(req.partnership.id, id)),
+    );
     return {
       channel,
+      labels,
       scheduleText: `${describeSchedule(schedule)} UK time`,
       nextDue: dueNow
         ? `now (the ${formatLondon(latest.dueAt)} digest is being delivered)`
@@ -171,7 +193,8 @@ export class BoardChannels {
   /** The digest for this channel's scope over the last seven days, now. */
   async digestNow(req: Requester, channel: BoardChannel, fits: (v: DigestView) => boolean): Promise<DigestView> {
     const now = this.clock();
-    const to = now;
+    // Up to and including this instant: a change made a moment ago is in.
+    const to = new Date(now.getTime() + 1);
     const from = new Date(now.getTime() - 7 * 86_400_000);
     return this.composer.compose(req.partnership, channel, { from, to }, now, fits);
   }

@@ -44,6 +44,9 @@ export class Connector {
   private server: Server | undefined;
   url = '';
 
+  /** While set, every request gets this status (a Teams outage), after any scripted answers. */
+  outage: number | undefined;
+
   /** The next requests get these answers (one each), as a throttled or failing Teams service would. */
   fail(...answers: { status: number; retryAfterSeconds?: number }[]): void {
     for (const a of answers) {
@@ -73,7 +76,7 @@ export class Connector {
         res.end();
         return;
       }
-      const scripted = this.script.shift();
+      const scripted = this.script.shift() ?? (this.outage ? { status: this.outage } : undefined);
       if (scripted) {
         this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!) });
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });

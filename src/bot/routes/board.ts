@@ -175,7 +175,7 @@ export const digestStatusCommand: Command = {
     const status = await rc.deps.boards.status(rc.requester, place);
     if (!status) return notBoard(rc);
     const lines = [
-      `**Covers:** ${scopeText(rc, status.channel)}`,
+      `**Covers:** ${scopeText(rc, status.channel, status.labels)}`,
       `**Schedule:** every ${status.scheduleText}`,
       `**Last sent:** ${status.lastSent}`,
       `**Next due:** ${status.nextDue}`,
