@@ -69,15 +69,16 @@ export async function start(
     send: proactiveSender(bot.adapter, config.auth.enabled ? config.auth.appId : '', new SendThrottle()),
     ...options.digestHooks,
   });
-  const scheduler =
-    config.digestCheckSeconds > 0
-      ? startScheduler(() => digests.runOnce(), config.digestCheckSeconds * 1000, log)
-      : undefined;
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // After listening: an instance that failed to start must not deliver digests.
+  const scheduler =
+    config.digestCheckSeconds > 0
+      ? startScheduler(() => digests.runOnce(), config.digestCheckSeconds * 1000, log)
+      : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,9 +1,11 @@
+import type { AuditEvent } from '../domain/audit.js';
 import type { BoardChannel } from '../domain/conversation.js';
 import { composeDigest, type DigestDistrict, type DigestView } from '../domain/digest.js';
 import type { Partnership } from '../domain/partnership.js';
 import type { Store } from '../store/store.js';
 import type { DistrictDirectory } from './district-directory.js';
 import { fitList } from '../domain/plan-view.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** More audit events than this in one week would be an import, not a week's work. */
 const WEEK_EVENTS_MAX = 50_000;
@@ -20,6 +22,9 @@ export interface DigestWeek {
  * actions, and the week's audit events) and composes the card's view, trimmed to fit.
  */
 export class DigestComposer {
+  // A run composes every board channel of a partnership over the same week: one read serves all.
+  private readonly weekEvents = new TtlCache<string, AuditEvent[]>(60_000, 100);
+
   constructor(
     private readonly store: Store,
     private readonly directory: DistrictDirectory,
@@ -36,7 +41,9 @@ export class DigestComposer {
     const ids = channel.districtIds ?? (await this.store.districts.listNames(pid)).map((d) => d.id);
     const [agencies, events, districts] = await Promise.all([
       this.store.agencies.list(pid),
-      this.store.audit.listSince(pid, week.from.toISOString(), WEEK_EVENTS_MAX),
+      this.weekEvents.get(`${pid}|${week.from.toISOString()}|${week.to.toISOString()}`, () =>
+        this.store.audit.listSince(pid, week.from.toISOString(), WEEK_EVENTS_MAX),
+      ),
       mapLimited(ids, READ_CONCURRENCY, (id) => this.district(pid, id)),
     ]);
     const input = {
