@@ -86,12 +86,16 @@ describe('the manifest check refuses', () => {
   it('a command list that differs from the bot', () => {
     expect(
       problemsOf((m) => {
-        m.bots[0].commandLists[0].commands.pop(); // help
-        m.bots[0].commandLists[1].commands.push({ title: 'digest', description: 'Weekly digest' });
+        const [personal, team] = m.bots[0].commandLists;
+        personal.commands = personal.commands.filter((c: { title: string }) => c.title !== 'help');
+        team.commands = team.commands.map((c: { title: string }) =>
+          c.title === 'digest now' ? { title: 'weekly', description: 'Weekly digest' } : c,
+        );
       }),
     ).toEqual([
       "bots.0.commandLists.0: the bot's commands help are missing",
-      'bots.0.commandLists.1: digest is not a command of the bot (it has help, rank, gaps, plan, summary)',
+      "bots.0.commandLists.1: the bot's commands digest now are missing",
+      'bots.0.commandLists.1: weekly is not a command of the bot (it has help, rank, gaps, plan, summary, subscribe, unsubscribe, digest settings, digest status, digest now)',
     ]);
   });
 
