@@ -9,6 +9,8 @@ import { TtlCache } from './ttl-cache.js';
 
 /** More audit events than this in one week would be an import, not a week's work. */
 const WEEK_EVENTS_MAX = 50_000;
+/** More district sections than this never fit a 28 KB card: fitting starts here, not at 10,000. */
+const SECTIONS_MAX = 40;
 /** Districts read at once: enough to overlap store round trips, few enough not to flood it. */
 const READ_CONCURRENCY = 8;
 
@@ -56,7 +58,7 @@ export class DigestComposer {
       agencyNames: new Map(agencies.map((a) => [a.id, a.name])),
       now,
     };
-    return fitList((limit) => composeDigest({ ...input, limit }), fits, districts.length);
+    return fitList((limit) => composeDigest({ ...input, limit }), fits, Math.min(SECTIONS_MAX, districts.length));
   }
 
   private async district(pid: string, id: string): Promise<DigestDistrict> {

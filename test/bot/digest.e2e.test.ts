@@ -177,6 +177,8 @@ describe('weekly delivery, exactly once', () => {
     const report = await bot.running.digests.runOnce();
     expect(report.outcomes).toMatchObject([{ week: '2026-03-30', outcome: 'sent' }]);
     expect(bot.connector.refused.map((r) => r.status)).toEqual([429, 500]);
+    // Retry-After was honoured: the retry came a second after the 429, not at once.
+    expect(bot.connector.refused[1]!.at - bot.connector.refused[0]!.at).toBeGreaterThanOrEqual(950);
     const [digest, ...others] = digestsIn(bot.connector.posted);
     expect(others).toHaveLength(0);
     expect(cardProblems(digest!)).toEqual([]);

@@ -38,7 +38,7 @@ export interface Posted {
 export class Connector {
   readonly posted: Posted[] = [];
   /** Requests answered with a scripted failure instead of being recorded. */
-  readonly refused: { status: number; conversationId: string }[] = [];
+  readonly refused: { status: number; conversationId: string; at: number }[] = [];
   /** Failures to answer, in order, before recording again (429 with Retry-After, 500, …). */
   private readonly script: { status: number; headers?: Record<string, string> }[] = [];
   private server: Server | undefined;
@@ -78,7 +78,7 @@ export class Connector {
       }
       const scripted = this.script.shift() ?? (this.outage ? { status: this.outage } : undefined);
       if (scripted) {
-        this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!) });
+        this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!), at: Date.now() });
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
         res.end(JSON.stringify({ error: { code: 'ScriptedFailure', message: 'scripted by the test' } }));
         return;
