@@ -48,6 +48,8 @@ export interface Config {
   /** Members made admin at start-up (lower case), so a deployment has someone to grant roles. */
   adminAadObjectIds: string[];
   rateLimit: RateLimitConfig;
+  /** How often the scheduler checks which weekly digests are due; 0 turns it off. */
+  digestCheckSeconds: number;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -141,6 +143,18 @@ const Env = z.object({
   ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
   COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
   COMMAND_BURST: positiveInt(10, 1_000_000),
+  DIGEST_CHECK_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 60;
+      const n = Number(v);
+      if (!Number.isInteger(n) || (n !== 0 && (n < 10 || n > 3600))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds from 10 to 3600, or 0 (off)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 /** Every variable the bot reads: infra/main.bicep may set only these and the platform's own. */
@@ -237,5 +251,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS,
     rateLimit: { perMinute: e.COMMANDS_PER_MINUTE, burst: e.COMMAND_BURST },
+    digestCheckSeconds: e.DIGEST_CHECK_SECONDS,
   };
 }

@@ -1,5 +1,12 @@
 import type restify from 'restify';
 import { createBot, type Bot, type OutboundCredentials } from './bot/app.js';
+import { fitsCard, renderCard } from './bot/cards.js';
+import { proactiveSender } from './bot/proactive.js';
+import { SendThrottle } from './bot/send-throttle.js';
+import { DigestJob, type DigestJobDeps } from './jobs/digest-job.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { BoardChannels } from './services/board-channels.js';
+import { DigestComposer } from './services/digest-composer.js';
 import type { BotDeps } from './bot/deps.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -22,6 +29,8 @@ export interface Running {
   store: Store;
   bot: Bot;
   server: restify.Server;
+  /** The weekly digest job; the scheduler runs it every DIGEST_CHECK_SECONDS (tests call runOnce). */
+  digests: DigestJob;
   close(): Promise<void>;
 }
 
@@ -42,6 +51,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
     directory,
     profiles: new DistrictProfiles(store, directory, clock),
     conversations: new ConversationRefs(store, clock),
+    boards: new BoardChannels(store, directory, new DigestComposer(store, directory), clock),
     clock,
     log,
     roles: new RoleAdmin(store, clock),
@@ -57,7 +67,12 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
 export async function start(
   config: Config,
   log: Logger,
-  options: { clock?: Clock; store?: Store; outboundCredentials?: OutboundCredentials } = {},
+  options: {
+    clock?: Clock;
+    store?: Store;
+    outboundCredentials?: OutboundCredentials;
+    digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'owner'>;
+  } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openStore(config.store));
@@ -67,12 +82,28 @@ export async function start(
     await bootstrapAdmins(store, clock, config.adminAadObjectIds, log);
   }
   const policy = { allowedTenantIds: config.allowedTenantIds, rateLimit: config.rateLimit };
-  const bot = createBot(botDeps(store, clock, log, policy), config.auth, options.outboundCredentials);
+  const deps = botDeps(store, clock, log, policy);
+  const bot = createBot(deps, config.auth, options.outboundCredentials);
+  const digests = new DigestJob({
+    store,
+    composer: new DigestComposer(store, deps.directory),
+    clock,
+    log,
+    render: (view) => renderCard('digest', view),
+    fits: (view) => fitsCard('digest', view),
+    send: proactiveSender(bot.adapter, config.auth.enabled ? config.auth.appId : '', new SendThrottle()),
+    ...options.digestHooks,
+  });
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  // After listening: an instance that failed to start must not deliver digests.
+  const scheduler =
+    config.digestCheckSeconds > 0
+      ? startScheduler(() => digests.runOnce(), config.digestCheckSeconds * 1000, log)
+      : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -82,7 +113,9 @@ export async function start(
     store,
     bot,
     server,
+    digests,
     close: async () => {
+      await scheduler?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -42,6 +42,18 @@ describe('configuration', () => {
     expect(problem({ STORE: 'cosmos', COSMOS_ENDPOINT: 'not a url' })?.variable).toBe('COSMOS_ENDPOINT');
   });
 
+  it('checks for due digests every minute unless told otherwise, and refuses a nonsense interval', () => {
+    expect(loadConfig({}).digestCheckSeconds).toBe(60);
+    expect(loadConfig({ DIGEST_CHECK_SECONDS: '0' }).digestCheckSeconds).toBe(0);
+    expect(loadConfig({ DIGEST_CHECK_SECONDS: '300' }).digestCheckSeconds).toBe(300);
+    for (const bad of ['5', '-1', 'hourly', '1.5', '4000']) {
+      expect(problem({ DIGEST_CHECK_SECONDS: bad })).toEqual({
+        variable: 'DIGEST_CHECK_SECONDS',
+        message: `DIGEST_CHECK_SECONDS: must be a whole number of seconds from 10 to 3600, or 0 (off) (got '${bad}')`,
+      });
+    }
+  });
+
   it('never repeats a secret in an error', () => {
     const p = problem({ MicrosoftAppPassword: 's3cret-value' });
     expect(p?.variable).toBe('MicrosoftAppId');

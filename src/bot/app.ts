@@ -3,6 +3,7 @@ import { AdaptiveCardActionExecuteResponseType } from '@microsoft/teams-ai';
 import type { AuthConfig } from '../config.js';
 import type { Command } from './command.js';
 import type { BotDeps } from './deps.js';
+import * as board from './routes/board.js';
 import { membershipGuard } from './membership-guard.js';
 import * as commandRun from './routes/command-run.js';
 import * as fallback from './routes/fallback.js';
@@ -79,6 +80,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
     plan.planCommand,
     rank.rankCommand,
     ...roles.ROLE_COMMANDS,
+    ...board.boardCommands,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
@@ -87,6 +89,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
     gaps.gapsCommand,
     plan.planCommand,
     summary.summaryCommand,
+    ...board.boardCommands,
   ];
 
   welcome.register(app, deps);
@@ -97,6 +100,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   plan.register(app, deps);
   summary.register(app, deps);
   review.register(app, deps);
+  board.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
   return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS };

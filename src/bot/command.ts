@@ -35,9 +35,9 @@ export function scopeOf(kind: ConversationKind): BotScope {
 }
 
 const SCOPE_WORDS: Record<BotScope, string> = {
-  personal: 'your 1:1 chat with the bot',
-  team: 'a team channel',
-  groupChat: 'a group chat',
+  personal: 'your 1:1 chat with me',
+  team: 'a team channel (@mention me there)',
+  groupChat: 'a group chat (@mention me there)',
 };
 
 export function matchCommand(
@@ -60,7 +60,7 @@ export async function runCommand(rc: RouteContext, command: Command, argument: s
     await sendCard(
       rc.context,
       noticeCard(
-        { title: `${command.name} works elsewhere`, text: `\`${command.name}\` works in ${where}.` },
+        { title: `That works in ${where.split(' (')[0]}`, text: `\`${command.name}\` works in ${where}.` },
         rc.requester.partnership.demo,
       ),
     );

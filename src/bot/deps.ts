@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { BoardChannels } from '../services/board-channels.js';
 import type { Clock } from '../services/clock.js';
 import type { CommandRateLimiter } from '../services/command-rate-limiter.js';
 import type { ConversationRefs } from '../services/conversation-refs.js';
@@ -13,6 +14,7 @@ export interface BotDeps {
   directory: DistrictDirectory;
   profiles: DistrictProfiles;
   conversations: ConversationRefs;
+  boards: BoardChannels;
   clock: Clock;
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { boardCommands } from '../bot/routes/board.js';
 import { gapsCommand } from '../bot/routes/gaps.js';
 import { helpCommand } from '../bot/routes/help.js';
 import { planCommand } from '../bot/routes/plan.js';
@@ -39,6 +40,7 @@ export const BOT_COMMANDS: readonly BotCommand[] = [
   gapsCommand,
   planCommand,
   summaryCommand,
+  ...boardCommands,
 ];
 
 export async function runPackage(

@@ -23,6 +23,9 @@ export const ConversationRef = z.object({
 });
 export type ConversationRef = z.infer<typeof ConversationRef>;
 
+/** A board channel names at most this many districts; more than that, subscribe the partnership. */
+export const MAX_BOARD_DISTRICTS = 50;
+
 /** The partnership board's channel, which receives the weekly digest. */
 export const BoardChannel = z.object({
   partnershipId: Slug,
@@ -33,6 +36,11 @@ export const BoardChannel = z.object({
   digestWeekday: z.number().int().min(1).max(7).default(1),
   /** Hour of day, UK local time. */
   digestHour: z.number().int().min(0).max(23).default(8),
+  digestMinute: z.number().int().min(0).max(59).default(0),
+  /** The districts the digest covers; absent means every district of the partnership. */
+  districtIds: z.array(Slug).min(1).max(MAX_BOARD_DISTRICTS).optional(),
+  /** Slots before this instant are not sent (a channel subscribed on Wednesday waits for Monday). */
+  scheduleFrom: IsoDateTime.optional(),
   addedBy: z.string().min(1),
   addedAt: IsoDateTime,
 });

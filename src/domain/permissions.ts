@@ -29,6 +29,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'action.create',
     'action.update-own',
     'digest.request',
+    // The board's channel and its digest schedule (issue 5): the coordinator runs the board's business.
+    'board.manage',
   ],
   admin: [...READ, 'member.manage', 'board.manage', 'digest.request'],
 };

@@ -1,6 +1,7 @@
 import type { ActionDraft, ActionFacts, FourPAction } from '../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../domain/conversation.js';
+import type { DigestDelivery, JobLease } from '../domain/digest-delivery.js';
 import type { District } from '../domain/district.js';
 import type { GapDraft, GapFacts, IntelligenceGap } from '../domain/gap.js';
 import type { Member } from '../domain/member.js';
@@ -125,6 +126,39 @@ export interface BoardChannelRepository {
 }
 
 /**
+ * Leases decide which instance runs a scheduled job for a partnership. Every write is
+ * conditional (the etag, or "does not exist yet"), so of two instances racing, one wins.
+ */
+export interface JobLeaseRepository {
+  /**
+   * Takes the lease when nobody holds it, its holder let it expire (`expiresAt` <= now), or
+   * `owner` holds it already (which extends it). Undefined when another owner holds it, or
+   * another instance took it in the same instant.
+   */
+  acquire(
+    partnershipId: string,
+    name: string,
+    owner: string,
+    now: Date,
+    ttlMs: number,
+  ): Promise<Stored<JobLease> | undefined>;
+  /** Extends a lease still held as read (its etag); undefined when it was lost meanwhile. */
+  renew(lease: Stored<JobLease>, now: Date, ttlMs: number): Promise<Stored<JobLease> | undefined>;
+  /** Lets it go, if still held as read; otherwise does nothing. */
+  release(lease: Stored<JobLease>): Promise<void>;
+}
+
+/** Weekly digest deliveries: one record per (partnership, channel, week). */
+export interface DigestDeliveryRepository {
+  get(partnershipId: string, conversationId: string, week: string): Promise<Stored<DigestDelivery> | undefined>;
+  /** ConcurrencyError when that channel's week already has a record: the second send is a no-op. */
+  create(delivery: DigestDelivery): Promise<Stored<DigestDelivery>>;
+  replace(delivery: DigestDelivery, ifMatch: string): Promise<Stored<DigestDelivery>>;
+  /** A channel's deliveries, newest week first, at most `limit`. */
+  listForChannel(partnershipId: string, conversationId: string, limit: number): Promise<DigestDelivery[]>;
+}
+
+/**
  * A whole profile set loaded at once (the demo, the import of a refreshed profile, the
  * benchmark): one transaction where the database has one, audited as an import.
  * Districts, profiles, gaps and actions are created or replaced (no etag check: an import is the
@@ -156,5 +190,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly conversations: ConversationRepository;
   readonly boardChannels: BoardChannelRepository;
+  readonly jobLeases: JobLeaseRepository;
+  readonly digestDeliveries: DigestDeliveryRepository;
   bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void>;
 }

@@ -22,6 +22,7 @@ import type { Viewer } from '../../src/domain/visibility.js';
 import { createLogger } from '../../src/log.js';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import { seedDemoIfEmpty } from '../../src/services/demo-seed.js';
+import { DigestComposer } from '../../src/services/digest-composer.js';
 import { DistrictDirectory } from '../../src/services/district-directory.js';
 import { DistrictProfiles, LIST_LIMIT } from '../../src/services/district-profiles.js';
 import { Membership, type Requester } from '../../src/services/membership.js';
@@ -98,6 +99,13 @@ async function realistic(name: CardName): Promise<Card> {
         echo: 'sumary central',
         suggestions: [runSuggestion(`summary ${largest.name}`), runSuggestion('help')],
       }) as Card;
+    case 'digest': {
+      // The whole demo partnership (105 wards) over the week to NOW: trimmed to fit.
+      const composer = new DigestComposer(store, new DistrictDirectory(store));
+      const week = { from: new Date(NOW.getTime() - 7 * 86_400_000), to: NOW };
+      const view = await composer.compose(requester.partnership, {}, week, NOW, (v) => fitsCard('digest', v));
+      return renderCard('digest', view) as Card;
+    }
     case 'district-choice': {
       let card: Card | undefined;
       const context = {
@@ -182,6 +190,24 @@ describe('the longest lists and texts the domain allows', () => {
       };
       await store.actions.create(action, { ...audit, action: 'action.created' });
     }
+  });
+
+  it('a digest of 20 districts full of overdue, unowned and changed items stays valid and under 28 KB', async () => {
+    const composer = new DigestComposer(store, new DistrictDirectory(store));
+    const names = await store.districts.listNames(DEMO_PARTNERSHIP_ID);
+    const twenty = [largest.id, ...names.map((n) => n.id).filter((id) => id !== largest.id)].slice(0, 20);
+    const week = { from: new Date(NOW.getTime() - 7 * 86_400_000), to: new Date(NOW.getTime() + 1000) };
+    const view = await composer.compose(requester.partnership, { districtIds: twenty }, week, NOW, (v) =>
+      fitsCard('digest', v),
+    );
+    const card = renderCard('digest', view) as Card;
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);
+    const text = cardText(card);
+    expect(text).toContain(`Weekly digest: ${largest.name}`);
+    // The largest district's many sensitive gaps, created this week, are counted and never shown.
+    expect(text).toContain(`${LIST_LIMIT + 5} OFFICIAL-SENSITIVE items (counted, not shown)`);
+    expect(text).not.toContain('Q1 ');
   });
 
   it.each(['gaps', 'plan', 'summary'] as const)('%s stays valid and under 28 KB', async (name) => {

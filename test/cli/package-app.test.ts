@@ -46,7 +46,7 @@ describe('npm run package', () => {
     expect(result.out.slice(0, 5)).toEqual([
       `manifest checked against the v1.22 schema: "SOC Local Profiles", app f6e8e10a-0a73-40a9-849a-1bf01ed05ccb, bot ${APP_ID}`,
       '  commands in personal: summary, gaps, plan, rank, help',
-      '  commands in team: summary, gaps, plan, rank, help',
+      '  commands in team: summary, gaps, plan, rank, help, subscribe, unsubscribe, digest settings, digest status, digest now',
       '  commands in groupChat: summary, gaps, plan, rank, help',
       '  valid domains: soc-profiles.azurewebsites.net',
     ]);

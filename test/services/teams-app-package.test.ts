@@ -89,63 +89,79 @@ describe('the committed manifest and icons', () => {
 describe('the manifest check refuses', () => {
   const problemsOf = async (
     change: (m: Record<string, any>) => void,
-    files = committedIcons(),
+    files: Map<string, Uint8Array> = committedIcons(),
     commands: readonly BotCommand[] = BOT_COMMANDS,
   ) => (await checkManifest({ manifest: filled(change), files }, commands)).problems;
 
+  // A small bot of its own, so these rules are checked whatever commands the real bot grows.
+  const help: BotCommand = { name: 'help', patterns: [/^help$/i] };
+  const rank: BotCommand = { name: 'rank', patterns: [/^rank(?:\s+(\d+))?$/i] };
+  const digest: BotCommand = { name: 'digest', patterns: [/^digest$/i], scopes: ['team'] };
+  const small = [help, rank, digest];
+  const lists = (personal: string[], team: string[], groupChat: string[]) => (m: Record<string, any>) => {
+    const list = (scope: string, titles: string[]) => ({
+      scopes: [scope],
+      commands: titles.map((title) => ({ title, description: `${title}: what it does` })),
+    });
+    m.bots[0].commandLists = [list('personal', personal), list('team', team), list('groupChat', groupChat)];
+  };
+
+  it('the committed lists, checked against a bot that matches them', async () => {
+    expect(
+      await problemsOf(lists(['help', 'rank'], ['help', 'rank', 'digest'], ['rank', 'help']), undefined, small),
+    ).toEqual([]);
+  });
+
   it('a command list that differs from the bot', async () => {
     expect(
-      await problemsOf((m) => {
-        m.bots[0].commandLists[0].commands.pop(); // help
-        m.bots[0].commandLists[1].commands.push({ title: 'digest', description: 'Weekly digest' });
-      }),
+      await problemsOf(lists(['rank'], ['help', 'rank', 'digest', 'weekly'], ['help', 'rank']), undefined, small),
     ).toEqual([
       "bots.0.commandLists.0 (personal): the bot's commands help are missing",
-      'bots.0.commandLists.1 (team): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
+      'bots.0.commandLists.1 (team): weekly is not a command the bot answers there (it has help, rank, digest)',
     ]);
   });
 
   it('a command listed in a scope where the bot does not answer it, or left out of one where it does', async () => {
-    const digest: BotCommand = { name: 'digest', patterns: [/^digest(?:\s+(.+))?$/i], scopes: ['team'] };
-    const withDigest = [...BOT_COMMANDS, digest];
-    expect(await problemsOf(() => undefined, committedIcons(), withDigest)).toEqual([
+    expect(await problemsOf(lists(['help', 'rank'], ['help', 'rank'], ['help', 'rank']), undefined, small)).toEqual([
       "bots.0.commandLists.1 (team): the bot's commands digest are missing",
     ]);
-    const everywhere = (m: Record<string, any>) =>
-      m.bots[0].commandLists.forEach((l: any) => l.commands.push({ title: 'digest', description: 'Weekly digest' }));
-    expect(await problemsOf(everywhere, committedIcons(), withDigest)).toEqual([
-      'bots.0.commandLists.0 (personal): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
-      'bots.0.commandLists.2 (groupChat): digest is not a command the bot answers there (it has help, rank, gaps, plan, summary)',
+    expect(
+      await problemsOf(
+        lists(['help', 'rank', 'digest'], ['help', 'rank', 'digest'], ['help', 'rank', 'digest']),
+        undefined,
+        small,
+      ),
+    ).toEqual([
+      'bots.0.commandLists.0 (personal): digest is not a command the bot answers there (it has help, rank)',
+      'bots.0.commandLists.2 (groupChat): digest is not a command the bot answers there (it has help, rank)',
     ]);
   });
 
   it('a title that reaches another command when Teams types it', async () => {
-    const shadow: BotCommand = { name: 'ranks', patterns: [/^ranks$/i] };
-    const commands = [{ ...BOT_COMMANDS[0]!, patterns: [/^help|rank$/i] }, ...BOT_COMMANDS.slice(1), shadow];
-    const problems = await problemsOf(
-      (m) => m.bots[0].commandLists.forEach((l: any) => l.commands.push({ title: 'ranks', description: 'x' })),
-      committedIcons(),
-      commands,
-    );
-    expect(problems).toContain('bots.0.commandLists.0 (personal): "rank" reaches the help command when typed');
+    const greedyHelp: BotCommand = { name: 'help', patterns: [/^help|rank$/i] };
+    expect(
+      await problemsOf(lists(['help', 'rank'], ['help', 'rank', 'digest'], ['help', 'rank']), undefined, [
+        greedyHelp,
+        rank,
+        digest,
+      ]),
+    ).toEqual([
+      'bots.0.commandLists.0 (personal): "rank" reaches the help command when typed',
+      'bots.0.commandLists.1 (team): "rank" reaches the help command when typed',
+      'bots.0.commandLists.2 (groupChat): "rank" reaches the help command when typed',
+    ]);
   });
 
   it('more commands than Teams lists: ten of them listed, the rest named in a warning', async () => {
-    const many: BotCommand[] = Array.from({ length: 6 }, (_, i) => ({
-      name: `extra${i}`,
-      patterns: [new RegExp(`^extra${i}$`)],
+    const many: BotCommand[] = Array.from({ length: 12 }, (_, i) => ({
+      name: `c${i}`,
+      patterns: [new RegExp(`^c${i}$`)],
     }));
-    const listed = (m: Record<string, any>) =>
-      m.bots[0].commandLists.forEach((l: any) =>
-        l.commands.push(...many.slice(0, 5).map((c) => ({ title: c.name, description: 'x' }))),
-      );
-    const result = await checkManifest({ manifest: filled(listed), files: committedIcons() }, [
-      ...BOT_COMMANDS,
-      ...many,
-    ]);
+    const ten = many.slice(0, 10).map((c) => c.name);
+    const result = await checkManifest({ manifest: filled(lists(ten, ten, ten)), files: committedIcons() }, many);
     expect(result.problems).toEqual([]);
     expect(result.warnings).toContain(
-      'bots.0.commandLists.0 (personal): Teams lists 10 commands at most, so extra5 are left out',
+      'bots.0.commandLists.0 (personal): Teams lists 10 commands at most, so c10, c11 are left out',
     );
   });
 

@@ -4,6 +4,7 @@ import { ActionDraft, actionFacts, type FourPAction } from '../../src/domain/act
 import type { AuditContext, AuditEntity, AuditEvent } from '../../src/domain/audit.js';
 import { BoardChannel, ConversationRef, type ConversationKind } from '../../src/domain/conversation.js';
 import { District } from '../../src/domain/district.js';
+import { DigestDelivery } from '../../src/domain/digest-delivery.js';
 import { ConcurrencyError, NotFoundError } from '../../src/domain/errors.js';
 import { GapDraft, gapFacts, IntelligenceGap } from '../../src/domain/gap.js';
 import { Member } from '../../src/domain/member.js';
@@ -868,6 +869,128 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
         expect(await store.boardChannels.list(pid)).toStrictEqual([kept]);
         await expect(store.boardChannels.remove(pid, gone.conversationId)).resolves.toBeUndefined();
         expect(await store.boardChannels.list(pid)).toStrictEqual([kept]);
+      });
+    });
+
+    describe('job leases', () => {
+      const TTL = 60_000;
+      const now = (minutes: number) => new Date(at(minutes));
+
+      it('of two instances acquiring at once (each with its own connection), exactly one holds the lease', async () => {
+        const pid = freshPartnershipId();
+        const other = await setup.make();
+        try {
+          const results = await Promise.all([
+            store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL),
+            other.jobLeases.acquire(pid, 'digest', 'instance-b', now(0), TTL),
+          ]);
+          const held = results.filter((r) => r !== undefined);
+          expect(held).toHaveLength(1);
+          const winner = held[0]!;
+          expect(winner).toMatchObject({ partnershipId: pid, name: 'digest', expiresAt: at(1) });
+          // While it is live, the loser is refused again, and the holder may take it again (extends it).
+          const loser = winner.owner === 'instance-a' ? 'instance-b' : 'instance-a';
+          await expect(store.jobLeases.acquire(pid, 'digest', loser, now(0.5), TTL)).resolves.toBeUndefined();
+          const again = await store.jobLeases.acquire(pid, 'digest', winner.owner, now(0.5), TTL);
+          expect(again?.expiresAt).toBe(new Date(Date.parse(at(0.5)) + TTL).toISOString());
+          // Another job name or another partnership is another lease.
+          await expect(store.jobLeases.acquire(pid, 'reminders', loser, now(0.5), TTL)).resolves.toBeDefined();
+          await expect(
+            store.jobLeases.acquire(freshPartnershipId(), 'digest', loser, now(0.5), TTL),
+          ).resolves.toBeDefined();
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('an expired lease is taken over, and the old holder can no longer renew or release it', async () => {
+        const pid = freshPartnershipId();
+        const first = await store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL);
+        expect(first?.owner).toBe('instance-a');
+        // Not yet expired at exactly 59 s; expired from 60 s.
+        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(59 / 60), TTL)).resolves.toBeUndefined();
+        const taken = await store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1), TTL);
+        expect(taken).toMatchObject({ owner: 'instance-b', expiresAt: at(2) });
+
+        await expect(store.jobLeases.renew(first!, now(1.5), TTL)).resolves.toBeUndefined();
+        await store.jobLeases.release(first!);
+        // Still instance-b's: a stale release changed nothing.
+        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-a', now(1.5), TTL)).resolves.toBeUndefined();
+      });
+
+      it('renews a held lease, and a released lease is free at once', async () => {
+        const pid = freshPartnershipId();
+        const lease = await store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL);
+        const renewed = await store.jobLeases.renew(lease!, now(0.9), TTL);
+        expect(renewed).toMatchObject({
+          owner: 'instance-a',
+          expiresAt: new Date(Date.parse(at(0.9)) + TTL).toISOString(),
+        });
+        expect(renewed!.etag).not.toBe(lease!.etag);
+        // Renewed past the first expiry: another instance is still refused at 1.5 min.
+        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1.5), TTL)).resolves.toBeUndefined();
+        await store.jobLeases.release(renewed!);
+        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1.5), TTL)).resolves.toMatchObject({
+          owner: 'instance-b',
+        });
+      });
+    });
+
+    describe('digest deliveries', () => {
+      function delivery(pid: string, conversationId: string, week: string): DigestDelivery {
+        return DigestDelivery.parse({
+          partnershipId: pid,
+          conversationId,
+          week,
+          dueAt: `${week}T08:00:00.000Z`,
+          state: 'pending',
+          attempts: 0,
+          card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Weekly digest' }] },
+          updatedAt: at(0),
+        });
+      }
+
+      it('keeps one record per channel per week: a second create is refused and changes nothing', async () => {
+        const pid = freshPartnershipId();
+        const channel = teamsConversationId('channel');
+        const first = await store.digestDeliveries.create(delivery(pid, channel, '2026-03-02'));
+        await expect(
+          store.digestDeliveries.create({ ...delivery(pid, channel, '2026-03-02'), state: 'sent' }),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.digestDeliveries.get(pid, channel, '2026-03-02')).toStrictEqual(first);
+        await expect(store.digestDeliveries.get(pid, channel, '2026-03-09')).resolves.toBeUndefined();
+        await expect(store.digestDeliveries.get(freshPartnershipId(), channel, '2026-03-02')).resolves.toBeUndefined();
+      });
+
+      it('moves pending to sent with the etag it read; a stale etag is refused and changes nothing', async () => {
+        const pid = freshPartnershipId();
+        const channel = teamsConversationId('channel');
+        const pending = await store.digestDeliveries.create(delivery(pid, channel, '2026-03-02'));
+        const { card: _card, ...rest } = pending;
+        const sent = await store.digestDeliveries.replace(
+          { ...rest, state: 'sent', attempts: 1, sentAt: at(1), updatedAt: at(1) },
+          pending.etag,
+        );
+        expect(sent.etag).not.toBe(pending.etag);
+        await expect(
+          store.digestDeliveries.replace({ ...pending, state: 'failed', lastError: 'HTTP 500' }, pending.etag),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(await store.digestDeliveries.get(pid, channel, '2026-03-02')).toStrictEqual(sent);
+        await expect(
+          store.digestDeliveries.replace(delivery(pid, channel, '2026-03-16'), sent.etag),
+        ).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('lists a channel’s deliveries newest week first, up to the limit', async () => {
+        const pid = freshPartnershipId();
+        const channel = teamsConversationId('channel');
+        for (const week of ['2026-03-09', '2026-03-23', '2026-03-02', '2026-03-16']) {
+          await store.digestDeliveries.create(delivery(pid, channel, week));
+        }
+        await store.digestDeliveries.create(delivery(pid, teamsConversationId('channel'), '2026-03-30'));
+        const listed = await store.digestDeliveries.listForChannel(pid, channel, 3);
+        expect(listed.map((d) => d.week)).toEqual(['2026-03-23', '2026-03-16', '2026-03-09']);
+        expect(listed[0]).toStrictEqual(delivery(pid, channel, '2026-03-23'));
       });
     });
 

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/log.js';
 import type { Clock } from '../../src/services/clock.js';
 import type { OutboundCredentials } from '../../src/bot/app.js';
 import { start, type Running } from '../../src/start.js';
+
+type StartOptions = NonNullable<Parameters<typeof start>[2]>;
 import type { Store } from '../../src/store/store.js';
 import {
   actionExecute,
@@ -43,8 +45,25 @@ export class Connector {
    * (29:…). Anyone not here is 404, as Teams answers for someone outside the conversation.
    */
   readonly roster = new Map<string, { id: string; name: string; aadObjectId: string }>();
+  /** Requests answered with a scripted failure instead of being recorded. */
+  readonly refused: { status: number; conversationId: string; at: number }[] = [];
+  /** Failures to answer, in order, before recording again (429 with Retry-After, 500, …). */
+  private readonly script: { status: number; headers?: Record<string, string> }[] = [];
   private server: Server | undefined;
   url = '';
+
+  /** While set, every request gets this status (a Teams outage), after any scripted answers. */
+  outage: number | undefined;
+
+  /** The next requests get these answers (one each), as a throttled or failing Teams service would. */
+  fail(...answers: { status: number; retryAfterSeconds?: number }[]): void {
+    for (const a of answers) {
+      this.script.push({
+        status: a.status,
+        ...(a.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(a.retryAfterSeconds) } } : {}),
+      });
+    }
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -70,6 +89,13 @@ export class Connector {
       if (!method || !m) {
         res.writeHead(404);
         res.end();
+        return;
+      }
+      const scripted = this.script.shift() ?? (this.outage ? { status: this.outage } : undefined);
+      if (scripted) {
+        this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!), at: Date.now() });
+        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+        res.end(JSON.stringify({ error: { code: 'ScriptedFailure', message: 'scripted by the test' } }));
         return;
       }
       const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'];
@@ -127,6 +153,9 @@ export interface BotOptions {
   logTo?: NodeJS.WritableStream;
   /** Stands in for Microsoft's token service when the bot replies with authentication on. */
   outboundCredentials?: OutboundCredentials;
+  /** A connector that outlives this bot (a restart test); by default each bot has its own. */
+  connector?: Connector;
+  digestHooks?: StartOptions['digestHooks'];
 }
 
 export class BotUnderTest {
@@ -134,6 +163,7 @@ export class BotUnderTest {
     readonly running: Running,
     readonly connector: Connector,
     private readonly dataDir: string,
+    private readonly ownsConnector: boolean,
   ) {}
 
   static async start(options: BotOptions = {}): Promise<BotUnderTest> {
@@ -147,16 +177,19 @@ export class BotUnderTest {
       // A test sends commands far faster than a person; the rate-limit tests set their own.
       COMMANDS_PER_MINUTE: '6000',
       COMMAND_BURST: '1000',
+      // Digest runs happen when a test calls running.digests.runOnce(), never on a timer.
+      DIGEST_CHECK_SECONDS: '0',
       ...options.env,
     });
     const running = await start(config, createLogger(config.logLevel, options.logTo), {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.store ? { store: options.store } : {}),
       ...(options.outboundCredentials ? { outboundCredentials: options.outboundCredentials } : {}),
+      ...(options.digestHooks ? { digestHooks: options.digestHooks } : {}),
     });
-    const connector = new Connector();
-    await connector.start();
-    return new BotUnderTest(running, connector, dataDir);
+    const connector = options.connector ?? new Connector();
+    if (!options.connector) await connector.start();
+    return new BotUnderTest(running, connector, dataDir, !options.connector);
   }
 
   get store(): Store {
@@ -222,7 +255,7 @@ export class BotUnderTest {
   }
 
   async close(): Promise<void> {
-    await this.connector.close();
+    if (this.ownsConnector) await this.connector.close();
     await this.running.close();
     rmSync(this.dataDir, { recursive: true, force: true });
   }

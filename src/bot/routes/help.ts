@@ -40,6 +40,7 @@ export function helpData(
     notes: [
       'Summary cards have buttons for the gaps and the 4P plan; coordinators also get "Mark reviewed", which records the six-monthly severity review (who and when).',
       'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
+      'Board channels get a weekly digest (UK time): what changed, what is overdue or unowned, which profiles are due for review, and where harm is rising. subscribe and digest settings are for coordinators and admins, in the channel.',
     ],
     roleText: member
       ? `You are ${member.roles.map((r) => ROLE_WORD[r]).join(' and ')} in ${partnershipName ?? 'your partnership'}, cleared to ${member.clearance}.`

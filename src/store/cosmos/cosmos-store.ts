@@ -13,7 +13,9 @@ import { CosmosCalls } from './calls.js';
 import { CONTAINERS, ensureContainers } from './containers.js';
 import type { CosmosContext } from './context.js';
 import { conversationRepository } from './conversation-repository.js';
+import { digestDeliveryRepository } from './digest-delivery-repository.js';
 import { districtRepository } from './district-repository.js';
+import { jobLeaseRepository } from './job-lease-repository.js';
 import { memberRepository } from './member-repository.js';
 import { partnershipRepository } from './partnership-repository.js';
 import { profileRepository } from './profile-repository.js';
@@ -117,6 +119,8 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     audit: auditRepository(ctx),
     conversations: conversationRepository(ctx),
     boardChannels: boardChannelRepository(ctx),
+    jobLeases: jobLeaseRepository(ctx),
+    digestDeliveries: digestDeliveryRepository(ctx),
     bulkLoad: (partnershipId, load, audit) => bulkLoad(ctx, partnershipId, load, audit),
   };
 }

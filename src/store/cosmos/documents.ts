@@ -19,6 +19,8 @@ export type DocType =
   | 'counter'
   | 'audit'
   | 'board'
+  | 'lease'
+  | 'delivery'
   | 'member'
   | 'conversation';
 

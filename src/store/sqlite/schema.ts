@@ -129,4 +129,22 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
   addFacts,
+  // Issue 5: job leases and weekly digest deliveries (one per channel per week).
+  `
+  CREATE TABLE job_leases (
+    partnership_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, name)
+  );
+  CREATE TABLE digest_deliveries (
+    partnership_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    week TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, conversation_id, week)
+  );
+  `,
 ];

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
+import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
 import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
@@ -69,6 +70,15 @@ function stored<T>(doc: string, version: number): Stored<T> {
   const record = JSON.parse(doc) as T & { etag: string };
   record.etag = String(version);
   return record;
+}
+
+function expiry(now: Date, ttlMs: number): string {
+  return new Date(now.getTime() + ttlMs).toISOString();
+}
+
+function recordOf<T extends object>(record: T): Omit<T, 'etag'> {
+  const { etag: _etag, ...rest } = record as T & { etag?: string };
+  return rest;
 }
 
 /** What is written: the record without the etag it was read with. */
@@ -383,6 +393,103 @@ class SqliteStore implements Store {
           .prepare('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
           .run(partnershipId, conversationId);
       }),
+  };
+
+  readonly jobLeases = {
+    acquire: async (partnershipId: string, name: string, owner: string, now: Date, ttlMs: number) =>
+      guard(() =>
+        // IMMEDIATE: the read and the write hold the write lock together, so of two processes on
+        // one file, the second sees the first's lease.
+        this.db
+          .transaction((): Stored<JobLease> | undefined => {
+            const row = this.stmt('SELECT version, doc FROM job_leases WHERE partnership_id = ? AND name = ?').get(
+              partnershipId,
+              name,
+            ) as VersionedRow | undefined;
+            const lease: JobLease = { partnershipId, name, owner, expiresAt: expiry(now, ttlMs) };
+            const doc = JSON.stringify(lease);
+            if (!row) {
+              this.stmt('INSERT INTO job_leases (partnership_id, name, version, doc) VALUES (?, ?, 1, ?)').run(
+                partnershipId,
+                name,
+                doc,
+              );
+              return stored<JobLease>(doc, 1);
+            }
+            const current = JSON.parse(row.doc) as JobLease;
+            if (current.owner !== owner && Date.parse(current.expiresAt) > now.getTime()) return undefined;
+            this.stmt('UPDATE job_leases SET version = ?, doc = ? WHERE partnership_id = ? AND name = ?').run(
+              row.version + 1,
+              doc,
+              partnershipId,
+              name,
+            );
+            return stored<JobLease>(doc, row.version + 1);
+          })
+          .immediate(),
+      ),
+    renew: async (lease: Stored<JobLease>, now: Date, ttlMs: number) =>
+      guard(() => {
+        const next: JobLease = { ...recordOf(lease), expiresAt: expiry(now, ttlMs) };
+        const doc = JSON.stringify(next);
+        const row = this.stmt(
+          `UPDATE job_leases SET version = version + 1, doc = ?
+           WHERE partnership_id = ? AND name = ? AND version = ? RETURNING version`,
+        ).get(doc, lease.partnershipId, lease.name, Number(lease.etag)) as { version: number } | undefined;
+        return row && stored<JobLease>(doc, row.version);
+      }),
+    release: async (lease: Stored<JobLease>) =>
+      guard(() => {
+        this.stmt('DELETE FROM job_leases WHERE partnership_id = ? AND name = ? AND version = ?').run(
+          lease.partnershipId,
+          lease.name,
+          Number(lease.etag),
+        );
+      }),
+  };
+
+  readonly digestDeliveries = {
+    get: async (partnershipId: string, conversationId: string, week: string) =>
+      guard(() => {
+        const row = this.stmt(
+          'SELECT version, doc FROM digest_deliveries WHERE partnership_id = ? AND conversation_id = ? AND week = ?',
+        ).get(partnershipId, conversationId, week) as VersionedRow | undefined;
+        return row && stored<DigestDelivery>(row.doc, row.version);
+      }),
+    create: async (d: DigestDelivery) =>
+      guard(() => {
+        const doc = docOf(d);
+        const info = this.stmt(
+          `INSERT INTO digest_deliveries (partnership_id, conversation_id, week, version, doc) VALUES (?, ?, ?, 1, ?)
+           ON CONFLICT DO NOTHING`,
+        ).run(d.partnershipId, d.conversationId, d.week, doc);
+        if (info.changes === 0) throw new ConcurrencyError('digest delivery', `${d.conversationId} ${d.week}`);
+        return stored<DigestDelivery>(doc, 1);
+      }),
+    replace: async (d: DigestDelivery, ifMatch: string) =>
+      guard(() => {
+        const doc = docOf(d);
+        const key = [d.partnershipId, d.conversationId, d.week] as const;
+        const row = this.stmt(
+          `UPDATE digest_deliveries SET version = version + 1, doc = ?
+           WHERE partnership_id = ? AND conversation_id = ? AND week = ? AND version = ? RETURNING version`,
+        ).get(doc, ...key, Number(ifMatch)) as { version: number } | undefined;
+        if (row) return stored<DigestDelivery>(doc, row.version);
+        const exists = this.stmt(
+          'SELECT 1 FROM digest_deliveries WHERE partnership_id = ? AND conversation_id = ? AND week = ?',
+        ).get(...key);
+        if (!exists) throw new NotFoundError('digest delivery', `${d.conversationId} ${d.week}`);
+        throw new ConcurrencyError('digest delivery', `${d.conversationId} ${d.week}`);
+      }),
+    listForChannel: async (partnershipId: string, conversationId: string, limit: number) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT doc FROM digest_deliveries WHERE partnership_id = ? AND conversation_id = ?
+             ORDER BY week DESC LIMIT ?`,
+          ).all(partnershipId, conversationId, Math.max(0, Math.floor(limit))) as { doc: string }[]
+        ).map((r) => JSON.parse(r.doc) as DigestDelivery),
+      ),
   };
 
   async bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void> {
