@@ -29,9 +29,19 @@ export const CrimeCount = z.object({
 });
 export type CrimeCount = z.infer<typeof CrimeCount>;
 
+/** A period's severity score and its rank among the districts imported with it. */
+export const PeriodSeverity = z.object({
+  score: z.number().nonnegative(),
+  rank: z.number().int().positive(),
+  outOf: z.number().int().positive(),
+});
+export type PeriodSeverity = z.infer<typeof PeriodSeverity>;
+
+/** One period of the profile's crime history; `severity` is absent for a district without residents. */
 export const CrimePeriod = z.object({
   period: Period,
   counts: z.array(CrimeCount),
+  severity: PeriodSeverity.optional(),
 });
 export type CrimePeriod = z.infer<typeof CrimePeriod>;
 
@@ -104,7 +114,7 @@ export const Profile = z.object({
   classification: Classification.default('OFFICIAL'),
   threat: z.object({
     ocgs: z.array(OcgRef).default([]),
-    /** Latest period first. */
+    /** Latest period first; the import keeps at most MAX_CRIME_PERIODS (severity-history.ts). */
     crime: z.array(CrimePeriod).default([]),
     severity: Severity.optional(),
   }),

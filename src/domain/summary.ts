@@ -191,7 +191,7 @@ export function composeSummary(input: SummaryInput): SummaryView {
       topCrimes,
       hasCrime: topCrimes.length > 0,
       severityText: sev
-        ? `Crime severity score ${formatDecimal(sev.score)} (${formatPeriod(sev.period)})`
+        ? `Crime severity score ${formatDecimal(sev.score)} per 1,000 residents (${formatPeriod(sev.period)})`
         : 'No crime severity score yet',
       rankText: sev ? `Rank ${formatCount(sev.rank)} of ${formatCount(sev.outOf)} in the partnership` : '',
       rankChangeText,

@@ -60,7 +60,7 @@ describe('summary <district>', () => {
     expect(text).toContain(
       top.count - before >= 0 ? `+${formatCount(top.count - before)}` : `−${formatCount(before - top.count)}`,
     );
-    expect(text).toContain(`Crime severity score ${formatDecimal(severity.score)} (Oct–Dec 2019)`);
+    expect(text).toContain(`Crime severity score ${formatDecimal(severity.score)} per 1,000 residents (Oct–Dec 2019)`);
     expect(text).toContain(`Rank ${severity.rank} of 105 in the partnership`);
     expect(text).toContain(`than at the last review`);
 

@@ -1,0 +1,818 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { FourPAction } from '../domain/action.js';
+import {
+  POLICE_UK_CRIME_TYPES,
+  SEVERITY_METHOD,
+  rankBySeverity,
+  severityScore,
+  type CategoryWeights,
+} from '../domain/crime-severity.js';
+import { deprivationIndicators, rollUpDeprivation } from '../domain/deprivation.js';
+import type { District } from '../domain/district.js';
+import { ValidationError } from '../domain/errors.js';
+import { formatDecimal } from '../domain/format.js';
+import type { IntelligenceGap } from '../domain/gap.js';
+import { slugOf, type OwnRow } from '../domain/import-rows.js';
+import type { Member } from '../domain/member.js';
+import type { Agency } from '../domain/partnership.js';
+import type { CrimePeriod, DataSource, Indicator, OcgRef, Period, Profile } from '../domain/profile.js';
+import { reviewAfterRefresh } from '../domain/review.js';
+import { mergeCrimeHistory, periodsOfMonths, severityFromHistory } from '../domain/severity-history.js';
+import type { Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_WEIGHTS_FILE } from './import/category-weights-file.js';
+import { DatasetFileError } from './import/dataset-file-error.js';
+import { detectFormat, type FileFormat } from './import/file-format.js';
+import { readImdFile1 } from './import/iod2019-imd.js';
+import { readPopulationFile6 } from './import/iod2019-population.js';
+import { readLsoaWardLookup } from './import/ons-lsoa-ward-lookup.js';
+import {
+  readIndicatorsCsv,
+  readOwnCsv,
+  readProjectJson,
+  type Located,
+  type OwnKind,
+  type ProjectJson,
+} from './import/own-records.js';
+import { RowErrors } from './import/row-errors.js';
+import { CrimeTally, tallyStreetCrime } from './import/street-crime-tally.js';
+import { IMD_AS_OF, OGL, POPULATION_AS_OF, SOURCE, wardsOf, type Ward } from './import/ward-profiles.js';
+import { readWeightsFile } from './import/weights-file.js';
+
+/**
+ * `npm run import -- <files…>`: takes a partnership's data files in whatever mix it has, each
+ * recognised by its header, and brings them into the store in one go.
+ *
+ * - police.uk street crime (one or many months) is counted per district and calendar quarter and
+ *   scored (crime-severity.ts) with the weights file (`--weights`, or the default); every period
+ *   is ranked among the districts imported and kept in the profile's history
+ *   (severity-history.ts), so the rank and its change since the last six-monthly review show on
+ *   the cards;
+ * - the ONS LSOA-to-ward lookup decides the districts and which district each crime falls in;
+ *   without it, the LSOAs of the districts already stored do;
+ * - IoD 2019 File 1 and File 6: deprivation rolled up by population, and the population the
+ *   scores are per 1,000 of; without File 6, the stored district's population;
+ * - the indicators CSV, and the project's own agencies, members, OCG references, gaps and actions.
+ *
+ * Nothing lost: every row is checked and a bad one is reported by file, line and column. By
+ * default nothing is written unless every row is valid; with `skipInvalid` the valid rows are.
+ * All checks run before the first write; districts, profiles, gaps and actions are then written
+ * in one `bulkLoad` (one transaction in SQLite, audited as an import). Only what differs from
+ * the store is written, so importing the same files again changes nothing.
+ */
+
+export interface PartnershipImportInput {
+  partnershipId: string;
+  files: readonly string[];
+  /** Severity weights (category-weights or the ONS join layout); default DEFAULT_WEIGHTS_FILE. */
+  weightsFile?: string;
+  /** LAD codes: with a lookup file, import the wards of these authorities. */
+  localAuthorityCodes?: readonly string[];
+  dryRun: boolean;
+  skipInvalid: boolean;
+}
+
+export type PartnershipImportProgress =
+  | { step: 'recognised'; files: readonly RecognisedFile[] }
+  | { step: 'reading'; file: string; index: number; total: number; bytes: number }
+  | { step: 'bytes'; file: string; read: number; bytes: number }
+  | { step: 'read'; file: string; rows: number; invalid: number }
+  | { step: 'writing'; records: number }
+  | { step: 'written'; ms: number };
+
+export interface RecognisedFile {
+  file: string;
+  format: FileFormat;
+  name: string;
+}
+
+interface Changes {
+  added: number;
+  changed: number;
+  unchanged: number;
+}
+
+export interface PartnershipImportResult {
+  partnershipId: string;
+  files: readonly RecognisedFile[];
+  errors: RowErrors;
+  /** Invalid rows were found and `skipInvalid` was not given: nothing was written. */
+  refused: boolean;
+  written: boolean;
+  crime: {
+    files: number;
+    rowsRead: number;
+    rowsInvalid: number;
+    rowsCounted: number;
+    rowsOutsidePartnership: number;
+    rowsWithoutLsoa: number;
+    periods: Period[];
+  };
+  districts: Changes;
+  profiles: Changes;
+  /** Profiles whose severity rank differs from the stored one. */
+  rankMoved: number;
+  records: Record<OwnKind | 'indicators', Changes>;
+  ms: number;
+}
+
+const LAD_CODE = /^(E0[6-9]|W06)\d{6}$/;
+const SINGLE: readonly FileFormat[] = ['ons-lsoa-ward-lookup', 'iod2019-imd', 'iod2019-population'];
+
+export class PartnershipImport {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** Who the audit trail names: an admin's AAD object id, or "system:import". */
+    private readonly actor: string,
+  ) {}
+
+  async run(
+    input: PartnershipImportInput,
+    progress: (p: PartnershipImportProgress) => void = () => undefined,
+  ): Promise<PartnershipImportResult> {
+    const started = performance.now();
+    const now = this.clock();
+    const at = now.toISOString();
+    const pid = input.partnershipId;
+    await this.checkPartnership(pid);
+    const authorities = checkAuthorities(input.localAuthorityCodes ?? []);
+
+    const paths = [...new Set(input.files.map((f) => resolve(f)))];
+    if (paths.length === 0) throw new ValidationError('give at least one file to import', ['files']);
+    const files: RecognisedFile[] = [];
+    for (const file of paths) files.push({ file, ...(await detectFormat(file)) });
+    progress({ step: 'recognised', files });
+    const of = (format: FileFormat) => files.filter((f) => f.format === format).map((f) => f.file);
+    for (const format of SINGLE) {
+      if (of(format).length > 1) throw new ValidationError(`give one ${format} file, not ${of(format).length}`);
+    }
+    const weightFiles = [...of('category-weights'), ...of('ons-severity-weights-join')];
+    if (weightFiles.length + (input.weightsFile ? 1 : 0) > 1) {
+      throw new ValidationError('give one weights file (--weights or among the files)', ['weights']);
+    }
+
+    const errors = new RowErrors();
+    const total = files.length;
+    let index = 0;
+    const reading = async <T>(file: string, read: (onBytes: (n: number) => void) => Promise<T>): Promise<T> => {
+      index += 1;
+      const bytes = (await stat(file)).size;
+      progress({ step: 'reading', file, index, total, bytes });
+      let readBytes = 0;
+      const result = await read((n) => {
+        readBytes += n;
+        progress({ step: 'bytes', file, read: readBytes, bytes });
+      });
+      return result;
+    };
+    const done = (file: string, rows: number, invalid: number) => progress({ step: 'read', file, rows, invalid });
+
+    // Reference files first: they say where each crime falls and how many live there.
+    const stored = await this.storedDistricts(pid);
+    const lookupFile = of('ons-lsoa-ward-lookup')[0];
+    let wards: Ward[] = [];
+    if (lookupFile) {
+      const lookup = await reading(lookupFile, () => readLsoaWardLookup(lookupFile));
+      done(lookupFile, lookup.length, 0);
+      let codes = authorities;
+      if (codes.length === 0) {
+        codes = [...new Set(lookup.filter((r) => stored.has(r.wardCode)).map((r) => r.localAuthorityCode))];
+        if (codes.length === 0) {
+          throw new ValidationError(
+            `partnership ${pid} has no districts in the lookup yet: give --authorities (LAD codes such as E08000012)`,
+            ['authorities'],
+          );
+        }
+        wards = wardsOf(lookupFile, lookup, codes).filter((w) => stored.has(w.code));
+      } else {
+        wards = wardsOf(lookupFile, lookup, codes);
+      }
+    } else {
+      if (authorities.length > 0) {
+        throw new ValidationError('--authorities picks wards from the LSOA-to-ward lookup: give the lookup file too');
+      }
+      wards = [...stored.values()]
+        .filter((d) => d.onsCodes?.lsoas?.length)
+        .map((d) => ({
+          code: d.id,
+          name: d.name,
+          localAuthorityCode: d.onsCodes?.localAuthority ?? '',
+          localAuthorityName: d.localAuthorityName ?? '',
+          lsoas: [...(d.onsCodes?.lsoas ?? [])],
+        }));
+    }
+    const wardOfLsoa = new Map<string, string>();
+    for (const w of wards) for (const l of w.lsoas) wardOfLsoa.set(l, w.code);
+
+    const populationFile = of('iod2019-population')[0];
+    const lsoaPopulation = populationFile
+      ? new Map(
+          (await reading(populationFile, () => readPopulationFile6(populationFile))).map((r) => [r.lsoa, r] as const),
+        )
+      : undefined;
+    if (populationFile) done(populationFile, lsoaPopulation!.size, 0);
+    const imdFile = of('iod2019-imd')[0];
+    const lsoaImd = imdFile
+      ? new Map((await reading(imdFile, () => readImdFile1(imdFile))).map((r) => [r.lsoa, r] as const))
+      : undefined;
+    if (imdFile) done(imdFile, lsoaImd!.size, 0);
+
+    const population = new Map<string, number>();
+    for (const w of wards) {
+      if (lsoaPopulation) {
+        let sum = 0;
+        for (const l of w.lsoas) {
+          const row = lsoaPopulation.get(l);
+          if (!row) throw new DatasetFileError(populationFile!, `no population for LSOA ${l} (ward ${w.code})`);
+          sum += row.total;
+        }
+        population.set(w.code, sum);
+      } else if (stored.get(w.code)?.population !== undefined) {
+        population.set(w.code, stored.get(w.code)!.population);
+      }
+    }
+
+    const weightsFile = input.weightsFile ?? weightFiles[0] ?? DEFAULT_WEIGHTS_FILE;
+    const weights = weightFiles.includes(weightsFile)
+      ? await reading(weightsFile, () => readWeightsFile(weightsFile))
+      : await readWeightsFile(weightsFile);
+
+    // Crime, streamed: each row is checked, counted and dropped.
+    const tally = new CrimeTally();
+    for (const file of of('police-uk-street-crime')) {
+      const r = await reading(file, (onBytes) => tallyStreetCrime(file, tally, errors, { onBytes }));
+      done(file, r.rows, r.invalid);
+    }
+    const crime = crimeByPeriod(tally, wards, wardOfLsoa, population, weights);
+    if (crime.periods.length > 0) {
+      for (const w of wards) {
+        if (!population.has(w.code)) {
+          throw new ValidationError(
+            `no population for ${w.code} (${w.name}): give IoD 2019 File 6 (population denominators)`,
+          );
+        }
+      }
+    }
+
+    // The partnership's own records and other sources' indicators.
+    const own: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
+    for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
+      for (const file of of(kind)) {
+        const before = errors.count;
+        const rows = await reading(file, (onBytes) => readOwnCsv(file, kind, errors, { onBytes }));
+        (own[kind] as Located<unknown>[]).push(...rows);
+        done(file, rows.length + errors.count - before, errors.count - before);
+      }
+    }
+    for (const file of of('project-json')) {
+      const before = errors.count;
+      const doc = await reading(file, () => readProjectJson(file, errors));
+      let n = 0;
+      for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
+        (own[kind] as Located<unknown>[]).push(...doc[kind]);
+        n += doc[kind].length;
+      }
+      done(file, n + errors.count - before, errors.count - before);
+    }
+    const indicatorRows = [];
+    for (const file of of('indicators')) {
+      const before = errors.count;
+      const rows = await reading(file, (onBytes) => readIndicatorsCsv(file, errors, { onBytes }));
+      indicatorRows.push(...rows);
+      done(file, rows.length + errors.count - before, errors.count - before);
+    }
+
+    // References between records: a gap's district, an action's agency, … must exist.
+    const districtIds = new Set([...stored.keys(), ...wards.map((w) => w.code)]);
+    const agencyIds = new Set([
+      ...(await this.store.agencies.list(pid)).map((a) => a.id),
+      ...own.agencies.map((a) => a.row.id),
+    ]);
+    const known = <T>(rows: Located<T>[], kind: string, checks: [keyof T & string, Set<string>, string][]) =>
+      rows.filter((r) => {
+        for (const [field, set, what] of checks) {
+          const value = r.row[field] as unknown as string | undefined;
+          if (value !== undefined && !set.has(value)) {
+            errors.add({
+              file: r.file,
+              line: r.line,
+              column: field,
+              reason: `${what} ${value} is not in partnership ${pid}`,
+              kind: `${kind}: unknown ${what}`,
+              record: r.file.toLowerCase().endsWith('.json'),
+            });
+            return false;
+          }
+        }
+        return true;
+      });
+    const agencies = dedupe(own.agencies, (r) => r.row.id, 'agencies', errors);
+    const members = dedupe(
+      known(own.members, 'members', [['agencyId', agencyIds, 'agency']]),
+      (r) => r.row.aadObjectId,
+      'members',
+      errors,
+    );
+    const ocgs = dedupe(
+      known(own.ocgs, 'ocgs', [['districtId', districtIds, 'district']]),
+      (r) => `${r.row.districtId} ${r.row.ref}`,
+      'ocgs',
+      errors,
+    );
+    const gaps = dedupe(
+      known(own.gaps, 'gaps', [
+        ['districtId', districtIds, 'district'],
+        ['ownerAgencyId', agencyIds, 'agency'],
+      ]),
+      (r) => r.row.ref,
+      'gaps',
+      errors,
+    );
+    const actions = dedupe(
+      known(own.actions, 'actions', [
+        ['districtId', districtIds, 'district'],
+        ['leadAgencyId', agencyIds, 'agency'],
+      ]),
+      (r) => r.row.ref,
+      'actions',
+      errors,
+    );
+    const indicators = dedupe(
+      known(indicatorRows, 'indicators', [['district', districtIds, 'district']]),
+      (r) => `${r.row.district}\u0000${slugOf(r.row.indicator)}`,
+      'indicators',
+      errors,
+    );
+    const result: PartnershipImportResult = {
+      partnershipId: pid,
+      files,
+      errors,
+      refused: errors.count > 0 && !input.skipInvalid,
+      written: false,
+      crime: {
+        files: tally.files,
+        rowsRead: tally.rowsRead,
+        rowsInvalid: tally.rowsInvalid,
+        rowsCounted: crime.rowsCounted,
+        rowsOutsidePartnership: crime.rowsOutside,
+        rowsWithoutLsoa: tally.rowsWithoutLsoa,
+        periods: crime.periods,
+      },
+      districts: { added: 0, changed: 0, unchanged: 0 },
+      profiles: { added: 0, changed: 0, unchanged: 0 },
+      rankMoved: 0,
+      records: {
+        agencies: { added: 0, changed: 0, unchanged: 0 },
+        members: { added: 0, changed: 0, unchanged: 0 },
+        ocgs: { added: 0, changed: 0, unchanged: 0 },
+        gaps: { added: 0, changed: 0, unchanged: 0 },
+        actions: { added: 0, changed: 0, unchanged: 0 },
+        indicators: { added: 0, changed: 0, unchanged: 0 },
+      },
+      ms: 0,
+    };
+    if (result.refused) {
+      result.ms = Math.round(performance.now() - started);
+      return result;
+    }
+
+    // What would change: each record compared with the stored one.
+    const districtWrites: District[] = [];
+    if (lookupFile) {
+      for (const w of wards) {
+        const before = stored.get(w.code);
+        const district: District = {
+          id: w.code,
+          partnershipId: pid,
+          name: w.name,
+          onsCodes: { ward: w.code, localAuthority: w.localAuthorityCode, lsoas: w.lsoas },
+          localAuthorityName: w.localAuthorityName,
+          population: population.get(w.code) ?? before?.population ?? 0,
+          ...(populationFile
+            ? { populationSource: POPULATION_AS_OF }
+            : before?.populationSource !== undefined
+              ? { populationSource: before.populationSource }
+              : {}),
+        };
+        const state = before === undefined ? 'added' : same(before, district) ? 'unchanged' : 'changed';
+        result.districts[state] += 1;
+        if (state !== 'unchanged') districtWrites.push(district);
+      }
+    }
+
+    const deprivationFor = (w: Ward): Indicator[] | undefined => {
+      if (!lsoaImd || !lsoaPopulation) return undefined;
+      const rows = w.lsoas.map((l) => {
+        const imd = lsoaImd.get(l);
+        if (!imd) throw new DatasetFileError(imdFile!, `no IMD rank for LSOA ${l} (ward ${w.code})`);
+        const p = lsoaPopulation.get(l)!;
+        return {
+          population: p.total,
+          children0to15: p.children0to15,
+          aged60plus: p.aged60plus,
+          imdRank: imd.imdRank,
+          imdDecile: imd.imdDecile,
+        };
+      });
+      const d = rollUpDeprivation(rows);
+      return d
+        ? deprivationIndicators(d, {
+            imd: { sourceId: SOURCE.imd, asOf: IMD_AS_OF },
+            population: { sourceId: SOURCE.population, asOf: POPULATION_AS_OF },
+          })
+        : [];
+    };
+
+    const touched = new Set<string>();
+    if (crime.periods.length > 0 || (lsoaImd && lsoaPopulation)) for (const w of wards) touched.add(w.code);
+    for (const r of ocgs) touched.add(r.row.districtId);
+    for (const r of indicators) touched.add(r.row.district);
+    const ocgsByDistrict = groupBy(ocgs, (r) => r.row.districtId);
+    const indicatorsByDistrict = groupBy(indicators, (r) => r.row.district);
+    const wardById = new Map(wards.map((w) => [w.code, w]));
+    const sources = sourcesOf(files, crime.periods, weightsFile);
+
+    const profileWrites: Profile[] = [];
+    for (const districtId of [...touched].sort()) {
+      const existing = await this.store.profiles.get(pid, districtId);
+      const { etag: _etag, ...storedProfile } = existing ?? { etag: '' };
+      const base: Profile = existing
+        ? (storedProfile as Profile)
+        : {
+            partnershipId: pid,
+            districtId,
+            classification: 'OFFICIAL',
+            threat: { ocgs: [], crime: [] },
+            vulnerabilities: [],
+            dataSources: [],
+            recommendations: [],
+            review: reviewAfterRefresh(now),
+          };
+      const ward = wardById.get(districtId);
+      const history = ward ? mergeCrimeHistory(base.threat.crime, crime.forWard(ward.code)) : base.threat.crime;
+      let severity = severityFromHistory(history, SEVERITY_METHOD) ?? base.threat.severity;
+      const recorded = base.threat.severity;
+      if (severity && base.review.lastReviewedAt !== undefined && recorded?.rankAtLastReview !== undefined) {
+        // A coordinator recorded a review: the change is measured from what they reviewed.
+        severity = { ...severity, rankAtLastReview: recorded.rankAtLastReview };
+        if (recorded.scoreAtLastReview !== undefined) severity.scoreAtLastReview = recorded.scoreAtLastReview;
+      }
+      const fresh: Indicator[] = [...((ward && deprivationFor(ward)) ?? [])];
+      for (const r of indicatorsByDistrict.get(districtId) ?? []) {
+        const indicator: Indicator = {
+          key: slugOf(r.row.indicator),
+          label: r.row.indicator,
+          value: r.row.value,
+          display: formatDecimal(r.row.value, Number.isInteger(r.row.value) ? 0 : 1),
+          sourceId: slugOf(r.row.source),
+          asOf: r.row.date,
+          classification: 'OFFICIAL',
+        };
+        const before = base.vulnerabilities.find((v) => v.key === indicator.key);
+        result.records.indicators[!before ? 'added' : same(before, indicator) ? 'unchanged' : 'changed'] += 1;
+        fresh.push(indicator);
+      }
+      const freshKeys = new Set(fresh.map((i) => i.key));
+      const newSources = [...(ward ? sources : []), ...indicatorSources(indicatorsByDistrict.get(districtId) ?? [])];
+      const newSourceIds = new Set(newSources.map((s) => s.id));
+      const { severity: _s, ...threat } = base.threat;
+      const ocgRefs = ocgsByDistrict.get(districtId)?.map((r) => toOcg(r.row));
+      for (const ocg of ocgRefs ?? []) {
+        const before = base.threat.ocgs.find((o) => o.ref === ocg.ref);
+        result.records.ocgs[!before ? 'added' : same(before, ocg) ? 'unchanged' : 'changed'] += 1;
+      }
+      const merged: Profile = {
+        ...base,
+        threat: { ...threat, ocgs: ocgRefs ?? base.threat.ocgs, crime: history, ...(severity && { severity }) },
+        vulnerabilities: [...fresh, ...base.vulnerabilities.filter((v) => !freshKeys.has(v.key))],
+        dataSources: [...newSources, ...base.dataSources.filter((s) => !newSourceIds.has(s.id))],
+      };
+      if (existing && same(storedProfile, merged)) {
+        result.profiles.unchanged += 1;
+        continue;
+      }
+      if (existing) {
+        merged.review = reviewAfterRefresh(now, base.review);
+        if (existing.threat.severity?.rank !== merged.threat.severity?.rank) result.rankMoved += 1;
+      }
+      result.profiles[existing ? 'changed' : 'added'] += 1;
+      profileWrites.push(merged);
+    }
+
+    const agencyWrites: Agency[] = [];
+    for (const { row } of agencies) {
+      const agency: Agency = { ...row, partnershipId: pid };
+      const before = await this.store.agencies.get(pid, row.id);
+      const state = before === undefined ? 'added' : same(before, agency) ? 'unchanged' : 'changed';
+      result.records.agencies[state] += 1;
+      if (state !== 'unchanged') agencyWrites.push(agency);
+    }
+    const memberWrites: { member: Member; etag?: string }[] = [];
+    for (const { row } of members) {
+      const before = await this.store.members.get(row.aadObjectId);
+      if (before && before.partnershipId !== pid) {
+        throw new ValidationError(`member ${row.aadObjectId} belongs to partnership ${before.partnershipId}`);
+      }
+      const member: Member = {
+        ...row,
+        partnershipId: pid,
+        createdAt: before?.createdAt ?? at,
+        updatedAt: before?.updatedAt ?? at,
+      };
+      const { etag, ...storedMember } = before ?? { etag: undefined };
+      const state = before === undefined ? 'added' : same(storedMember, member) ? 'unchanged' : 'changed';
+      result.records.members[state] += 1;
+      if (state !== 'unchanged') memberWrites.push({ member: { ...member, updatedAt: at }, ...(etag && { etag }) });
+    }
+    const gapWrites: IntelligenceGap[] = [];
+    for (const { row } of gaps) {
+      const before = await this.store.gaps.get(pid, row.ref);
+      const { etag: _e, ...storedGap } = before ?? { etag: '' };
+      const gap: IntelligenceGap = {
+        ...row,
+        partnershipId: pid,
+        createdBy: before?.createdBy ?? this.actor,
+        createdAt: before?.createdAt ?? at,
+        updatedAt: before?.updatedAt ?? at,
+        ...(before?.ownerAadObjectId !== undefined && { ownerAadObjectId: before.ownerAadObjectId }),
+      };
+      const state = before === undefined ? 'added' : same(storedGap, gap) ? 'unchanged' : 'changed';
+      result.records.gaps[state] += 1;
+      if (state !== 'unchanged') gapWrites.push({ ...gap, updatedAt: at });
+    }
+    const actionWrites: FourPAction[] = [];
+    for (const { row } of actions) {
+      const before = await this.store.actions.get(pid, row.ref);
+      const { etag: _e, ...storedAction } = before ?? { etag: '' };
+      const action: FourPAction = {
+        ...row,
+        partnershipId: pid,
+        createdBy: before?.createdBy ?? this.actor,
+        createdAt: before?.createdAt ?? at,
+        updatedAt: before?.updatedAt ?? at,
+        ...(before?.ownerAadObjectId !== undefined && { ownerAadObjectId: before.ownerAadObjectId }),
+      };
+      const state = before === undefined ? 'added' : same(storedAction, action) ? 'unchanged' : 'changed';
+      result.records.actions[state] += 1;
+      if (state !== 'unchanged') actionWrites.push({ ...action, updatedAt: at });
+    }
+
+    if (!input.dryRun) {
+      const writeStarted = performance.now();
+      const records =
+        agencyWrites.length +
+        memberWrites.length +
+        districtWrites.length +
+        profileWrites.length +
+        gapWrites.length +
+        actionWrites.length;
+      progress({ step: 'writing', records });
+      const audit = { actor: this.actor, at };
+      // Agencies first: members and the bulk load refer to them. Agencies and members are
+      // written before the one transaction of the rest; a failure after them leaves only records
+      // that the next run of the same import finds unchanged.
+      for (const a of agencyWrites) await this.store.agencies.put(a);
+      for (const { member, etag } of memberWrites) {
+        if (etag === undefined) await this.store.members.create(member, { ...audit, action: 'member.imported' });
+        else await this.store.members.replace(member, etag, { ...audit, action: 'member.imported' });
+      }
+      if (districtWrites.length + profileWrites.length + gapWrites.length + actionWrites.length > 0) {
+        await this.store.bulkLoad(
+          pid,
+          { districts: districtWrites, profiles: profileWrites, gaps: gapWrites, actions: actionWrites },
+          { ...audit, action: 'profile.imported' },
+        );
+      }
+      result.written = true;
+      progress({ step: 'written', ms: Math.round(performance.now() - writeStarted) });
+    }
+    result.ms = Math.round(performance.now() - started);
+    return result;
+  }
+
+  private async storedDistricts(pid: string): Promise<Map<string, District>> {
+    const out = new Map<string, District>();
+    for (const { id } of await this.store.districts.listNames(pid)) {
+      const d = await this.store.districts.get(pid, id);
+      if (d) out.set(id, d);
+    }
+    return out;
+  }
+
+  private async checkPartnership(id: string): Promise<void> {
+    if (await this.store.partnerships.get(id)) return;
+    const known = (await this.store.partnerships.list()).map((p) => p.id);
+    throw new ValidationError(
+      `partnership ${id} does not exist; ${known.length ? `known: ${known.join(', ')}` : 'add it first with npm run admin -- partnership add'}`,
+      ['partnership'],
+    );
+  }
+}
+
+/** Counts per ward and period, and each period's scores and ranks among the wards. */
+function crimeByPeriod(
+  tally: CrimeTally,
+  wards: readonly Ward[],
+  wardOfLsoa: ReadonlyMap<string, string>,
+  population: ReadonlyMap<string, number>,
+  weights: CategoryWeights,
+) {
+  const { periods, gaps } = periodsOfMonths(tally.months);
+  if (gaps.length > 0) {
+    throw new ValidationError(
+      `no street-level crime rows for ${gaps.join(', ')}: a month missing from a quarter would read as a fall in crime; add its file`,
+    );
+  }
+  const periodOf = new Map<string, number>();
+  periods.forEach((p, i) => {
+    for (let m = p.from; m <= p.to; m = nextMonth(m)) periodOf.set(m, i);
+  });
+  // ward → period → counts by type index
+  const counts = new Map<string, number[][]>();
+  let rowsCounted = 0;
+  let rowsOutside = 0;
+  for (const { lsoa, month, crimeType, count } of tally.entries()) {
+    const ward = wardOfLsoa.get(lsoa);
+    if (ward === undefined) {
+      rowsOutside += count;
+      continue;
+    }
+    let byPeriod = counts.get(ward);
+    if (!byPeriod) {
+      byPeriod = periods.map(() => POLICE_UK_CRIME_TYPES.map(() => 0));
+      counts.set(ward, byPeriod);
+    }
+    byPeriod[periodOf.get(month)!]![POLICE_UK_CRIME_TYPES.indexOf(crimeType)]! += count;
+    rowsCounted += count;
+  }
+  const countsOf = (ward: string, i: number) =>
+    POLICE_UK_CRIME_TYPES.map((crimeType, t) => ({ crimeType, count: counts.get(ward)?.[i]?.[t] ?? 0 }));
+  const ranked = periods.map((_, i) => {
+    const scores = wards.flatMap((w) => {
+      const pop = population.get(w.code);
+      const score = pop === undefined ? undefined : severityScore(countsOf(w.code, i), weights, pop);
+      return score === undefined ? [] : [{ districtId: w.code, score }];
+    });
+    return { outOf: scores.length, byId: new Map(rankBySeverity(scores).map((r) => [r.districtId, r])) };
+  });
+  return {
+    periods,
+    rowsCounted,
+    rowsOutside,
+    /** The ward's periods, latest first, as the profile keeps them. */
+    forWard(ward: string): CrimePeriod[] {
+      return periods
+        .map((period, i) => {
+          const r = ranked[i]!.byId.get(ward);
+          return {
+            period: { ...period },
+            counts: countsOf(ward, i),
+            ...(r && { severity: { score: r.score, rank: r.rank, outOf: ranked[i]!.outOf } }),
+          };
+        })
+        .reverse();
+    },
+  };
+}
+
+function nextMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+}
+
+function toOcg(row: OwnRow['ocgs']): OcgRef {
+  const { districtId: _d, ...ocg } = row;
+  return ocg;
+}
+
+function dedupe<T>(rows: Located<T>[], key: (r: Located<T>) => string, kind: string, errors: RowErrors): Located<T>[] {
+  const seen = new Map<string, number>();
+  const out: Located<T>[] = [];
+  for (const r of rows) {
+    const k = key(r);
+    const first = seen.get(k);
+    if (first !== undefined) {
+      errors.add({
+        file: r.file,
+        line: r.line,
+        column: '(row)',
+        reason: `the same record as ${r.file.toLowerCase().endsWith('.json') ? 'record' : 'line'} ${first}: which one is meant?`,
+        kind: `${kind}: given twice`,
+        record: r.file.toLowerCase().endsWith('.json'),
+      });
+      continue;
+    }
+    seen.set(k, r.line);
+    out.push(r);
+  }
+  return out;
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
+  return out;
+}
+
+function indicatorSources(rows: readonly Located<{ source: string; date: string }>[]): DataSource[] {
+  const out = new Map<string, DataSource>();
+  for (const { row } of rows) {
+    out.set(slugOf(row.source), {
+      id: slugOf(row.source),
+      name: row.source,
+      publisher: row.source,
+      licence: 'as supplied to the partnership',
+      asOf: row.date,
+    });
+  }
+  return [...out.values()];
+}
+
+/** The published files' sources, for the profiles they shaped. */
+function sourcesOf(files: readonly RecognisedFile[], periods: readonly Period[], weightsFile: string): DataSource[] {
+  const has = (f: FileFormat) => files.some((x) => x.format === f);
+  const out: DataSource[] = [];
+  if (periods.length > 0) {
+    out.push({
+      id: SOURCE.crime,
+      name: 'police.uk street-level crime',
+      publisher: 'police.uk (Home Office)',
+      licence: OGL,
+      url: 'https://data.police.uk/data/archive/',
+      asOf: periods
+        .map((p) => (p.from === p.to ? p.from : `${p.from}/${p.to}`))
+        .join(', ')
+        .slice(0, 40),
+    });
+    out.push({
+      id: SOURCE.weights,
+      name:
+        weightsFile === DEFAULT_WEIGHTS_FILE
+          ? 'Crime Severity Score weights (ONS), the median per police.uk category'
+          : `Severity weights from ${weightsFile.split('/').pop()}`.slice(0, 200),
+      publisher: 'Office for National Statistics; join: M-O-P-D (University of Leeds)',
+      licence: `${OGL}; the join is MIT-licensed`,
+      url: 'https://github.com/M-O-P-D/Police-Supply-Demand',
+      asOf: 'late 2020 edition',
+    });
+  }
+  if (has('ons-lsoa-ward-lookup')) {
+    out.push({
+      id: SOURCE.lookup,
+      name: 'LSOA (2011) to Ward (2019) lookup in England and Wales',
+      publisher: 'Office for National Statistics',
+      licence: OGL,
+      url: 'https://geoportal.statistics.gov.uk/',
+      asOf: 'December 2019',
+    });
+  }
+  if (has('iod2019-imd')) {
+    out.push({
+      id: SOURCE.imd,
+      name: 'English Indices of Deprivation 2019 (File 1, IMD)',
+      publisher: 'Ministry of Housing, Communities and Local Government',
+      licence: OGL,
+      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
+      asOf: IMD_AS_OF,
+    });
+  }
+  if (has('iod2019-population')) {
+    out.push({
+      id: SOURCE.population,
+      name: 'English Indices of Deprivation 2019 (File 6, population)',
+      publisher: 'Ministry of Housing, Communities and Local Government (ONS estimates)',
+      licence: OGL,
+      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
+      asOf: POPULATION_AS_OF,
+    });
+  }
+  return out;
+}
+
+function checkAuthorities(codes: readonly string[]): string[] {
+  const unique = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))];
+  const bad = unique.filter((c) => !LAD_CODE.test(c));
+  if (bad.length > 0) {
+    throw new ValidationError(
+      `${bad.join(', ')} ${bad.length === 1 ? 'is not a local authority code' : 'are not local authority codes'}; ` +
+        'valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
+      ['authorities'],
+    );
+  }
+  return unique;
+}
+
+/** Equal as JSON with keys in order, so records read back from a store compare equal to built ones. */
+function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
