@@ -157,7 +157,8 @@ function progressReporter(io: CliIo, bar: ProgressBar | undefined) {
         if (bar) bar.clear();
         else {
           io.err(
-            `read ${current.index}/${current.total} ${p.file}: ${p.rows} rows` +
+            `read ${current.index}/${current.total} ${p.file}` +
+              (p.rows === undefined ? '' : `: ${p.rows} rows`) +
               (p.invalid ? `, ${p.invalid} invalid` : ''),
           );
         }

@@ -77,7 +77,8 @@ export type PartnershipImportProgress =
   | { step: 'recognised'; files: readonly RecognisedFile[] }
   | { step: 'reading'; file: string; index: number; total: number; bytes: number }
   | { step: 'bytes'; file: string; read: number; bytes: number }
-  | { step: 'read'; file: string; rows: number; invalid: number }
+  /** `rows` is absent for a file read whole (the weights). */
+  | { step: 'read'; file: string; rows?: number; invalid: number }
   | { step: 'writing'; records: number }
   | { step: 'written'; ms: number };
 
@@ -167,7 +168,8 @@ export class PartnershipImport {
       });
       return result;
     };
-    const done = (file: string, rows: number, invalid: number) => progress({ step: 'read', file, rows, invalid });
+    const done = (file: string, rows: number | undefined, invalid: number) =>
+      progress({ step: 'read', file, invalid, ...(rows !== undefined && { rows }) });
 
     // Reference files first: they say where each crime falls and how many live there.
     const stored = await this.storedDistricts(pid);
@@ -235,9 +237,13 @@ export class PartnershipImport {
     }
 
     const weightsFile = input.weightsFile ?? weightFiles[0] ?? DEFAULT_WEIGHTS_FILE;
-    const weights = weightFiles.includes(weightsFile)
-      ? await reading(weightsFile, () => readWeightsFile(weightsFile))
-      : await readWeightsFile(weightsFile);
+    let weights: CategoryWeights;
+    if (weightFiles.includes(weightsFile)) {
+      weights = await reading(weightsFile, () => readWeightsFile(weightsFile));
+      done(weightsFile, undefined, 0);
+    } else {
+      weights = await readWeightsFile(weightsFile);
+    }
 
     // Crime, streamed: each row is checked, counted and dropped.
     const tally = new CrimeTally();
@@ -792,8 +798,9 @@ function sourcesOf(files: readonly RecognisedFile[], periods: readonly Period[],
 }
 
 function checkAuthorities(codes: readonly string[]): string[] {
-  const unique = [...new Set(codes.map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))];
-  const bad = unique.filter((c) => !LAD_CODE.test(c));
+  const typed = codes.map((c) => c.trim()).filter((c) => c !== '');
+  const bad = typed.filter((c) => !LAD_CODE.test(c.toUpperCase()));
+  const unique = [...new Set(typed.map((c) => c.toUpperCase()))];
   if (bad.length > 0) {
     throw new ValidationError(
       `${bad.join(', ')} ${bad.length === 1 ? 'is not a local authority code' : 'are not local authority codes'}; ` +
