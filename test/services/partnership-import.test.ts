@@ -176,6 +176,55 @@ describe('crime severity from the real files, checked by hand', () => {
   });
 });
 
+describe('the whole Merseyside 2019 dataset', () => {
+  it('agrees exactly with scores and ranks computed outside this code', async () => {
+    const root = join(import.meta.dirname, '../../datasets/merseyside-2019');
+    const files = [
+      'lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv',
+      'imd/File_6_-_IoD2019_Population_Denominators.csv',
+      ...['04', '05', '06', '10', '11', '12'].map((m) => `crime/2019-${m}-merseyside-street.csv.gz`),
+    ].map((f) => join(root, f));
+    const result = await run(files, {
+      localAuthorityCodes: ['E08000011', 'E08000012', 'E08000013', 'E08000014', 'E08000015'],
+    });
+    expect(result.crime).toMatchObject({ rowsRead: 82_667, rowsCounted: 82_638, rowsOutsidePartnership: 29 });
+    // In datasets/merseyside-2019, with Python's csv, gzip and statistics modules: the median ONS
+    // weight per police.uk category from the join (anti-social behaviour 0), each ward's LSOAs from
+    // the lookup (the five LAD19 codes), residents from File 6, then per quarter
+    // round(Σ weight of each row in the ward's LSOAs × 1000 ÷ residents, 2) and
+    // rank = 1 + the number of wards scoring more.
+    const expected: Record<string, [latest: [number, number], previous: [number, number]]> = {
+      E05000936: [
+        [11794.42, 29],
+        [13446.99, 22],
+      ], // Church (Sefton)
+      E05000886: [
+        [6941.07, 71],
+        [5885.09, 73],
+      ], // Allerton and Hunts Cross (Liverpool)
+      E05000899: [
+        [18092.94, 10],
+        [16499.4, 11],
+      ], // Kensington and Fairfield (Liverpool)
+      E05000889: [
+        [38176.25, 1],
+        [expect.any(Number) as unknown as number, expect.any(Number) as unknown as number],
+      ], // Central (Liverpool): the highest in Oct–Dec
+    };
+    for (const [id, [[score, rank], [before, rankBefore]]] of Object.entries(expected)) {
+      const p = await profile(id);
+      expect(p.threat.severity, id).toMatchObject({
+        score,
+        rank,
+        outOf: 105,
+        period: { from: '2019-10', to: '2019-12' },
+      });
+      expect(p.threat.crime[1]!.severity, id).toMatchObject({ score: before, rank: rankBefore });
+      expect(p.threat.severity?.rankAtLastReview, id).toBe(p.threat.crime[1]!.severity!.rank);
+    }
+  });
+});
+
 describe('history across imports', () => {
   it('keeps each period and shows the rank change since the review six months before', async () => {
     await run([...REFERENCE, APRIL]);
