@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { FourPAction } from '../domain/action.js';
 import {
   POLICE_UK_CRIME_TYPES,
@@ -245,14 +245,13 @@ export class PartnershipImport {
       weights = await readWeightsFile(weightsFile);
     }
 
-    // Crime, streamed: each row is checked, counted and dropped.
-    const tally = new CrimeTally();
-    for (const file of of('police-uk-street-crime')) {
-      const r = await reading(file, (onBytes) => tallyStreetCrime(file, tally, errors, { onBytes }));
-      done(file, r.rows, r.invalid);
+    if (of('police-uk-street-crime').length > 0 && wards.length === 0) {
+      throw new ValidationError(
+        `partnership ${pid} has no districts to count crime in: give the LSOA-to-ward lookup with --authorities`,
+        ['files'],
+      );
     }
-    const crime = crimeByPeriod(tally, wards, wardOfLsoa, population, weights);
-    if (crime.periods.length > 0) {
+    if (of('police-uk-street-crime').length > 0) {
       for (const w of wards) {
         if (!population.has(w.code)) {
           throw new ValidationError(
@@ -262,6 +261,13 @@ export class PartnershipImport {
       }
     }
 
+    // Crime, streamed: each row is checked, counted and dropped.
+    const tally = new CrimeTally();
+    for (const file of of('police-uk-street-crime')) {
+      const r = await reading(file, (onBytes) => tallyStreetCrime(file, tally, errors, { onBytes }));
+      done(file, r.rows, r.invalid);
+    }
+    const crime = crimeByPeriod(tally, wards, wardOfLsoa, population, weights);
     // The partnership's own records and other sources' indicators.
     const own: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
     for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
@@ -694,23 +700,24 @@ function toOcg(row: OwnRow['ocgs']): OcgRef {
 }
 
 function dedupe<T>(rows: Located<T>[], key: (r: Located<T>) => string, kind: string, errors: RowErrors): Located<T>[] {
-  const seen = new Map<string, number>();
+  const seen = new Map<string, Located<T>>();
   const out: Located<T>[] = [];
   for (const r of rows) {
     const k = key(r);
     const first = seen.get(k);
     if (first !== undefined) {
+      const where = `${first.file.toLowerCase().endsWith('.json') ? 'record' : 'line'} ${first.line}`;
       errors.add({
         file: r.file,
         line: r.line,
         column: '(row)',
-        reason: `the same record as ${r.file.toLowerCase().endsWith('.json') ? 'record' : 'line'} ${first}: which one is meant?`,
+        reason: `the same record as ${where}${first.file === r.file ? '' : ` of ${basename(first.file)}`}: which one is meant?`,
         kind: `${kind}: given twice`,
         record: r.file.toLowerCase().endsWith('.json'),
       });
       continue;
     }
-    seen.set(k, r.line);
+    seen.set(k, r);
     out.push(r);
   }
   return out;

@@ -9,6 +9,10 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const DATASET = join(import.meta.dirname, '../fixtures/data/mini');
 const OCTOBER = join(DATASET, 'crime/2019-10-merseyside-street.csv');
+const LOOKUP = join(
+  DATASET,
+  'lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv',
+);
 const NOW = new Date('2026-03-02T09:00:00Z');
 
 let dataDir: string;
@@ -136,6 +140,14 @@ describe('npm run import', () => {
       ],
       [['--partnership', 'mersey', join(dataDir, 'nowhere.csv')], 'error: dataset: nowhere.csv: file not found'],
       [
+        ['--partnership', 'mersey', OCTOBER],
+        'error: partnership mersey has no districts to count crime in: give the LSOA-to-ward lookup with --authorities',
+      ],
+      [
+        [...ALL, LOOKUP, OCTOBER],
+        'error: no population for E05000891 (Church): give IoD 2019 File 6 (population denominators)',
+      ],
+      [
         ['--partnership', 'mersey', '--authorities', 'Sefton', OCTOBER],
         'error: Sefton is not a local authority code; valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ],
@@ -147,7 +159,12 @@ describe('npm run import', () => {
     for (const [args, line] of cases) {
       const result = await importCli(args);
       expect(result.code, args.join(' ')).toBe(2);
-      expect(result.err, args.join(' ')).toEqual([typeof line === 'string' ? line : expect.stringMatching(line)]);
+      // Files read before the problem was found are listed first; the answer is the last line.
+      expect(
+        result.err.slice(0, -1).every((l) => l.startsWith('read ')),
+        args.join(' '),
+      ).toBe(true);
+      expect(result.err.at(-1), args.join(' ')).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
     }
     expect(await districtCount()).toBe(0);
   });

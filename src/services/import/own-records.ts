@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ZodIssue, ZodTypeAny } from 'zod';
 import { IndicatorRow, OWN_KINDS, OWN_ROW_SCHEMAS, type OwnKind, type OwnRow } from '../../domain/import-rows.js';
 import { readCsvTable, type CsvReadOptions } from './csv-records.js';
@@ -208,6 +208,9 @@ function reportIssues(
   }
 }
 
+/** The project JSON is parsed whole, so its size is capped. */
+export const MAX_JSON_BYTES = 50_000_000;
+
 export type ProjectJson = { [K in OwnKind]: Located<OwnRow[K]>[] };
 
 /**
@@ -219,8 +222,13 @@ export async function readProjectJson(file: string, errors: RowErrors): Promise<
   const out: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
   let doc: unknown;
   try {
+    // Read whole: the project's own records run to thousands, not millions; big data comes as CSV.
+    if ((await stat(file)).size > MAX_JSON_BYTES) {
+      throw new DatasetFileError(file, `larger than ${MAX_JSON_BYTES / 1e6} MB: give records this many as CSV files`);
+    }
     doc = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
+    if (err instanceof DatasetFileError) throw err;
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new DatasetFileError(file, missing ? 'file not found' : `not valid JSON (${(err as Error).message})`);
   }
