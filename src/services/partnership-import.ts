@@ -1,13 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { FourPAction } from '../domain/action.js';
-import {
-  POLICE_UK_CRIME_TYPES,
-  SEVERITY_METHOD,
-  rankBySeverity,
-  severityScore,
-  type CategoryWeights,
-} from '../domain/crime-severity.js';
+import { SEVERITY_METHOD, type CategoryWeights } from '../domain/crime-severity.js';
 import { deprivationIndicators, rollUpDeprivation } from '../domain/deprivation.js';
 import type { District } from '../domain/district.js';
 import { ValidationError } from '../domain/errors.js';
@@ -16,9 +10,9 @@ import type { IntelligenceGap } from '../domain/gap.js';
 import { slugOf, type OwnRow } from '../domain/import-rows.js';
 import type { Member } from '../domain/member.js';
 import type { Agency } from '../domain/partnership.js';
-import type { CrimePeriod, DataSource, Indicator, OcgRef, Period, Profile } from '../domain/profile.js';
+import type { Indicator, OcgRef, Period, Profile } from '../domain/profile.js';
 import { reviewAfterRefresh } from '../domain/review.js';
-import { mergeCrimeHistory, periodsOfMonths, severityFromHistory } from '../domain/severity-history.js';
+import { mergeCrimeHistory, severityFromHistory } from '../domain/severity-history.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_WEIGHTS_FILE } from './import/category-weights-file.js';
@@ -37,7 +31,9 @@ import {
 } from './import/own-records.js';
 import { RowErrors } from './import/row-errors.js';
 import { CrimeTally, tallyStreetCrime } from './import/street-crime-tally.js';
-import { IMD_AS_OF, OGL, POPULATION_AS_OF, SOURCE, wardsOf, type Ward } from './import/ward-profiles.js';
+import { crimeByPeriod } from './import/crime-by-period.js';
+import { indicatorSources, sourcesOf } from './import/import-sources.js';
+import { IMD_AS_OF, POPULATION_AS_OF, SOURCE, wardsOf, type Ward } from './import/ward-profiles.js';
 import { readWeightsFile } from './import/weights-file.js';
 
 /**
@@ -623,77 +619,6 @@ export class PartnershipImport {
   }
 }
 
-/** Counts per ward and period, and each period's scores and ranks among the wards. */
-function crimeByPeriod(
-  tally: CrimeTally,
-  wards: readonly Ward[],
-  wardOfLsoa: ReadonlyMap<string, string>,
-  population: ReadonlyMap<string, number>,
-  weights: CategoryWeights,
-) {
-  const { periods, gaps } = periodsOfMonths(tally.months);
-  if (gaps.length > 0) {
-    throw new ValidationError(
-      `no street-level crime rows for ${gaps.join(', ')}: a month missing from a quarter would read as a fall in crime; add its file`,
-    );
-  }
-  const periodOf = new Map<string, number>();
-  periods.forEach((p, i) => {
-    for (let m = p.from; m <= p.to; m = nextMonth(m)) periodOf.set(m, i);
-  });
-  // ward → period → counts by type index
-  const counts = new Map<string, number[][]>();
-  let rowsCounted = 0;
-  let rowsOutside = 0;
-  for (const { lsoa, month, crimeType, count } of tally.entries()) {
-    const ward = wardOfLsoa.get(lsoa);
-    if (ward === undefined) {
-      rowsOutside += count;
-      continue;
-    }
-    let byPeriod = counts.get(ward);
-    if (!byPeriod) {
-      byPeriod = periods.map(() => POLICE_UK_CRIME_TYPES.map(() => 0));
-      counts.set(ward, byPeriod);
-    }
-    byPeriod[periodOf.get(month)!]![POLICE_UK_CRIME_TYPES.indexOf(crimeType)]! += count;
-    rowsCounted += count;
-  }
-  const countsOf = (ward: string, i: number) =>
-    POLICE_UK_CRIME_TYPES.map((crimeType, t) => ({ crimeType, count: counts.get(ward)?.[i]?.[t] ?? 0 }));
-  const ranked = periods.map((_, i) => {
-    const scores = wards.flatMap((w) => {
-      const pop = population.get(w.code);
-      const score = pop === undefined ? undefined : severityScore(countsOf(w.code, i), weights, pop);
-      return score === undefined ? [] : [{ districtId: w.code, score }];
-    });
-    return { outOf: scores.length, byId: new Map(rankBySeverity(scores).map((r) => [r.districtId, r])) };
-  });
-  return {
-    periods,
-    rowsCounted,
-    rowsOutside,
-    /** The ward's periods, latest first, as the profile keeps them. */
-    forWard(ward: string): CrimePeriod[] {
-      return periods
-        .map((period, i) => {
-          const r = ranked[i]!.byId.get(ward);
-          return {
-            period: { ...period },
-            counts: countsOf(ward, i),
-            ...(r && { severity: { score: r.score, rank: r.rank, outOf: ranked[i]!.outOf } }),
-          };
-        })
-        .reverse();
-    },
-  };
-}
-
-function nextMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number) as [number, number];
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-}
-
 function toOcg(row: OwnRow['ocgs']): OcgRef {
   const { districtId: _d, ...ocg } = row;
   return ocg;
@@ -726,81 +651,6 @@ function dedupe<T>(rows: Located<T>[], key: (r: Located<T>) => string, kind: str
 function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return out;
-}
-
-function indicatorSources(rows: readonly Located<{ source: string; date: string }>[]): DataSource[] {
-  const out = new Map<string, DataSource>();
-  for (const { row } of rows) {
-    out.set(slugOf(row.source), {
-      id: slugOf(row.source),
-      name: row.source,
-      publisher: row.source,
-      licence: 'as supplied to the partnership',
-      asOf: row.date,
-    });
-  }
-  return [...out.values()];
-}
-
-/** The published files' sources, for the profiles they shaped. */
-function sourcesOf(files: readonly RecognisedFile[], periods: readonly Period[], weightsFile: string): DataSource[] {
-  const has = (f: FileFormat) => files.some((x) => x.format === f);
-  const out: DataSource[] = [];
-  if (periods.length > 0) {
-    out.push({
-      id: SOURCE.crime,
-      name: 'police.uk street-level crime',
-      publisher: 'police.uk (Home Office)',
-      licence: OGL,
-      url: 'https://data.police.uk/data/archive/',
-      asOf: periods
-        .map((p) => (p.from === p.to ? p.from : `${p.from}/${p.to}`))
-        .join(', ')
-        .slice(0, 40),
-    });
-    out.push({
-      id: SOURCE.weights,
-      name:
-        weightsFile === DEFAULT_WEIGHTS_FILE
-          ? 'Crime Severity Score weights (ONS), the median per police.uk category'
-          : `Severity weights from ${weightsFile.split('/').pop()}`.slice(0, 200),
-      publisher: 'Office for National Statistics; join: M-O-P-D (University of Leeds)',
-      licence: `${OGL}; the join is MIT-licensed`,
-      url: 'https://github.com/M-O-P-D/Police-Supply-Demand',
-      asOf: 'late 2020 edition',
-    });
-  }
-  if (has('ons-lsoa-ward-lookup')) {
-    out.push({
-      id: SOURCE.lookup,
-      name: 'LSOA (2011) to Ward (2019) lookup in England and Wales',
-      publisher: 'Office for National Statistics',
-      licence: OGL,
-      url: 'https://geoportal.statistics.gov.uk/',
-      asOf: 'December 2019',
-    });
-  }
-  if (has('iod2019-imd')) {
-    out.push({
-      id: SOURCE.imd,
-      name: 'English Indices of Deprivation 2019 (File 1, IMD)',
-      publisher: 'Ministry of Housing, Communities and Local Government',
-      licence: OGL,
-      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
-      asOf: IMD_AS_OF,
-    });
-  }
-  if (has('iod2019-population')) {
-    out.push({
-      id: SOURCE.population,
-      name: 'English Indices of Deprivation 2019 (File 6, population)',
-      publisher: 'Ministry of Housing, Communities and Local Government (ONS estimates)',
-      licence: OGL,
-      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
-      asOf: POPULATION_AS_OF,
-    });
-  }
   return out;
 }
 

@@ -3,7 +3,6 @@ import type { ZodIssue, ZodTypeAny } from 'zod';
 import { IndicatorRow, OWN_KINDS, OWN_ROW_SCHEMAS, type OwnKind, type OwnRow } from '../../domain/import-rows.js';
 import { readCsvTable, type CsvReadOptions } from './csv-records.js';
 import { DatasetFileError } from './dataset-file-error.js';
-import { INDICATORS_LAYOUT } from './indicators.js';
 import type { RowErrors } from './row-errors.js';
 
 export type { OwnKind } from '../../domain/import-rows.js';
