@@ -1,16 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { FourPAction } from '../domain/action.js';
+import { FourPAction } from '../domain/action.js';
 import { SEVERITY_METHOD, type CategoryWeights } from '../domain/crime-severity.js';
 import { deprivationIndicators, rollUpDeprivation } from '../domain/deprivation.js';
-import type { District } from '../domain/district.js';
+import { District } from '../domain/district.js';
 import { ValidationError } from '../domain/errors.js';
 import { formatDecimal } from '../domain/format.js';
-import type { IntelligenceGap } from '../domain/gap.js';
+import { IntelligenceGap } from '../domain/gap.js';
 import { slugOf, type OwnRow } from '../domain/import-rows.js';
-import type { Member } from '../domain/member.js';
-import type { Agency } from '../domain/partnership.js';
-import type { Indicator, OcgRef, Period, Profile } from '../domain/profile.js';
+import { Member } from '../domain/member.js';
+import { Agency } from '../domain/partnership.js';
+import { Profile, type Indicator, type OcgRef, type Period } from '../domain/profile.js';
 import { reviewAfterRefresh } from '../domain/review.js';
 import { mergeCrimeHistory, severityFromHistory } from '../domain/severity-history.js';
 import type { Store } from '../store/store.js';
@@ -566,6 +566,15 @@ export class PartnershipImport {
       result.records.actions[state] += 1;
       if (state !== 'unchanged') actionWrites.push({ ...action, updatedAt: at });
     }
+
+    // Every record built is checked against the domain's schema before anything is written: a
+    // record the rest of the product could not read must never reach the store.
+    districtWrites.forEach((d) => District.parse(d));
+    profileWrites.forEach((p) => Profile.parse(p));
+    agencyWrites.forEach((a) => Agency.parse(a));
+    memberWrites.forEach((m) => Member.parse(m.member));
+    gapWrites.forEach((g) => IntelligenceGap.parse(g));
+    actionWrites.forEach((a) => FourPAction.parse(a));
 
     if (!input.dryRun) {
       const writeStarted = performance.now();
