@@ -177,6 +177,14 @@ const period = (p: Period) => (p.from === p.to ? p.from : `${p.from}/${p.to}`);
 
 function report(r: PartnershipImportResult, io: CliIo): ExitCode {
   r.errors.summary().forEach((l) => io.err(l));
+  if (r.referenceInvalid) {
+    io.err(
+      'nothing written: the LSOA-to-ward lookup and the IoD files are taken whole, even with --skip-invalid ' +
+        '(a skipped row would move crimes out of their ward or change the residents a score is per 1,000 of). ' +
+        'Correct them, or download them again.',
+    );
+    return EXIT.badInput;
+  }
   if (r.refused) {
     io.err(
       `nothing written: ${r.errors.count} invalid row${r.errors.count === 1 ? '' : 's'}. ` +

@@ -94,8 +94,14 @@ export interface PartnershipImportResult {
   partnershipId: string;
   files: readonly RecognisedFile[];
   errors: RowErrors;
-  /** Invalid rows were found and `skipInvalid` was not given: nothing was written. */
+  /** Invalid rows were found and `skipInvalid` was not given, or `referenceInvalid`: nothing was written. */
   refused: boolean;
+  /**
+   * A row of the lookup or the IoD files was invalid. These files are taken whole, even with
+   * `skipInvalid`: a skipped lookup row would move an LSOA's crimes out of its ward, a skipped
+   * population row would change the residents a score is per 1,000 of.
+   */
+  referenceInvalid: boolean;
   written: boolean;
   crime: {
     files: number;
@@ -172,8 +178,9 @@ export class PartnershipImport {
     const lookupFile = of('ons-lsoa-ward-lookup')[0];
     let wards: Ward[] = [];
     if (lookupFile) {
-      const lookup = await reading(lookupFile, () => readLsoaWardLookup(lookupFile));
-      done(lookupFile, lookup.length, 0);
+      const before = errors.count;
+      const lookup = await reading(lookupFile, () => readLsoaWardLookup(lookupFile, errors));
+      done(lookupFile, lookup.length + errors.count - before, errors.count - before);
       let codes = authorities;
       if (codes.length === 0) {
         codes = [...new Set(lookup.filter((r) => stored.has(r.wardCode)).map((r) => r.localAuthorityCode))];
@@ -204,18 +211,27 @@ export class PartnershipImport {
     const wardOfLsoa = new Map<string, string>();
     for (const w of wards) for (const l of w.lsoas) wardOfLsoa.set(l, w.code);
 
+    /** Reads a whole-file reference table, by LSOA. */
+    const byLsoa = async <T extends { lsoa: string }>(file: string | undefined, read: (f: string) => Promise<T[]>) => {
+      if (file === undefined) return undefined;
+      const before = errors.count;
+      const rows = await reading(file, () => read(file));
+      done(file, rows.length + errors.count - before, errors.count - before);
+      return new Map(rows.map((r) => [r.lsoa, r] as const));
+    };
     const populationFile = of('iod2019-population')[0];
-    const lsoaPopulation = populationFile
-      ? new Map(
-          (await reading(populationFile, () => readPopulationFile6(populationFile))).map((r) => [r.lsoa, r] as const),
-        )
-      : undefined;
-    if (populationFile) done(populationFile, lsoaPopulation!.size, 0);
+    const lsoaPopulation = await byLsoa(populationFile, (f) => readPopulationFile6(f, errors));
     const imdFile = of('iod2019-imd')[0];
-    const lsoaImd = imdFile
-      ? new Map((await reading(imdFile, () => readImdFile1(imdFile))).map((r) => [r.lsoa, r] as const))
-      : undefined;
-    if (imdFile) done(imdFile, lsoaImd!.size, 0);
+    const lsoaImd = await byLsoa(imdFile, (f) => readImdFile1(f, errors));
+
+    if (errors.count > 0) {
+      return {
+        ...emptyResult(pid, files, errors),
+        refused: true,
+        referenceInvalid: true,
+        ms: Math.round(performance.now() - started),
+      };
+    }
 
     const population = new Map<string, number>();
     for (const w of wards) {
@@ -354,11 +370,8 @@ export class PartnershipImport {
       errors,
     );
     const result: PartnershipImportResult = {
-      partnershipId: pid,
-      files,
-      errors,
+      ...emptyResult(pid, files, errors),
       refused: errors.count > 0 && !input.skipInvalid,
-      written: false,
       crime: {
         files: tally.files,
         rowsRead: tally.rowsRead,
@@ -368,18 +381,6 @@ export class PartnershipImport {
         rowsWithoutLsoa: tally.rowsWithoutLsoa,
         periods: crime.periods,
       },
-      districts: { added: 0, changed: 0, unchanged: 0 },
-      profiles: { added: 0, changed: 0, unchanged: 0 },
-      rankMoved: 0,
-      records: {
-        agencies: { added: 0, changed: 0, unchanged: 0 },
-        members: { added: 0, changed: 0, unchanged: 0 },
-        ocgs: { added: 0, changed: 0, unchanged: 0 },
-        gaps: { added: 0, changed: 0, unchanged: 0 },
-        actions: { added: 0, changed: 0, unchanged: 0 },
-        indicators: { added: 0, changed: 0, unchanged: 0 },
-      },
-      ms: 0,
     };
     if (result.refused) {
       result.ms = Math.round(performance.now() - started);
@@ -626,6 +627,43 @@ export class PartnershipImport {
       ['partnership'],
     );
   }
+}
+
+function emptyResult(
+  partnershipId: string,
+  files: readonly RecognisedFile[],
+  errors: RowErrors,
+): PartnershipImportResult {
+  const none = () => ({ added: 0, changed: 0, unchanged: 0 });
+  return {
+    partnershipId,
+    files,
+    errors,
+    refused: false,
+    referenceInvalid: false,
+    written: false,
+    crime: {
+      files: 0,
+      rowsRead: 0,
+      rowsInvalid: 0,
+      rowsCounted: 0,
+      rowsOutsidePartnership: 0,
+      rowsWithoutLsoa: 0,
+      periods: [],
+    },
+    districts: none(),
+    profiles: none(),
+    rankMoved: 0,
+    records: {
+      agencies: none(),
+      members: none(),
+      ocgs: none(),
+      gaps: none(),
+      actions: none(),
+      indicators: none(),
+    },
+    ms: 0,
+  };
 }
 
 function toOcg(row: OwnRow['ocgs']): OcgRef {

@@ -306,6 +306,22 @@ describe('bad input, nothing lost', () => {
     expect(state.audit).toEqual([]);
   });
 
+  it('takes the lookup and IoD files whole: an invalid row refuses the import even with --skip-invalid', async () => {
+    const lines = readFileSync(POPULATION, 'utf8').split('\n');
+    const cells = lines[2]!.split(',');
+    cells[4] = 'many';
+    lines[2] = cells.join(',');
+    const population = join(dir, 'population.csv');
+    writeFileSync(population, lines.join('\n'));
+    const result = await run([LOOKUP, IMD, population, APRIL], { skipInvalid: true });
+    expect(result).toMatchObject({ refused: true, referenceInvalid: true, written: false });
+    expect(result.errors.summary().slice(0, 2)).toEqual([
+      '1 invalid row:',
+      '  population.csv, line 3, column Total population: mid 2015 (excluding prisoners): Total population "many" is not a count of people',
+    ]);
+    expect(await store.districts.count('mersey')).toBe(0);
+  });
+
   it('lists the first 20 and counts the rest by kind', async () => {
     const rows = Array.from(
       { length: 25 },
