@@ -7,12 +7,13 @@ import { District } from '../domain/district.js';
 import { ValidationError } from '../domain/errors.js';
 import { formatDecimal } from '../domain/format.js';
 import { IntelligenceGap } from '../domain/gap.js';
-import { slugOf, type OwnRow } from '../domain/import-rows.js';
+import { slugOf, type IndicatorRow, type OwnRow } from '../domain/import-rows.js';
+import { mergeImported, newProfile } from '../domain/imported-profile.js';
 import { Member } from '../domain/member.js';
 import { Agency } from '../domain/partnership.js';
 import { Profile, type Indicator, type OcgRef, type Period } from '../domain/profile.js';
 import { reviewAfterRefresh } from '../domain/review.js';
-import { mergeCrimeHistory, severityFromHistory } from '../domain/severity-history.js';
+import { changeOf, sameRecord } from '../domain/same-record.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { DEFAULT_WEIGHTS_FILE } from './import/category-weights-file.js';
@@ -35,6 +36,7 @@ import { crimeByPeriod } from './import/crime-by-period.js';
 import { indicatorSources, sourcesOf } from './import/import-sources.js';
 import { IMD_AS_OF, POPULATION_AS_OF, SOURCE, wardsOf, type Ward } from './import/ward-profiles.js';
 import { readWeightsFile } from './import/weights-file.js';
+import { noChanges, ownWrites, type Changes } from './import/own-record-writes.js';
 
 /**
  * `npm run import -- <files…>`: takes a partnership's data files in whatever mix it has, each
@@ -82,12 +84,6 @@ export interface RecognisedFile {
   file: string;
   format: FileFormat;
   name: string;
-}
-
-interface Changes {
-  added: number;
-  changed: number;
-  unchanged: number;
 }
 
 export interface PartnershipImportResult {
@@ -405,9 +401,9 @@ export class PartnershipImport {
               ? { populationSource: before.populationSource }
               : {}),
         };
-        const state = before === undefined ? 'added' : same(before, district) ? 'unchanged' : 'changed';
-        result.districts[state] += 1;
-        if (state !== 'unchanged') districtWrites.push(district);
+        const change = changeOf(before, district);
+        result.districts[change] += 1;
+        if (change !== 'unchanged') districtWrites.push(district);
       }
     }
 
@@ -445,128 +441,59 @@ export class PartnershipImport {
 
     const profileWrites: Profile[] = [];
     for (const districtId of [...touched].sort()) {
-      const existing = await this.store.profiles.get(pid, districtId);
-      const { etag: _etag, ...storedProfile } = existing ?? { etag: '' };
-      const base: Profile = existing
-        ? (storedProfile as Profile)
-        : {
-            partnershipId: pid,
-            districtId,
-            classification: 'OFFICIAL',
-            threat: { ocgs: [], crime: [] },
-            vulnerabilities: [],
-            dataSources: [],
-            recommendations: [],
-            review: reviewAfterRefresh(now),
-          };
+      const stored = await this.store.profiles.get(pid, districtId);
+      const { etag: _etag, ...before } = stored ?? { etag: '' };
+      const base: Profile = stored ? (before as Profile) : newProfile(pid, districtId, now);
       const ward = wardById.get(districtId);
-      const history = ward ? mergeCrimeHistory(base.threat.crime, crime.forWard(ward.code)) : base.threat.crime;
-      let severity = severityFromHistory(history, SEVERITY_METHOD) ?? base.threat.severity;
-      const recorded = base.threat.severity;
-      if (severity && base.review.lastReviewedAt !== undefined && recorded?.rankAtLastReview !== undefined) {
-        // A coordinator recorded a review: the change is measured from what they reviewed.
-        severity = { ...severity, rankAtLastReview: recorded.rankAtLastReview };
-        if (recorded.scoreAtLastReview !== undefined) severity.scoreAtLastReview = recorded.scoreAtLastReview;
+      const indicatorRows = indicatorsByDistrict.get(districtId) ?? [];
+      const indicators = indicatorRows.map(({ row }) => toIndicator(row));
+      for (const i of indicators) {
+        result.records.indicators[
+          changeOf(
+            base.vulnerabilities.find((v) => v.key === i.key),
+            i,
+          )
+        ] += 1;
       }
-      const fresh: Indicator[] = [...((ward && deprivationFor(ward)) ?? [])];
-      for (const r of indicatorsByDistrict.get(districtId) ?? []) {
-        const indicator: Indicator = {
-          key: slugOf(r.row.indicator),
-          label: r.row.indicator,
-          value: r.row.value,
-          display: formatDecimal(r.row.value, Number.isInteger(r.row.value) ? 0 : 1),
-          sourceId: slugOf(r.row.source),
-          asOf: r.row.date,
-          classification: 'OFFICIAL',
-        };
-        const before = base.vulnerabilities.find((v) => v.key === indicator.key);
-        result.records.indicators[!before ? 'added' : same(before, indicator) ? 'unchanged' : 'changed'] += 1;
-        fresh.push(indicator);
-      }
-      const freshKeys = new Set(fresh.map((i) => i.key));
-      const newSources = [...(ward ? sources : []), ...indicatorSources(indicatorsByDistrict.get(districtId) ?? [])];
-      const newSourceIds = new Set(newSources.map((s) => s.id));
-      const { severity: _s, ...threat } = base.threat;
       const ocgRefs = ocgsByDistrict.get(districtId)?.map((r) => toOcg(r.row));
-      for (const ocg of ocgRefs ?? []) {
-        const before = base.threat.ocgs.find((o) => o.ref === ocg.ref);
-        result.records.ocgs[!before ? 'added' : same(before, ocg) ? 'unchanged' : 'changed'] += 1;
-      }
-      const merged: Profile = {
-        ...base,
-        threat: { ...threat, ocgs: ocgRefs ?? base.threat.ocgs, crime: history, ...(severity && { severity }) },
-        vulnerabilities: [...fresh, ...base.vulnerabilities.filter((v) => !freshKeys.has(v.key))],
-        dataSources: [...newSources, ...base.dataSources.filter((s) => !newSourceIds.has(s.id))],
-      };
-      if (existing && same(storedProfile, merged)) {
+      for (const o of ocgRefs ?? [])
+        result.records.ocgs[
+          changeOf(
+            base.threat.ocgs.find((b) => b.ref === o.ref),
+            o,
+          )
+        ] += 1;
+      const merged = mergeImported(
+        base,
+        {
+          ...(ward && crime.periods.length > 0 && { crime: crime.forWard(ward.code) }),
+          indicators: [...((ward && deprivationFor(ward)) ?? []), ...indicators],
+          sources: [...(ward ? sources : []), ...indicatorSources(indicatorRows)],
+          ...(ocgRefs && { ocgs: ocgRefs }),
+        },
+        SEVERITY_METHOD,
+      );
+      if (stored && sameRecord(before, merged)) {
         result.profiles.unchanged += 1;
         continue;
       }
-      if (existing) {
+      if (stored) {
         merged.review = reviewAfterRefresh(now, base.review);
-        if (existing.threat.severity?.rank !== merged.threat.severity?.rank) result.rankMoved += 1;
+        if (stored.threat.severity?.rank !== merged.threat.severity?.rank) result.rankMoved += 1;
       }
-      result.profiles[existing ? 'changed' : 'added'] += 1;
+      result.profiles[stored ? 'changed' : 'added'] += 1;
       profileWrites.push(merged);
     }
 
-    const agencyWrites: Agency[] = [];
-    for (const { row } of agencies) {
-      const agency: Agency = { ...row, partnershipId: pid };
-      const before = await this.store.agencies.get(pid, row.id);
-      const state = before === undefined ? 'added' : same(before, agency) ? 'unchanged' : 'changed';
-      result.records.agencies[state] += 1;
-      if (state !== 'unchanged') agencyWrites.push(agency);
-    }
-    const memberWrites: { member: Member; etag?: string }[] = [];
-    for (const { row } of members) {
-      const before = await this.store.members.get(row.aadObjectId);
-      if (before && before.partnershipId !== pid) {
-        throw new ValidationError(`member ${row.aadObjectId} belongs to partnership ${before.partnershipId}`);
-      }
-      const member: Member = {
-        ...row,
-        partnershipId: pid,
-        createdAt: before?.createdAt ?? at,
-        updatedAt: before?.updatedAt ?? at,
-      };
-      const { etag, ...storedMember } = before ?? { etag: undefined };
-      const state = before === undefined ? 'added' : same(storedMember, member) ? 'unchanged' : 'changed';
-      result.records.members[state] += 1;
-      if (state !== 'unchanged') memberWrites.push({ member: { ...member, updatedAt: at }, ...(etag && { etag }) });
-    }
-    const gapWrites: IntelligenceGap[] = [];
-    for (const { row } of gaps) {
-      const before = await this.store.gaps.get(pid, row.ref);
-      const { etag: _e, ...storedGap } = before ?? { etag: '' };
-      const gap: IntelligenceGap = {
-        ...row,
-        partnershipId: pid,
-        createdBy: before?.createdBy ?? this.actor,
-        createdAt: before?.createdAt ?? at,
-        updatedAt: before?.updatedAt ?? at,
-        ...(before?.ownerAadObjectId !== undefined && { ownerAadObjectId: before.ownerAadObjectId }),
-      };
-      const state = before === undefined ? 'added' : same(storedGap, gap) ? 'unchanged' : 'changed';
-      result.records.gaps[state] += 1;
-      if (state !== 'unchanged') gapWrites.push({ ...gap, updatedAt: at });
-    }
-    const actionWrites: FourPAction[] = [];
-    for (const { row } of actions) {
-      const before = await this.store.actions.get(pid, row.ref);
-      const { etag: _e, ...storedAction } = before ?? { etag: '' };
-      const action: FourPAction = {
-        ...row,
-        partnershipId: pid,
-        createdBy: before?.createdBy ?? this.actor,
-        createdAt: before?.createdAt ?? at,
-        updatedAt: before?.updatedAt ?? at,
-        ...(before?.ownerAadObjectId !== undefined && { ownerAadObjectId: before.ownerAadObjectId }),
-      };
-      const state = before === undefined ? 'added' : same(storedAction, action) ? 'unchanged' : 'changed';
-      result.records.actions[state] += 1;
-      if (state !== 'unchanged') actionWrites.push({ ...action, updatedAt: at });
-    }
+    const writes = await ownWrites(
+      this.store,
+      pid,
+      this.actor,
+      at,
+      { agencies, members, gaps, actions },
+      result.records,
+    );
+    const { agencies: agencyWrites, members: memberWrites, gaps: gapWrites, actions: actionWrites } = writes;
 
     // Every record built is checked against the domain's schema before anything is written: a
     // record the rest of the product could not read must never reach the store.
@@ -634,7 +561,7 @@ function emptyResult(
   files: readonly RecognisedFile[],
   errors: RowErrors,
 ): PartnershipImportResult {
-  const none = () => ({ added: 0, changed: 0, unchanged: 0 });
+  const none = noChanges;
   return {
     partnershipId,
     files,
@@ -663,6 +590,18 @@ function emptyResult(
       indicators: none(),
     },
     ms: 0,
+  };
+}
+
+function toIndicator(row: IndicatorRow): Indicator {
+  return {
+    key: slugOf(row.indicator),
+    label: row.indicator,
+    value: row.value,
+    display: formatDecimal(row.value, Number.isInteger(row.value) ? 0 : 1),
+    sourceId: slugOf(row.source),
+    asOf: row.date,
+    classification: 'OFFICIAL',
   };
 }
 
@@ -713,17 +652,4 @@ function checkAuthorities(codes: readonly string[]): string[] {
     );
   }
   return unique;
-}
-
-/** Equal as JSON with keys in order, so records read back from a store compare equal to built ones. */
-function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
