@@ -2,15 +2,26 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * `npm run bench`: the summary bench, then the digest bench, each in its own process with the same
- * arguments (an npm script chained with && would hand them to the last command only).
+ * `npm run bench`: the import bench (sized by BENCH_IMPORT_ROWS), then the summary and digest
+ * benches, each in its own process, the last two with the same arguments (an npm script chained
+ * with && would hand them to the last command only).
  */
 const args = process.argv.slice(2);
 let failed = 0;
-for (const file of ['summary.bench.ts', 'digest.bench.ts']) {
+for (const [file, withArgs] of [
+  ['import.bench.ts', false],
+  ['summary.bench.ts', true],
+  ['digest.bench.ts', true],
+] as const) {
   const result = spawnSync(
     process.execPath,
-    ['--disable-warning=DEP0111', '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args],
+    [
+      '--disable-warning=DEP0111',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL(file, import.meta.url)),
+      ...(withArgs ? args : []),
+    ],
     { stdio: 'inherit' },
   );
   if (result.status !== 0) failed = result.status ?? 1;

@@ -1,86 +1,102 @@
-import { resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { SYSTEM_IMPORT } from '../domain/audit.js';
 import type { Period } from '../domain/profile.js';
 import { systemClock, type Clock } from '../services/clock.js';
-import { DEFAULT_PERIODS } from '../services/import/ward-profiles.js';
-import { ProfileImport, type ImportProgress, type ImportResult } from '../services/profile-import.js';
+import { ACCEPTED_FORMATS } from '../services/import/file-format.js';
+import {
+  PartnershipImport,
+  type PartnershipImportProgress,
+  type PartnershipImportResult,
+} from '../services/partnership-import.js';
 import {
   EXIT,
   UsageError,
   auditActor,
   explain,
   listOption,
-  parseOptions,
-  required,
+  processIo,
   runAsProcess,
   withStore,
   type CliIo,
   type ExitCode,
 } from './cli-process.js';
+import { ProgressBar, type TtyStream } from './progress-bar.js';
 
 /**
- * `npm run import -- --partnership <id> --dataset <dir> --authorities E08000011,E08000012
- * [--latest YYYY-MM/YYYY-MM] [--previous YYYY-MM/YYYY-MM] [--dry-run] [--as <aad id>]`:
- * rebuilds the partnership's ward profiles from the published files, keeping its review history,
- * OCG references and recommendations (src/services/profile-import.ts says what and why).
+ * `npm run import -- --partnership <id> [options] <files…>`: brings a partnership's data files
+ * into the store (src/services/partnership-import.ts says what each file does, and how nothing
+ * is lost). A progress bar is drawn on stderr when it is a terminal; otherwise a plain line per
+ * file goes to stderr, so a log or a pipe gets no control characters.
  */
 
 const OPTIONS = {
   partnership: { type: 'string' },
-  dataset: { type: 'string' },
+  weights: { type: 'string' },
   authorities: { type: 'string', multiple: true },
-  latest: { type: 'string' },
-  previous: { type: 'string' },
+  dataset: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
+  'skip-invalid': { type: 'boolean' },
   as: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
-const period = (p: Period) => (p.from === p.to ? p.from : `${p.from}/${p.to}`);
-
 export function helpText(): string[] {
   return [
-    'Usage: npm run import -- --partnership <id> --dataset <dir> --authorities <LAD19 code>[,<code>] [options]',
+    'Usage: npm run import -- --partnership <id> [options] <file>…',
+    '',
+    'Each file is recognised by its header (CSV, plain or .gz) or, for .json, its keys:',
+    ...ACCEPTED_FORMATS.map((f) => `  - ${f}`),
     '',
     '  --partnership <id>        the partnership to load into; it must exist (npm run admin -- partnership add)',
-    '  --dataset <dir>           a dataset folder laid out like datasets/merseyside-2019 (see its SOURCES.md)',
-    '  --authorities <codes>     local authority codes, comma-separated or repeated, e.g. E08000011,E08000012',
-    `  --latest <from>/<to>      the latest period, months inclusive (default ${period(DEFAULT_PERIODS.latest)})`,
-    `  --previous <from>/<to>    the period six months before (default ${period(DEFAULT_PERIODS.previous)})`,
-    '  --dry-run                 say what would change; write nothing',
+    '  --authorities <codes>     with a lookup file: the local authorities whose wards to import, e.g. E08000011,E08000012',
+    '  --weights <file>          severity weights per police.uk crime type (default datasets/weights/police-uk-category-weights.csv)',
+    '  --dataset <dir>           every file in a folder laid out like datasets/merseyside-2019, as if listed',
+    '  --dry-run                 check everything and say what would change; write nothing',
+    '  --skip-invalid            write the valid rows and report the invalid ones (default: write nothing if any row is invalid)',
     '  --as <aad object id>      who the audit trail names (default system:import)',
     '',
-    'Existing gaps, actions, OCG references, recommendations and review history are kept.',
-    'Exit codes: 0 done, 1 the store failed, 2 the input or a dataset file was wrong (nothing written).',
+    'Importing the same files again changes nothing. Recorded reviews, recommendations and other data are kept.',
+    'Exit codes: 0 done, 1 the store failed, 2 the input or a file was wrong (nothing written).',
   ];
 }
 
-export async function runImport(args: readonly string[], io: CliIo, clock: Clock = systemClock): Promise<ExitCode> {
+export async function runImport(
+  args: readonly string[],
+  io: CliIo,
+  clock: Clock = systemClock,
+  tty: TtyStream | undefined = io === processIo && process.stderr.isTTY ? process.stderr : undefined,
+): Promise<ExitCode> {
   try {
-    const v = parseOptions('import', args, OPTIONS);
+    const { values: v, positionals } = parseImportArgs(args);
     if (v.help) {
       helpText().forEach((l) => io.out(l));
       return EXIT.ok;
     }
-    const input = {
-      partnershipId: required('import', v, 'partnership'),
-      datasetDir: resolve(required('import', v, 'dataset')),
-      localAuthorityCodes: listOption(v.authorities),
-      periods: {
-        latest: v.latest === undefined ? DEFAULT_PERIODS.latest : parsePeriod('--latest', v.latest),
-        previous: v.previous === undefined ? DEFAULT_PERIODS.previous : parsePeriod('--previous', v.previous),
-      },
-      dryRun: v['dry-run'] === true,
-    };
-    if (input.localAuthorityCodes.length === 0) {
-      throw new UsageError('import: --authorities is required (LAD19 codes such as E08000011,E08000012)');
+    if (typeof v.partnership !== 'string' || v.partnership.trim() === '') {
+      throw new UsageError('import: --partnership is required');
     }
+    const files = [...positionals.map((f) => resolve(f))];
+    for (const dir of v.dataset ?? []) files.push(...(await filesUnder(resolve(dir))));
+    if (files.length === 0) throw new UsageError('import: give the files to import (or --dataset <dir>)');
     const actor = v.as === undefined ? SYSTEM_IMPORT : auditActor(v.as);
+    const bar = tty ? new ProgressBar(tty) : undefined;
     const result = await withStore(io.env, (store) =>
-      new ProfileImport(store, clock, actor).run(input, (p) => io.out(describeProgress(p))),
+      new PartnershipImport(store, clock, actor).run(
+        {
+          partnershipId: v.partnership!.trim(),
+          files,
+          ...(v.weights !== undefined && { weightsFile: resolve(v.weights) }),
+          localAuthorityCodes: listOption(v.authorities),
+          dryRun: v['dry-run'] === true,
+          skipInvalid: v['skip-invalid'] === true,
+        },
+        progressReporter(io, bar),
+      ),
     );
-    summary(result).forEach((l) => io.out(l));
-    return EXIT.ok;
+    bar?.clear();
+    return report(result, io);
   } catch (err) {
     const { code, line } = explain(err);
     io.err(`error: ${line}`);
@@ -88,51 +104,117 @@ export async function runImport(args: readonly string[], io: CliIo, clock: Clock
   }
 }
 
-/** "2019-10/2019-12", or one month "2019-10". */
-function parsePeriod(option: string, value: string): Period {
-  const m = /^(\d{4}-\d{2})(?:\/(\d{4}-\d{2}))?$/.exec(value.trim());
-  if (!m) throw new UsageError(`${option} must be months as YYYY-MM/YYYY-MM (or one month YYYY-MM)`);
-  return { from: m[1]!, to: m[2] ?? m[1]! };
-}
-
-function describeProgress(p: ImportProgress): string {
-  switch (p.step) {
-    case 'reading':
-      return (
-        `[1/3] reading ${p.datasetDir}: ward lookup, IoD 2019 files, severity weights and ${p.crimeFiles} ` +
-        `street-crime file${p.crimeFiles === 1 ? '' : 's'}, for ${p.localAuthorityCodes.join(', ')}`
-      );
-    case 'built':
-      return `      built ${p.wards} ward profiles from ${p.crime.rowsRead} crime rows in ${seconds(p.ms)}`;
-    case 'compared': {
-      const { districts: d, profiles: pr } = p.plan;
-      return (
-        `[2/3] compared with the store: districts ${d.added} new, ${d.changed} changed, ${d.unchanged} unchanged; ` +
-        `profiles ${pr.added} new, ${pr.changed} with new figures, ${pr.refreshed} with the same figures`
-      );
+function parseImportArgs(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: true });
+  } catch (err) {
+    const valid = Object.keys(OPTIONS)
+      .map((o) => `--${o}`)
+      .join(', ');
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'(-[^']*)'/.exec((err as Error).message)?.[1] ?? 'an option';
+      throw new UsageError(`import: unknown option ${option}; valid: ${valid}`);
     }
-    case 'writing':
-      return `[3/3] writing ${p.districts} districts and ${p.profiles} profiles`;
-    case 'written':
-      return `      written in ${seconds(p.ms)}`;
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = /'(-[^' ]*)/.exec((err as Error).message)?.[1] ?? 'an option';
+      throw new UsageError(`import: ${option} needs a value`);
+    }
+    throw new UsageError(`import: ${(err as Error).message}`);
   }
 }
 
-function summary(r: ImportResult): string[] {
+/** The files of a dataset folder and its sub-folders, in name order; SOURCES.md and the like skipped. */
+async function filesUnder(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    throw new UsageError(`import: --dataset ${dir} is not a folder`);
+  }
+  return entries
+    .filter((e) => e.isFile() && /\.(csv|csv\.gz|json)$/i.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+function progressReporter(io: CliIo, bar: ProgressBar | undefined) {
+  let current = { index: 0, total: 0 };
+  return (p: PartnershipImportProgress) => {
+    switch (p.step) {
+      case 'recognised':
+        io.out(`recognised ${p.files.length} file${p.files.length === 1 ? '' : 's'}:`);
+        for (const f of p.files) io.out(`  ${f.file}: ${f.name}`);
+        return;
+      case 'reading':
+        current = { index: p.index, total: p.total };
+        bar?.update(p.file, p.index, p.total, 0, p.bytes, true);
+        return;
+      case 'bytes':
+        bar?.update(p.file, current.index, current.total, p.read, p.bytes);
+        return;
+      case 'read':
+        if (bar) bar.clear();
+        else {
+          io.err(
+            `read ${current.index}/${current.total} ${p.file}` +
+              (p.rows === undefined ? '' : `: ${p.rows} rows`) +
+              (p.invalid ? `, ${p.invalid} invalid` : ''),
+          );
+        }
+        return;
+      case 'writing':
+        io.out(`writing ${p.records} changed record${p.records === 1 ? '' : 's'}`);
+        return;
+      case 'written':
+        io.out(`written in ${seconds(p.ms)}`);
+        return;
+    }
+  };
+}
+
+const period = (p: Period) => (p.from === p.to ? p.from : `${p.from}/${p.to}`);
+
+function report(r: PartnershipImportResult, io: CliIo): ExitCode {
+  r.errors.summary().forEach((l) => io.err(l));
+  if (r.referenceInvalid) {
+    io.err(
+      'nothing written: the LSOA-to-ward lookup and the IoD files are taken whole, even with --skip-invalid ' +
+        '(a skipped row would move crimes out of their ward or change the residents a score is per 1,000 of). ' +
+        'Correct them, or download them again.',
+    );
+    return EXIT.badInput;
+  }
+  if (r.refused) {
+    io.err(
+      `nothing written: ${r.errors.count} invalid row${r.errors.count === 1 ? '' : 's'}. ` +
+        'Correct them, or run again with --skip-invalid to write the valid rows.',
+    );
+    return EXIT.badInput;
+  }
   const c = r.crime;
-  return [
-    `${r.written ? 'imported' : 'dry run, nothing written:'} ${r.wards} wards into partnership ${r.partnershipId} in ${seconds(r.ms)}`,
-    `  crime rows: ${c.rowsRead} read in ${c.files} files; ${c.rowsCounted} counted; ` +
-      `${c.rowsOutsidePartnership} outside the partnership; ${c.rowsWithoutLsoa} without an LSOA; ` +
-      `${c.rowsOutsidePeriods} outside the two periods`,
-    `  severity rank moved in ${r.plan.rankMoved} wards; recorded reviews kept on ${r.plan.reviewsKept} profiles`,
-    ...(r.plan.notCovered.length
-      ? [
-          `  ${r.plan.notCovered.length} districts not in this import, left as they are: ${r.plan.notCovered.join(', ')}`,
-        ]
-      : []),
-    '  gaps and actions untouched',
+  const changes = (label: string, x: { added: number; changed: number; unchanged: number }) =>
+    `${label} ${x.added} new, ${x.changed} changed, ${x.unchanged} unchanged`;
+  const lines = [
+    `${r.written ? 'imported' : 'dry run, nothing written:'} partnership ${r.partnershipId} in ${seconds(r.ms)}`,
   ];
+  if (c.files > 0) {
+    lines.push(
+      `  crime rows: ${c.rowsRead} read in ${c.files} file${c.files === 1 ? '' : 's'}; ${c.rowsCounted} counted; ` +
+        `${c.rowsOutsidePartnership} outside the partnership; ${c.rowsWithoutLsoa} without an LSOA; ${c.rowsInvalid} invalid`,
+      `  periods: ${c.periods.map(period).join(', ')}`,
+    );
+  }
+  lines.push(`  ${changes('districts:', r.districts)}`, `  ${changes('profiles:', r.profiles)}`);
+  if (c.files > 0) lines.push(`  severity rank moved in ${r.rankMoved} profiles`);
+  for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions', 'indicators'] as const) {
+    const x = r.records[kind];
+    if (x.added + x.changed + x.unchanged > 0) lines.push(`  ${changes(`${kind}:`, x)}`);
+  }
+  if (r.errors.count > 0)
+    lines.push(`  skipped ${r.errors.count} invalid row${r.errors.count === 1 ? '' : 's'} (listed on stderr)`);
+  lines.forEach((l) => io.out(l));
+  return EXIT.ok;
 }
 
 function seconds(ms: number): string {

@@ -111,14 +111,17 @@ export function median(values: readonly number[]): number {
 }
 
 export const SEVERITY_METHOD =
-  'Crime severity score: the sum of police.uk crimes × their category weight, divided by the mid-2015 population ' +
-  '(as ONS computes its Crime Severity Score, here for a quarter). A category weight is the median ONS Crime Severity Score weight of the offences in that ' +
+  'Crime severity score: the sum of police.uk crimes × their category weight per 1,000 residents (mid-2015 population), ' +
+  'as ONS computes its Crime Severity Score, here for the period shown. A category weight is the median ONS Crime Severity Score weight of the offences in that ' +
   'police.uk category; anti-social behaviour weighs 0 (not a notifiable crime).';
 
+/** Scores are per 1,000 residents, as ONS publishes its Crime Severity Score. */
+export const SEVERITY_PER_RESIDENTS = 1000;
+
 /**
- * Σ(count × category weight) ÷ population, ONS's Crime Severity Score formula (England and Wales
- * scored 10.1 for 2015/16, a year), rounded to 2 decimals (the figure people see,
- * and the one ranks are decided on). Undefined for no residents: a rate per head of nobody is
+ * Σ(count × category weight) × 1,000 ÷ population: ONS's Crime Severity Score formula (a rate per
+ * 1,000 residents), rounded to 2 decimals (the figure people see, and the one ranks are decided
+ * on). Undefined for no residents: a rate per head of nobody is
  * not a score, and ranking it would put an empty ward at the top or bottom for no reason.
  */
 export function severityScore(
@@ -133,7 +136,7 @@ export function severityScore(
     if (type === undefined) throw new ValidationError(`"${crimeType}" is not a police.uk crime type`, ['crimeType']);
     harm += count * weights[type].weight;
   }
-  return roundScore(harm / population);
+  return roundScore((harm * SEVERITY_PER_RESIDENTS) / population);
 }
 
 export function roundScore(score: number): number {

@@ -30,9 +30,19 @@ export const CrimeCount = z.strictObject({
 });
 export type CrimeCount = z.infer<typeof CrimeCount>;
 
+/** A period's severity score and its rank among the districts imported with it. */
+export const PeriodSeverity = z.strictObject({
+  score: z.number().nonnegative(),
+  rank: z.number().int().positive(),
+  outOf: z.number().int().positive(),
+});
+export type PeriodSeverity = z.infer<typeof PeriodSeverity>;
+
+/** One period of the profile's crime history; `severity` is absent for a district without residents. */
 export const CrimePeriod = z.strictObject({
   period: Period,
   counts: z.array(CrimeCount),
+  severity: PeriodSeverity.optional(),
 });
 export type CrimePeriod = z.infer<typeof CrimePeriod>;
 
@@ -105,7 +115,7 @@ export const Profile = z.strictObject({
   classification: Classification.default('OFFICIAL'),
   threat: z.strictObject({
     ocgs: z.array(OcgRef).default([]),
-    /** Latest period first. */
+    /** Latest period first; the import keeps at most MAX_CRIME_PERIODS (severity-history.ts). */
     crime: z.array(CrimePeriod).default([]),
     severity: Severity.optional(),
   }),

@@ -14,6 +14,9 @@ import { splitVisible, withheldHint, type Viewer } from './visibility.js';
  * The district summary: guidance principle 1's "need-to-know guide" on one card. Everything here
  * is what the card shows, already worded; the template only lays it out.
  */
+/** Periods of severity history the summary card lists (the profile may hold more). */
+export const TREND_PERIODS = 4;
+
 export interface SummaryView {
   districtId: string;
   title: string;
@@ -28,6 +31,8 @@ export interface SummaryView {
     rankText: string;
     rankChangeText: string;
     rankTrend: Trend;
+    /** Score and rank per period, oldest first, when the profile holds two or more: the trend. */
+    trendText: string;
   };
   vulnerabilities: { label: string; value: string; source: string }[];
   hasVulnerabilities: boolean;
@@ -135,6 +140,17 @@ export function composeSummary(input: SummaryInput): SummaryView {
     rankTrend = 'new';
   }
 
+  // The history the import keeps, oldest first, so the effect of 4P work can be read off it.
+  const scoredPeriods = profile.threat.crime.filter((c) => c.severity !== undefined).slice(0, TREND_PERIODS);
+  const trendText =
+    scoredPeriods.length < 2
+      ? ''
+      : 'Trend: ' +
+        scoredPeriods
+          .reverse()
+          .map((c) => `${formatPeriod(c.period)} ${formatDecimal(c.severity!.score)} (${ordinal(c.severity!.rank)})`)
+          .join(' → ');
+
   // Vulnerabilities: each with where it came from and when.
   const sources = new Map(profile.dataSources.map((s) => [s.id, s]));
   const indicators = splitVisible(viewer, profile.vulnerabilities);
@@ -191,11 +207,12 @@ export function composeSummary(input: SummaryInput): SummaryView {
       topCrimes,
       hasCrime: topCrimes.length > 0,
       severityText: sev
-        ? `Crime severity score ${formatDecimal(sev.score)} (${formatPeriod(sev.period)})`
+        ? `Crime severity score ${formatDecimal(sev.score)} per 1,000 residents (${formatPeriod(sev.period)})`
         : 'No crime severity score yet',
       rankText: sev ? `Rank ${formatCount(sev.rank)} of ${formatCount(sev.outOf)} in the partnership` : '',
       rankChangeText,
       rankTrend,
+      trendText,
     },
     vulnerabilities,
     hasVulnerabilities: vulnerabilities.length > 0,

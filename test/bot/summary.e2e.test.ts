@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount, formatDecimal } from '../../src/domain/format.js';
+import { formatCount, formatDecimal, ordinal } from '../../src/domain/format.js';
 import { isGapOpen } from '../../src/domain/gap.js';
 import type { Profile } from '../../src/domain/profile.js';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
@@ -60,9 +60,14 @@ describe('summary <district>', () => {
     expect(text).toContain(
       top.count - before >= 0 ? `+${formatCount(top.count - before)}` : `−${formatCount(before - top.count)}`,
     );
-    expect(text).toContain(`Crime severity score ${formatDecimal(severity.score)} (Oct–Dec 2019)`);
+    expect(text).toContain(`Crime severity score ${formatDecimal(severity.score)} per 1,000 residents (Oct–Dec 2019)`);
     expect(text).toContain(`Rank ${severity.rank} of 105 in the partnership`);
     expect(text).toContain(`than at the last review`);
+    // The trend, oldest period first, from the history the import keeps.
+    expect(text).toContain(
+      `Trend: Apr–Jun 2019 ${formatDecimal(previous!.severity!.score)} (${ordinal(previous!.severity!.rank)}) → ` +
+        `Oct–Dec 2019 ${formatDecimal(severity.score)} (${ordinal(severity.rank)})`,
+    );
 
     // Vulnerabilities with their source and date.
     expect(text).toMatch(/IMD 2019 decile of the average rank \(1 = most deprived 10%\): \*\*decile \d+ of 10\*\*/);

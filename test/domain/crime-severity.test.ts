@@ -98,19 +98,19 @@ describe('category weights', () => {
 describe('severity score', () => {
   const weights = categoryWeights(withCategory('Robbery', [['34B', 800]]));
 
-  it('is Σ(count × weight) ÷ population, anti-social behaviour adding nothing', () => {
+  it('is Σ(count × weight) per 1,000 residents, anti-social behaviour adding nothing', () => {
     const counts = [
       { crimeType: 'Robbery', count: 3 },
       { crimeType: 'Drugs', count: 10 },
       { crimeType: 'Anti-social behaviour', count: 500 },
     ];
-    // (3 × 800 + 10 × 1) ÷ 1,000 = 2.41
-    expect(severityScore(counts, weights, 1000)).toBe(2.41);
+    // (3 × 800 + 10 × 1) × 1,000 ÷ 8,000 residents = 301.25
+    expect(severityScore(counts, weights, 8000)).toBe(301.25);
   });
 
   it('is rounded to 2 decimals', () => {
-    // 1 × 1 ÷ 3 = 0.333…
-    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3)).toBe(0.33);
+    // 1 × 1 × 1,000 ÷ 3,000 = 0.333…
+    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3000)).toBe(0.33);
   });
 
   it('is not computed for a district with no residents', () => {
@@ -122,7 +122,7 @@ describe('severity score', () => {
   });
 
   it('says how it was computed in a sentence that fits the profile', () => {
-    expect(SEVERITY_METHOD).toMatch(/÷|divided by/);
+    expect(SEVERITY_METHOD).toMatch(/per 1,000 residents/);
     expect(SEVERITY_METHOD).toMatch(/population/);
     expect(() =>
       Severity.parse({

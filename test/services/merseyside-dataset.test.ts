@@ -128,8 +128,8 @@ describe('Merseyside ward profiles', () => {
     expect(previous.period).toEqual({ from: '2019-04', to: '2019-06' });
     expect(previous.counts.find((c) => c.crimeType === 'Violence and sexual offences')?.count).toBe(152);
     expect(previous.counts.find((c) => c.crimeType === 'Anti-social behaviour')?.count).toBe(102);
-    // The counts above × the median weights in SOURCES.md (full precision, in Python) ÷ 12003 = 11.794…
-    expect(profile.threat.severity?.score).toBe(11.79);
+    // The counts above × the median weights in SOURCES.md (full precision, in Python) × 1,000 ÷ 12003 = 11,794.42…
+    expect(profile.threat.severity?.score).toBe(11794.42);
   });
 
   it('rank all 105 wards by severity, 1 for the highest', () => {

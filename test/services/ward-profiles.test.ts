@@ -24,7 +24,7 @@ import { buildWardProfiles, type WardProfiles } from '../../src/services/import/
  *       harm = C.Counter()
  *       for r in csv.DictReader(open(f'crime/2019-{m}-merseyside-street.csv')):
  *           if r['LSOA code'] in ward: harm[ward[r['LSOA code']]] += w[r['Crime type'].lower()]
- *       print(m, {k: round(harm[k] / pop[k], 2) for k in sorted(pop)})
+ *       print(m, {k: round(harm[k] * 1000 / pop[k], 2) for k in sorted(pop)})
  */
 const DATASET = join(import.meta.dirname, '../fixtures/data/mini');
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -94,10 +94,10 @@ describe('ward profiles from the fixture cut', () => {
 
   it('scores and ranks every ward, keeping the previous period’s rank and score as the last review', () => {
     const severity = built.profiles.map((p) => p.threat.severity);
-    // Σ(count × median weight) ÷ population: the Python above.
-    expect(severity.map((s) => s?.score)).toEqual([1.07, 6.9, 1.06]);
+    // Σ(count × median weight) per 1,000 residents: the Python above.
+    expect(severity.map((s) => s?.score)).toEqual([1066.08, 6898.15, 1063.66]);
     expect(severity.map((s) => s?.rank)).toEqual([2, 1, 3]);
-    expect(severity.map((s) => s?.scoreAtLastReview)).toEqual([4.5, 6.74, 0.35]);
+    expect(severity.map((s) => s?.scoreAtLastReview)).toEqual([4500.87, 6736.34, 349.31]);
     expect(severity.map((s) => s?.rankAtLastReview)).toEqual([2, 1, 3]);
     expect(severity.every((s) => s?.outOf === 3)).toBe(true);
     expect(severity.map((s) => s?.period)).toEqual([PERIODS.latest, PERIODS.latest, PERIODS.latest]);

@@ -616,6 +616,40 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
           'E05000001',
         ]);
       });
+
+      it('keeps a crime history of several periods, each with its score and rank, as loaded', async () => {
+        // The import keeps the history inside the profile (src/domain/severity-history.ts).
+        const pid = freshPartnershipId();
+        const base = profile(pid, 'E05001347', { rank: 1, score: 2537.7, rankAtLastReview: 3 });
+        const counts = (n: number) => [
+          { crimeType: 'Robbery', count: n },
+          { crimeType: 'Anti-social behaviour', count: 0 },
+        ];
+        const p: Profile = {
+          ...base,
+          threat: {
+            ...base.threat,
+            crime: [
+              {
+                period: { from: '2019-10', to: '2019-12' },
+                counts: counts(10),
+                severity: { score: 2537.7, rank: 1, outOf: 3 },
+              },
+              {
+                period: { from: '2019-04', to: '2019-06' },
+                counts: counts(1),
+                severity: { score: 349.31, rank: 3, outOf: 3 },
+              },
+              { period: { from: '2019-01', to: '2019-03' }, counts: counts(0) },
+            ],
+          },
+        };
+        await store.bulkLoad(pid, { districts: [], profiles: [p], gaps: [], actions: [] }, audit('import.run'));
+        expectStored(await store.profiles.get(pid, 'E05001347'), p);
+        expect(await store.profiles.severityRanking(pid, 10)).toStrictEqual([
+          { districtId: 'E05001347', score: 2537.7, rank: 1, rankAtLastReview: 3 },
+        ]);
+      });
     });
 
     for (const { entity, prefix, repo, draft, change, factsOf } of TRACKED_KINDS) {

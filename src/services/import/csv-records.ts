@@ -18,6 +18,13 @@ export interface CsvLayout<C extends string> {
   readonly columns: readonly C[];
 }
 
+export interface CsvReadOptions {
+  /** Called with each chunk's size in bytes as read from disk (compressed, for a `.gz`). */
+  onBytes?: (bytes: number) => void;
+  /** Yield rows with too few or too many cells rather than stop at them (the caller reports them). */
+  relaxColumnCount?: boolean;
+}
+
 /**
  * Streams the records of a published CSV, plain or gzipped (chosen by the `.gz` suffix), after
  * checking its header against the layout. The BOM that ONS exports carry and the CRLF line ends
@@ -26,23 +33,45 @@ export interface CsvLayout<C extends string> {
 export async function* readCsvRecords<C extends string>(
   file: string,
   layout: CsvLayout<C>,
+  options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRecord<C>> {
+  let index: Map<C, number> | undefined;
+  for await (const row of readCsvTable(file, options)) {
+    if (index === undefined) {
+      index = columnIndex(file, layout, row.cells);
+      continue;
+    }
+    const values = {} as Record<C, string>;
+    for (const [column, i] of index) values[column] = row.cells[i] ?? '';
+    yield { line: row.line, values };
+  }
+  if (index === undefined) throw new DatasetFileError(file, `empty: expected a ${layout.name} header`);
+}
+
+/**
+ * Streams every row of a CSV as its cells, the header first (line 1), in bounded memory: the
+ * file is read a chunk at a time and only the row in hand is held.
+ */
+export async function* readCsvTable(
+  file: string,
+  options: CsvReadOptions = {},
+): AsyncGenerator<{ line: number; cells: string[] }> {
   await assertExists(file);
-  const parser = parse({ bom: true, info: true, skip_empty_lines: true });
-  const stages: (Readable | Duplex)[] = [createReadStream(file)];
+  const parser = parse({
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_column_count: options.relaxColumnCount === true,
+  });
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
+  if (options.onBytes) source.on('data', (chunk) => options.onBytes!(chunk.length));
+  const stages: (Readable | Duplex)[] = [source];
   if (file.endsWith('.gz')) stages.push(createGunzip());
   // pipeline carries an error from any stage (a corrupt archive, say) to the parser we iterate.
   pipeline([...stages, parser], () => undefined);
-  let index: Map<C, number> | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (index === undefined) {
-        index = columnIndex(file, layout, record);
-        continue;
-      }
-      const values = {} as Record<C, string>;
-      for (const [column, i] of index) values[column] = record[i] ?? '';
-      yield { line: info.lines, values };
+      yield { line: info.lines, cells: record };
     }
   } catch (err) {
     if (err instanceof DatasetFileError) throw err;
@@ -55,7 +84,6 @@ export async function* readCsvRecords<C extends string>(
   } finally {
     parser.destroy();
   }
-  if (index === undefined) throw new DatasetFileError(file, `empty: expected a ${layout.name} header`);
 }
 
 function columnIndex<C extends string>(file: string, layout: CsvLayout<C>, header: string[]): Map<C, number> {

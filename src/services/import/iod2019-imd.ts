@@ -1,6 +1,7 @@
 import { IMD_LSOA_COUNT } from '../../domain/deprivation.js';
 import { readCsvRecords, type CsvLayout } from './csv-records.js';
 import { DatasetFileError } from './dataset-file-error.js';
+import type { RowErrors } from './row-errors.js';
 
 /** English Indices of Deprivation 2019, File 1 (the `IMD2019` sheet saved as CSV). */
 export const IMD_FILE_1_LAYOUT = {
@@ -23,25 +24,37 @@ export interface LsoaImd {
   imdDecile: number;
 }
 
-/** In file order. */
-export async function readImdFile1(file: string): Promise<LsoaImd[]> {
+/**
+ * In file order. Without `errors`, the first invalid row stops the read; with it, every invalid
+ * row is reported there and left out.
+ */
+export async function readImdFile1(file: string, errors?: RowErrors): Promise<LsoaImd[]> {
   const out: LsoaImd[] = [];
   for await (const { line, values } of readCsvRecords(file, IMD_FILE_1_LAYOUT)) {
-    const imdRank = wholeNumber(file, line, 'IMD Rank', values['Index of Multiple Deprivation (IMD) Rank']);
-    const imdDecile = wholeNumber(file, line, 'IMD Decile', values['Index of Multiple Deprivation (IMD) Decile']);
-    if (imdRank < 1 || imdRank > IMD_LSOA_COUNT) {
-      throw new DatasetFileError(file, `IMD Rank ${imdRank} is outside 1–${IMD_LSOA_COUNT}`, line);
+    const bad = (column: string, reason: string, kind: string) => {
+      if (!errors) throw new DatasetFileError(file, reason, line);
+      errors.add({ file, line, column, reason, kind: `IoD File 1: ${kind}` });
+    };
+    const rankColumn = 'Index of Multiple Deprivation (IMD) Rank';
+    const decileColumn = 'Index of Multiple Deprivation (IMD) Decile';
+    const imdRank = wholeNumber(values[rankColumn]);
+    const imdDecile = wholeNumber(values[decileColumn]);
+    if (imdRank === undefined) {
+      bad(rankColumn, `IMD Rank "${values[rankColumn]}" is not a whole number`, 'rank not a number');
+    } else if (imdRank < 1 || imdRank > IMD_LSOA_COUNT) {
+      bad(rankColumn, `IMD Rank ${imdRank} is outside 1–${IMD_LSOA_COUNT}`, 'rank out of range');
+    } else if (imdDecile === undefined) {
+      bad(decileColumn, `IMD Decile "${values[decileColumn]}" is not a whole number`, 'decile not a number');
+    } else if (imdDecile < 1 || imdDecile > 10) {
+      bad(decileColumn, `IMD Decile ${imdDecile} is outside 1–10`, 'decile out of range');
+    } else {
+      out.push({ lsoa: values['LSOA code (2011)'].trim(), imdRank, imdDecile });
     }
-    if (imdDecile < 1 || imdDecile > 10)
-      throw new DatasetFileError(file, `IMD Decile ${imdDecile} is outside 1–10`, line);
-    out.push({ lsoa: values['LSOA code (2011)'].trim(), imdRank, imdDecile });
   }
   return out;
 }
 
-function wholeNumber(file: string, line: number, label: string, raw: string): number {
+function wholeNumber(raw: string): number | undefined {
   const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isInteger(n))
-    throw new DatasetFileError(file, `${label} "${raw}" is not a whole number`, line);
-  return n;
+  return raw.trim() === '' || !Number.isInteger(n) ? undefined : n;
 }

@@ -1,5 +1,6 @@
 import { readCsvRecords, type CsvLayout } from './csv-records.js';
 import { DatasetFileError } from './dataset-file-error.js';
+import type { RowErrors } from './row-errors.js';
 
 /**
  * ONS Open Geography "Lower Layer Super Output Area (2011) to Ward (2019) Lookup in England and
@@ -23,11 +24,18 @@ export interface LsoaWard {
 
 const GSS = /^[EWSN]\d{8}$/;
 
-/** In file order. */
-export async function readLsoaWardLookup(file: string): Promise<LsoaWard[]> {
+/**
+ * In file order. Without `errors`, the first invalid row stops the read; with it, every invalid
+ * row is reported there and left out.
+ */
+export async function readLsoaWardLookup(file: string, errors?: RowErrors): Promise<LsoaWard[]> {
   const out: LsoaWard[] = [];
   const seen = new Set<string>();
-  for await (const { line, values } of readCsvRecords(file, LSOA_WARD_LOOKUP_LAYOUT)) {
+  rows: for await (const { line, values } of readCsvRecords(file, LSOA_WARD_LOOKUP_LAYOUT)) {
+    const bad = (column: string, reason: string, kind: string) => {
+      if (!errors) throw new DatasetFileError(file, `${column} ${reason}`, line);
+      errors.add({ file, line, column, reason, kind: `ONS lookup: ${kind}` });
+    };
     const row: LsoaWard = {
       lsoa: values.LSOA11CD.trim(),
       lsoaName: values.LSOA11NM.trim(),
@@ -41,10 +49,17 @@ export async function readLsoaWardLookup(file: string): Promise<LsoaWard[]> {
       ['WD19CD', row.wardCode],
       ['LAD19CD', row.localAuthorityCode],
     ] as const) {
-      if (!GSS.test(code)) throw new DatasetFileError(file, `${column} "${code}" is not a GSS code`, line);
+      if (!GSS.test(code)) {
+        bad(column, `"${code}" is not a GSS code`, `${column} not a GSS code`);
+        continue rows;
+      }
     }
     // A best-fit lookup puts each LSOA in one ward; a repeat would count its people twice.
-    if (seen.has(row.lsoa)) throw new DatasetFileError(file, `LSOA ${row.lsoa} appears more than once`, line);
+    if (seen.has(row.lsoa)) {
+      if (!errors) throw new DatasetFileError(file, `LSOA ${row.lsoa} appears more than once`, line);
+      bad('LSOA11CD', `${row.lsoa} appears more than once`, 'LSOA given twice');
+      continue;
+    }
     seen.add(row.lsoa);
     out.push(row);
   }

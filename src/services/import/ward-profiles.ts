@@ -14,6 +14,7 @@ import { deprivationIndicators, rollUpDeprivation } from '../../domain/deprivati
 import type { District } from '../../domain/district.js';
 import type { CrimePeriod, DataSource, Period, Profile, Severity } from '../../domain/profile.js';
 import { reviewAfterRefresh } from '../../domain/review.js';
+import { monthsOf } from '../../domain/severity-history.js';
 import { resolveDataFile } from './csv-records.js';
 import { DatasetFileError } from './dataset-file-error.js';
 import { readImdFile1, type LsoaImd } from './iod2019-imd.js';
@@ -71,7 +72,7 @@ export interface WardProfiles {
   weights: CategoryWeights;
 }
 
-const SOURCE = {
+export const SOURCE = {
   crime: 'policeuk-street-crime',
   lookup: 'ons-lsoa-ward-2019',
   imd: 'iod2019-imd',
@@ -79,11 +80,11 @@ const SOURCE = {
   weights: 'ons-crime-severity-weights',
 } as const;
 
-const IMD_AS_OF = '2019 (mostly 2015/16 data)';
-const POPULATION_AS_OF = 'mid-2015';
-const OGL = 'Open Government Licence v3.0';
+export const IMD_AS_OF = '2019 (mostly 2015/16 data)';
+export const POPULATION_AS_OF = 'mid-2015';
+export const OGL = 'Open Government Licence v3.0';
 
-interface Ward {
+export interface Ward {
   code: string;
   name: string;
   localAuthorityCode: string;
@@ -178,7 +179,10 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
       classification: 'OFFICIAL',
       threat: {
         ocgs: [],
-        crime: [crimeOf(w, 'latest'), crimeOf(w, 'previous')],
+        crime: [
+          { ...crimeOf(w, 'latest'), ...(current && { severity: scored(current, latest.outOf) }) },
+          { ...crimeOf(w, 'previous'), ...(before && { severity: scored(before, previous.outOf) }) },
+        ],
         ...(severity && { severity }),
       },
       vulnerabilities: deprivation
@@ -196,7 +200,11 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
   return { districts, profiles, crime: summary, weights };
 }
 
-function wardsOf(file: string, lookup: readonly LsoaWard[], localAuthorityCodes: readonly string[]): Ward[] {
+function scored(r: { score: number; rank: number }, outOf: number) {
+  return { score: r.score, rank: r.rank, outOf };
+}
+
+export function wardsOf(file: string, lookup: readonly LsoaWard[], localAuthorityCodes: readonly string[]): Ward[] {
   const wanted = new Set(localAuthorityCodes);
   const wards = new Map<string, Ward>();
   for (const row of lookup) {
@@ -298,19 +306,7 @@ async function crimeFiles(dir: string): Promise<string[]> {
     .map((n) => join(dir, n));
 }
 
-function monthsOf(p: Period): string[] {
-  const out: string[] = [];
-  let [y, m] = p.from.split('-').map(Number) as [number, number];
-  for (;;) {
-    const ym = `${y}-${String(m).padStart(2, '0')}`;
-    out.push(ym);
-    if (ym >= p.to) return out;
-    m += 1;
-    if (m > 12) [y, m] = [y + 1, 1];
-  }
-}
-
-function dataSourcesFor(periods: ReviewPeriods): DataSource[] {
+export function dataSourcesFor(periods: ReviewPeriods): DataSource[] {
   return [
     {
       id: SOURCE.crime,
