@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { LastChange } from './last-change.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
 import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
 
@@ -46,6 +47,9 @@ const GapFields = z.object({
   due: IsoDate.optional(),
   /** What filled the gap, or why it was closed. */
   resolution: boundedText(1000).optional(),
+  /** The latest progress note, as the owner wrote it. */
+  lastUpdate: boundedText(1000).optional(),
+  lastChange: LastChange.optional(),
   createdBy: z.string().min(1),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -92,6 +92,8 @@ export interface TrackedRepository<T, Draft, Facts> {
    * what the summary counts, without reading every record whole.
    */
   factsByDistrict(partnershipId: string, districtId: string): Promise<Facts[]>;
+  /** Every record of the partnership (`my tasks`, `overdue`), ordered as listByDistrict. */
+  listByPartnership(partnershipId: string): Promise<Stored<T>[]>;
   /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
   create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;
   replace(record: T, ifMatch: string, audit: AuditContext): Promise<Stored<T>>;

@@ -660,6 +660,18 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
           expect(await tracked().listByDistrict(pid, 'E05009999')).toStrictEqual([]);
         });
 
+        it('lists a partnership’s records across its districts by reference number, and only that partnership’s', async () => {
+          const pid = freshPartnershipId();
+          for (let i = 0; i < 10; i++) {
+            await tracked().create(draft(pid, i % 2 ? 'E05001347' : 'E05001348'), audit(`${entity}.created`));
+          }
+          await tracked().create(draft(freshPartnershipId(), 'E05001347'), audit(`${entity}.created`));
+          const listed = await tracked().listByPartnership(pid);
+          expect(listed.map((r) => r.ref)).toEqual(Array.from({ length: 10 }, (_, i) => `${prefix}-${i + 1}`));
+          expect(listed[9]).toStrictEqual(await tracked().get(pid, `${prefix}-10`));
+          expect(await tracked().listByPartnership(freshPartnershipId())).toStrictEqual([]);
+        });
+
         it('reads a district’s facts as the domain derives them, in list order, after creates and replaces', async () => {
           const pid = freshPartnershipId();
           for (let i = 0; i < 3; i++) await tracked().create(draft(pid, 'E05001347'), audit(`${entity}.created`));

@@ -81,6 +81,22 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
 
     listByDistrict,
 
+    async listByPartnership(partnershipId) {
+      const docs = await queryAll<ReadDocument<T>>(
+        ctx.calls,
+        ctx.data,
+        `SELECT c.record, c._etag FROM c
+         WHERE c.partnershipId = @partnershipId AND c.type = @type
+         ORDER BY c.refPrefix ASC, c.refNumber ASC`,
+        [
+          { name: '@partnershipId', value: partnershipId },
+          { name: '@type', value: entity },
+        ],
+        partnershipId,
+      );
+      return docs.map(storedOf);
+    },
+
     async factsByDistrict(partnershipId, districtId) {
       const rows = await inDistrict<{ facts?: Facts }>('c.facts', partnershipId, districtId);
       // Documents written before facts were kept have none: read those records whole, once.

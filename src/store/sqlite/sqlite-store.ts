@@ -532,6 +532,14 @@ class SqliteStore implements Store {
             ).all(partnershipId, districtId) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
+      listByPartnership: async (partnershipId) =>
+        guard(() =>
+          (
+            this.stmt(`SELECT version, doc FROM ${table} WHERE partnership_id = ? ORDER BY prefix, number`).all(
+              partnershipId,
+            ) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version)),
+        ),
       factsByDistrict: async (partnershipId, districtId) =>
         guard(() =>
           (
