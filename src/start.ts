@@ -10,6 +10,7 @@ import { seedDemoIfEmpty } from './services/demo-seed.js';
 import { DistrictDirectory } from './services/district-directory.js';
 import { DistrictProfiles } from './services/district-profiles.js';
 import { Membership } from './services/membership.js';
+import { Tasks } from './services/tasks.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -29,6 +30,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger): BotDeps {
     directory,
     profiles: new DistrictProfiles(store, directory, clock),
     conversations: new ConversationRefs(store, clock),
+    tasks: new Tasks(store, directory, clock),
     clock,
     log,
   };

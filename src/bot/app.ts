@@ -12,8 +12,11 @@ import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
 import * as review from './routes/review.js';
 import * as summary from './routes/summary.js';
+import * as taskCard from './routes/task-card.js';
+import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
+import { TaskDelivery } from './task-delivery.js';
 import { turnErrorHandler } from './turn-error.js';
 
 /** The one place that knows the Bot Framework adapter and its credentials. */
@@ -51,16 +54,21 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
   app.error(turnErrorHandler(deps.log));
   app.turn('beforeTurn', membershipGuard(deps));
 
+  const delivery = new TaskDelivery(adapter, auth.enabled ? auth.appId : '', deps);
+  const taskCommands = tasks.taskCommands(delivery);
+
   // Help lists them by use, most asked first; routing tries them in the order below.
   const helpCommand = help.helpCommand(() => [
     summary.summaryCommand,
     gaps.gapsCommand,
     plan.planCommand,
     rank.rankCommand,
+    ...taskCommands,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
     helpCommand,
+    ...taskCommands,
     rank.rankCommand,
     gaps.gapsCommand,
     plan.planCommand,
@@ -69,6 +77,8 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
 
   welcome.register(app, deps);
   help.register(app, deps, helpCommand);
+  tasks.register(app, deps, taskCommands);
+  taskCard.register(app, deps, delivery);
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);

@@ -10,7 +10,20 @@ import type { Banner } from '../domain/summary.js';
  * adaptivecards-templating. Templates are parsed once; binding never evaluates data as template
  * text, so what people typed cannot inject card elements.
  */
-export const CARD_NAMES = ['welcome', 'help', 'notice', 'summary', 'rank', 'gaps', 'plan', 'district-choice'] as const;
+export const CARD_NAMES = [
+  'welcome',
+  'help',
+  'notice',
+  'summary',
+  'rank',
+  'gaps',
+  'plan',
+  'district-choice',
+  'task',
+  'task-form',
+  'tasks',
+  'history',
+] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 
 export const CARDS_DIR = fileURLToPath(new URL('../../cards/', import.meta.url));

@@ -4,6 +4,7 @@ import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
+import type { Tasks } from '../services/tasks.js';
 
 /** The services the bot's routes call: built once in main, passed in (no globals). */
 export interface BotDeps {
@@ -11,6 +12,7 @@ export interface BotDeps {
   directory: DistrictDirectory;
   profiles: DistrictProfiles;
   conversations: ConversationRefs;
+  tasks: Tasks;
   clock: Clock;
   log: Logger;
 }

@@ -64,14 +64,14 @@ export interface ListInput<T> {
   limit: number;
 }
 
-function ownerText(names: OwnerNames, agencyId: string | undefined, person: string | undefined): string {
+export function ownerText(names: OwnerNames, agencyId: string | undefined, person: string | undefined): string {
   if (!agencyId) return 'Unowned';
   const agency = names.agencies.get(agencyId) ?? agencyId;
   const name = person ? names.people.get(person) : undefined;
   return name ? `${agency} · ${name}` : agency;
 }
 
-function dueText(due: string | undefined, open: boolean, now: Date): { due: string; overdue: boolean } {
+export function dueText(due: string | undefined, open: boolean, now: Date): { due: string; overdue: boolean } {
   if (!due) return { due: 'no due date', overdue: false };
   const overdue = open && isOverdue(due, now);
   return { due: `${overdue ? 'overdue since' : 'due'} ${formatDay(due)}`, overdue };
