@@ -15,7 +15,7 @@ export interface CleanInput {
 }
 
 // Formatting Teams may wrap around typed text; anything else tag-like is markup someone pasted.
-const FORMATTING_TAG = /<\/?(p|br|div|span|b|strong|i|em|u|s|strike|font)(\s[^<>]*)?\/?>/gi;
+const FORMATTING_TAG = /<\/?(p|br|div|span|b|strong|i|em|u|s|strike|font|at)(\s[^<>]*)?\/?>/gi;
 const ANY_TAG = /<\/?[a-z!?][^<>]*>/i;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };

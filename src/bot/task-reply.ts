@@ -41,8 +41,13 @@ export function deliveryText(ref: string, report: DeliveryReport): string {
     );
   }
   if (report.notCleared.length) {
-    parts.push(`${report.notCleared.join(', ')} ${report.notCleared.length === 1 ? 'is' : 'are'} not cleared for OFFICIAL-SENSITIVE, so no card was sent to them.`);
+    parts.push(
+      `${report.notCleared.join(', ')} ${report.notCleared.length === 1 ? 'is' : 'are'} not cleared for OFFICIAL-SENSITIVE, so no card was sent to them.`,
+    );
   }
-  if (!parts.length) parts.push(`Nobody in that agency works on tasks in this bot yet, so no card was sent; ${ref} is listed in "my tasks" for its members.`);
+  if (!parts.length)
+    parts.push(
+      `Nobody in that agency works on tasks in this bot yet, so no card was sent; ${ref} is listed in "my tasks" for its members.`,
+    );
   return parts.join(' ');
 }

@@ -60,7 +60,8 @@ function common(v: FormValues, textName: string, textMax: number, now: Date) {
   if (!text) errors.push(`${textName} is needed.`);
   else if (text.length > textMax) errors.push(`${textName} must be at most ${textMax} characters.`);
   // eslint-disable-next-line no-control-regex
-  else if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text)) errors.push(`${textName} has control characters.`);
+  else if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text))
+    errors.push(`${textName} has control characters.`);
   const due = v.due.trim();
   if (due && (!IsoDate.safeParse(due).success || Number.isNaN(Date.parse(`${due}T00:00:00Z`)))) {
     errors.push('Due date must be a date such as 2027-01-31.');
@@ -169,9 +170,7 @@ export function composeTaskForm(input: {
   const strand = Strand.safeParse(input.values.strand);
   return {
     banner: banner('OFFICIAL', input.demo),
-    title: isAction
-      ? `New ${strand.success ? `${STRAND_LABEL[strand.data]} ` : '4P '}action`
-      : 'New intelligence gap',
+    title: isAction ? `New ${strand.success ? `${STRAND_LABEL[strand.data]} ` : '4P '}action` : 'New intelligence gap',
     district: input.districtName,
     isAction,
     textLabel: isAction ? 'The action' : 'The question the partnership needs answered',

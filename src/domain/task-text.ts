@@ -58,17 +58,18 @@ function parseLine(argument: string, withStrand: boolean): TaskLine {
     rest = sensitive[1]!;
     line.classification = 'OFFICIAL-SENSITIVE';
   }
-  // Read options off the end until none is left; each may appear once.
-  for (let found = true; found; ) {
-    found = false;
+  // Read options off the end, the last one first, until none is left; each may appear once.
+  for (;;) {
+    let last: { key: keyof TaskLine; head: string; value: string } | undefined;
     for (const [pattern, key] of TRAILING) {
       const m = pattern.exec(rest);
-      if (m && line[key] === undefined) {
-        rest = m[1]!;
-        (line as unknown as Record<string, string>)[key] = m[2]!.trim();
-        found = true;
+      if (m && line[key] === undefined && (!last || m[1]!.length > last.head.length)) {
+        last = { key, head: m[1]!, value: m[2]!.trim() };
       }
     }
+    if (!last) break;
+    rest = last.head;
+    (line as unknown as Record<string, string>)[last.key] = last.value;
   }
   if (line.fromGap) line.fromGap = parseRef(line.fromGap)?.ref ?? line.fromGap;
   line.text = rest.trim();
@@ -102,7 +103,9 @@ export const UPDATE_PATTERNS: readonly RegExp[] = [
 /** `update PREV-3 done: …`, `PURS-7 blocked - …`, `mark G-12 filled: …`, `accept G-12`. */
 export function parseUpdate(text: string): UpdateLine | undefined {
   const accept = UPDATE_PATTERNS[2]!.exec(text);
-  const m = accept ? ['', accept[2]!, 'accept', undefined] : (UPDATE_PATTERNS[0]!.exec(text) ?? UPDATE_PATTERNS[1]!.exec(text));
+  const m = accept
+    ? ['', accept[2]!, 'accept', undefined]
+    : (UPDATE_PATTERNS[0]!.exec(text) ?? UPDATE_PATTERNS[1]!.exec(text));
   if (!m) return undefined;
   const ref = parseRef(m[1]!)?.ref;
   if (!ref) return undefined;

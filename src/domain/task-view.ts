@@ -3,15 +3,7 @@ import type { AuditEvent } from './audit.js';
 import { dueText, ownerText, type OwnerNames } from './plan-view.js';
 import { STRAND_LABEL } from './strand.js';
 import { banner, type Banner } from './summary.js';
-import {
-  doneWord,
-  isTaskOpen,
-  offeredChanges,
-  taskOf,
-  taskStatusLabel,
-  taskText,
-  type Task,
-} from './task.js';
+import { doneWord, isTaskOpen, offeredChanges, taskOf, taskStatusLabel, taskText, type Task } from './task.js';
 import type { FourPAction } from './action.js';
 import type { IntelligenceGap } from './gap.js';
 import type { LastChange } from './last-change.js';
@@ -126,7 +118,10 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
   if (task.kind === 'action' && task.record.fromGapRef) links = `Raised from gap ${task.record.fromGapRef}`;
   const latest =
     task.kind === 'gap'
-      ? [task.record.resolution && `Outcome: ${task.record.resolution}`, task.record.lastUpdate && `Latest: ${task.record.lastUpdate}`]
+      ? [
+          task.record.resolution && `Outcome: ${task.record.resolution}`,
+          task.record.lastUpdate && `Latest: ${task.record.lastUpdate}`,
+        ]
           .filter(Boolean)
           .join('\n\n')
       : task.record.lastUpdate
@@ -193,7 +188,9 @@ export function composeTaskList(input: {
   withheld: number;
   withheldHint: string;
 }): TaskListView {
-  const sorted = [...input.records].sort((a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.ref.localeCompare(b.ref));
+  const sorted = [...input.records].sort(
+    (a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.ref.localeCompare(b.ref),
+  );
   const listed = sorted.slice(0, input.limit);
   const sensitive = listed.some((r) => r.classification === 'OFFICIAL-SENSITIVE');
   return {
@@ -255,7 +252,8 @@ export function composeHistory(input: {
       const details: string[] = [];
       if (after.status && after.status !== before.status) details.push(`Status: ${after.status.replace('_', ' ')}`);
       const agencyId = after.ownerAgencyId ?? after.leadAgencyId;
-      if (word === 'assigned' || word === 'created') details.push(`Owner: ${ownerText(input.names, agencyId, after.ownerAadObjectId)}`);
+      if (word === 'assigned' || word === 'created')
+        details.push(`Owner: ${ownerText(input.names, agencyId, after.ownerAadObjectId)}`);
       for (const field of ['resolution', 'lastUpdate'] as const) {
         if (after[field] && after[field] !== before[field]) details.push(`"${after[field]}"`);
       }
@@ -269,4 +267,3 @@ export function composeHistory(input: {
     hasEvents: input.events.length > 0,
   };
 }
-

@@ -11,7 +11,13 @@ import type { Member } from '../domain/member.js';
 import { can, mayChangeItem } from '../domain/permissions.js';
 import type { OwnerNames } from '../domain/plan-view.js';
 import { parseRef } from '../domain/refs.js';
-import { composeTaskForm, type FormValues, type NewAction, type NewGap, type TaskFormView } from '../domain/task-form.js';
+import {
+  composeTaskForm,
+  type FormValues,
+  type NewAction,
+  type NewGap,
+  type TaskFormView,
+} from '../domain/task-form.js';
 import { clip } from '../domain/format.js';
 import {
   applyTaskChange,
@@ -83,13 +89,12 @@ export class Tasks {
     if (!parsed) throw new ValidationError(`${ref} is not a reference. Gaps are like G-12, actions like PREV-3.`);
     const pid = req.partnership.id;
     const record =
-      parsed.prefix === 'G' ? await this.store.gaps.get(pid, parsed.ref) : await this.store.actions.get(pid, parsed.ref);
+      parsed.prefix === 'G'
+        ? await this.store.gaps.get(pid, parsed.ref)
+        : await this.store.actions.get(pid, parsed.ref);
     if (!record) throw new NotFoundError(parsed.prefix === 'G' ? 'gap' : 'action', parsed.ref);
     if (!maySee(viewer, record.classification)) {
-      throw new ForbiddenError(
-        'classification',
-        `${parsed.ref} is OFFICIAL-SENSITIVE. ${withheldHint(viewer)}`,
-      );
+      throw new ForbiddenError('classification', `${parsed.ref} is OFFICIAL-SENSITIVE. ${withheldHint(viewer)}`);
     }
     const { etag, ...plain } = record;
     return { task: taskOf(plain as IntelligenceGap | FourPAction), etag };
@@ -132,7 +137,9 @@ export class Tasks {
     if (input.fromGapRef) {
       const gap = await this.store.gaps.get(req.partnership.id, input.fromGapRef);
       if (!gap || gap.districtId !== input.districtId) {
-        throw new ValidationError(`${input.fromGapRef} is not a gap in this district, so the action cannot be linked to it.`);
+        throw new ValidationError(
+          `${input.fromGapRef} is not a gap in this district, so the action cannot be linked to it.`,
+        );
       }
     }
     const at = this.clock().toISOString();
@@ -319,7 +326,10 @@ export class Tasks {
       agencies: agencies.map((a) => ({ title: a.name, value: a.id })),
       people: members
         .filter((m) => m.active && can(m, `${kind}.update-own`))
-        .map((m) => ({ title: `${m.displayName} (${agencies.find((a) => a.id === m.agencyId)?.name ?? m.agencyId})`, value: m.aadObjectId })),
+        .map((m) => ({
+          title: `${m.displayName} (${agencies.find((a) => a.id === m.agencyId)?.name ?? m.agencyId})`,
+          value: m.aadObjectId,
+        })),
       // Only OFFICIAL gaps are offered: the form may be open where others can read it.
       gaps: gaps
         .filter((g) => g.classification === 'OFFICIAL')
@@ -363,7 +373,10 @@ export class Tasks {
   async history(req: Requester, viewer: Viewer, ref: string): Promise<HistoryView> {
     const { task } = await this.load(req, viewer, ref);
     const pid = req.partnership.id;
-    const [events, names] = await Promise.all([this.store.audit.listForEntity(pid, task.kind, task.record.ref), this.names(pid)]);
+    const [events, names] = await Promise.all([
+      this.store.audit.listForEntity(pid, task.kind, task.record.ref),
+      this.names(pid),
+    ]);
     return composeHistory({
       ref: task.record.ref,
       classification: task.record.classification,
@@ -395,7 +408,8 @@ export class Tasks {
     const { shown, withheld } = splitVisible(viewer, chosen);
     const districtNames = new Map<string, string>();
     for (const r of shown.slice(0, LIST_LIMIT * 4)) {
-      if (!districtNames.has(r.districtId)) districtNames.set(r.districtId, await this.directory.label(pid, r.districtId));
+      if (!districtNames.has(r.districtId))
+        districtNames.set(r.districtId, await this.directory.label(pid, r.districtId));
     }
     return composeTaskList({
       title,
@@ -462,7 +476,8 @@ export class Tasks {
   }
 
   private async mustBeDistrict(req: Requester, districtId: string): Promise<void> {
-    if (!(await this.store.districts.get(req.partnership.id, districtId))) throw new NotFoundError('district', districtId);
+    if (!(await this.store.districts.get(req.partnership.id, districtId)))
+      throw new NotFoundError('district', districtId);
   }
 
   private async mustBeAgency(req: Requester, agencyId: string): Promise<void> {
@@ -486,7 +501,16 @@ function lastChange(member: Member, what: string, at: string, op: string | undef
   return { by: member.aadObjectId, at, what, ...(op !== undefined && { op }) };
 }
 
-function parseOrRefuse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } } }, value: unknown): T {
+function parseOrRefuse<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`);

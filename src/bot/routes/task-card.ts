@@ -32,11 +32,19 @@ type ButtonSchema = z.ZodType<{ ref: string; etag: string; op: string }, z.ZodTy
 const BUTTONS: readonly [Verb, ButtonSchema, (data: never) => TaskChange][] = [
   [VERB.taskAccept, TaskButton, () => ({ op: 'accept' })],
   [VERB.taskProgress, TaskButton, () => ({ op: 'progress' })],
-  [VERB.taskBlock, BlockData, (d: z.infer<typeof BlockData>) => ({ op: 'block', reason: required(d.reason, 'what it is waiting for') })],
+  [
+    VERB.taskBlock,
+    BlockData,
+    (d: z.infer<typeof BlockData>) => ({ op: 'block', reason: required(d.reason, 'what it is waiting for') }),
+  ],
   [
     VERB.taskDone,
     DoneData,
-    (d: z.infer<typeof DoneData>) => ({ op: 'done', note: required(d.outcome, 'the outcome'), impactAfter: figure(d.impactAfter) }),
+    (d: z.infer<typeof DoneData>) => ({
+      op: 'done',
+      note: required(d.outcome, 'the outcome'),
+      impactAfter: figure(d.impactAfter),
+    }),
   ],
   [VERB.taskNote, NoteData, (d: z.infer<typeof NoteData>) => ({ op: 'note', note: required(d.note, 'the note') })],
 ];
@@ -106,21 +114,34 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
         const again = async (errors: string[]) =>
           renderCard('task-form', await rc.deps.tasks.formView(rc.requester, kind, parsed.districtId, values, errors));
         const now = rc.deps.clock();
-        const read = kind === 'gap' ? readGapForm(parsed.districtId, values, now) : readActionForm(parsed.districtId, values, now);
+        const read =
+          kind === 'gap' ? readGapForm(parsed.districtId, values, now) : readActionForm(parsed.districtId, values, now);
         if (!read.ok) return again(read.errors);
         let stored;
         try {
           stored =
             kind === 'gap'
-              ? await rc.deps.tasks.createGap(rc.requester, read.value as Parameters<typeof rc.deps.tasks.createGap>[1], parsed.op)
-              : await rc.deps.tasks.createAction(rc.requester, read.value as Parameters<typeof rc.deps.tasks.createAction>[1], parsed.op);
+              ? await rc.deps.tasks.createGap(
+                  rc.requester,
+                  read.value as Parameters<typeof rc.deps.tasks.createGap>[1],
+                  parsed.op,
+                )
+              : await rc.deps.tasks.createAction(
+                  rc.requester,
+                  read.value as Parameters<typeof rc.deps.tasks.createAction>[1],
+                  parsed.op,
+                );
         } catch (err) {
           if (err instanceof ValidationError) return again([err.message]);
           throw err;
         }
         const owned = kind === 'gap' ? stored.task.record.status === 'assigned' : true;
         if (owned) delivery.deliverLater(rc.requester, rc.facts.tenantId, stored);
-        return taskCard(rc, stored, `${stored.task.record.ref} created${owned ? '; the owner gets the task card in their chat with me' : ''}.`);
+        return taskCard(
+          rc,
+          stored,
+          `${stored.task.record.ref} created${owned ? '; the owner gets the task card in their chat with me' : ''}.`,
+        );
       }),
     );
   }
@@ -143,7 +164,10 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
       if (typeof result === 'string') return invokeMessage(context, result);
       await context.sendActivity({
         type: 'invokeResponse',
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result } },
+        value: {
+          status: 200,
+          body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result },
+        },
       });
     },
     true,

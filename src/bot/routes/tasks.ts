@@ -51,8 +51,12 @@ async function createFromLine(
       classification: line.classification,
     });
   } else {
-    if (!line.strand) throw new ValidationError('Name the strand before the colon: new action Everton prevent: <action> lead <agency>.');
-    if (!agencyId) throw new ValidationError('Name the lead agency: new action Everton prevent: <action> lead <agency>.');
+    if (!line.strand)
+      throw new ValidationError(
+        'Name the strand before the colon: new action Everton prevent: <action> lead <agency>.',
+      );
+    if (!agencyId)
+      throw new ValidationError('Name the lead agency: new action Everton prevent: <action> lead <agency>.');
     stored = await rc.deps.tasks.createAction(rc.requester, {
       districtId,
       strand: line.strand,
@@ -79,7 +83,9 @@ function createCommand(kind: 'gap' | 'action', delivery: TaskDelivery): Command 
   return {
     name: gap ? 'new gap' : 'new action',
     keywords: ['new'],
-    usage: gap ? 'new gap <district>[: <question> lead <agency> due <date>]' : 'new action <district> <strand>[: <action> lead <agency> …]',
+    usage: gap
+      ? 'new gap <district>[: <question> lead <agency> due <date>]'
+      : 'new action <district> <strand>[: <action> lead <agency> …]',
     description: gap
       ? 'Raise an intelligence gap: with the district alone, a form; or all on one line. Coordinators.'
       : 'Add a 4P action (measure <how>, from G-12 optional): a form, or one line. Coordinators.',
@@ -101,13 +107,17 @@ function assignCommand(delivery: TaskDelivery): Command {
     name: 'assign',
     keywords: ['assign'],
     usage: 'assign <ref> to <agency or @person>',
-    description: 'Give a gap or action to the agency (or person) best placed to lead; they get the task card. Coordinators.',
+    description:
+      'Give a gap or action to the agency (or person) best placed to lead; they get the task card. Coordinators.',
     example: 'assign G-12 to Liverpool City Council',
     permission: 'gap.assign',
     patterns: [/^(?:re)?assign\s+(.+)$/i],
     run: async (rc, argument) => {
       const m = /^((?:G|PREP|PURS|PREV|PROT)[-\s]?\d+)\s+to\s+(.+)$/i.exec(argument);
-      if (!m) throw new ValidationError('Say what and to whom, for example: assign G-12 to Liverpool City Council, or assign PREV-3 to @Adele Vance.');
+      if (!m)
+        throw new ValidationError(
+          'Say what and to whom, for example: assign G-12 to Liverpool City Council, or assign PREV-3 to @Adele Vance.',
+        );
       const target = await rc.deps.tasks.findAssignee(rc.requester, m[2]!);
       const change: TaskChange = { op: 'assign', agencyId: target.agencyId, ownerAadObjectId: target.ownerAadObjectId };
       const outcome = await rc.deps.tasks.change(rc.requester, rc.viewer, m[1]!, change);
@@ -117,7 +127,10 @@ function assignCommand(delivery: TaskDelivery): Command {
         return;
       }
       const report = await delivery.deliver(rc.requester, rc.facts.tenantId, outcome.stored);
-      await sendCard(rc.context, await taskCard(rc, outcome.stored, `${ref} assigned to ${target.name}. ${deliveryText(ref, report)}`));
+      await sendCard(
+        rc.context,
+        await taskCard(rc, outcome.stored, `${ref} assigned to ${target.name}. ${deliveryText(ref, report)}`),
+      );
     },
   };
 }
@@ -126,13 +139,15 @@ const updateCommand: Command = {
   name: 'update',
   keywords: ['update', 'mark'],
   usage: 'update <ref> done|blocked|in progress|note: <text>',
-  description: 'Change a gap or action you own (or your agency leads): mark G-12 filled: …, PURS-7 blocked - …, accept G-12.',
+  description:
+    'Change a gap or action you own (or your agency leads): mark G-12 filled: …, PURS-7 blocked - …, accept G-12.',
   example: 'update PREV-3 in progress',
   permission: 'gap.read',
   patterns: UPDATE_PATTERNS,
   run: async (rc) => {
     const line = parseUpdate(rc.context.activity.text ?? '');
-    if (!line) throw new ValidationError('Try: update PREV-3 done: <outcome>, PURS-7 blocked - <reason>, or accept G-12.');
+    if (!line)
+      throw new ValidationError('Try: update PREV-3 done: <outcome>, PURS-7 blocked - <reason>, or accept G-12.');
     const change: TaskChange =
       line.op === 'block'
         ? { op: 'block', reason: line.text! }
