@@ -220,6 +220,7 @@ export interface HistoryView {
   title: string;
   events: { when: string; who: string; what: string; detail: string }[];
   hasEvents: boolean;
+  earlier: string;
 }
 
 const EVENT_WORDS: Record<string, string> = {
@@ -241,11 +242,16 @@ export function composeHistory(input: {
   demo: boolean;
   events: readonly AuditEvent[];
   names: OwnerNames;
+  /** The latest this many are shown; the earlier ones are counted. */
+  limit: number;
 }): HistoryView {
+  const shown = input.events.slice(-input.limit);
+  const earlier = input.events.length - shown.length;
   return {
     banner: banner(input.classification, input.demo),
     title: `History of ${input.ref}`,
-    events: input.events.map((e) => {
+    earlier: earlier > 0 ? `${earlier} earlier ${earlier === 1 ? 'change' : 'changes'} not shown.` : '',
+    events: shown.map((e) => {
       const word = e.action.split('.')[1] ?? e.action;
       const after = (e.after ?? {}) as Partial<IntelligenceGap & FourPAction>;
       const before = (e.before ?? {}) as Partial<IntelligenceGap & FourPAction>;

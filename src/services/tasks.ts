@@ -4,12 +4,12 @@ import type { ConversationRef } from '../domain/conversation.js';
 import { isOverdue } from '../domain/dates.js';
 import { normalizeName } from '../domain/district-match.js';
 import { ConcurrencyError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { GapDraft, type IntelligenceGap } from '../domain/gap.js';
+import { GapDraft, isGapOpen, type IntelligenceGap } from '../domain/gap.js';
 import { ActionDraft as ActionDraftSchema } from '../domain/action.js';
 import type { LastChange } from '../domain/last-change.js';
 import type { Member } from '../domain/member.js';
 import { can, mayChangeItem } from '../domain/permissions.js';
-import type { OwnerNames } from '../domain/plan-view.js';
+import { fitList, type OwnerNames } from '../domain/plan-view.js';
 import { parseRef } from '../domain/refs.js';
 import {
   composeTaskForm,
@@ -66,6 +66,9 @@ export interface Delivery {
 }
 
 const LIST_LIMIT = 25;
+const HISTORY_LIMIT = 30;
+/** Choices on a card (people to own or reassign to, gaps to link): enough to pick from, small enough to send. */
+const CHOICES_LIMIT = 40;
 /** Teams refreshes a card for at most 60 users. */
 const MAX_REFRESH_USERS = 60;
 
@@ -293,6 +296,7 @@ export class Tasks {
         ...agencies.map((a) => ({ title: a.name, value: `agency:${a.id}` })),
         ...active
           .filter((m) => can(m, `${task.kind}.update-own`))
+          .slice(0, CHOICES_LIMIT)
           .map((m) => ({ title: m.displayName, value: `person:${m.aadObjectId}` })),
       ],
     });
@@ -326,13 +330,15 @@ export class Tasks {
       agencies: agencies.map((a) => ({ title: a.name, value: a.id })),
       people: members
         .filter((m) => m.active && can(m, `${kind}.update-own`))
+        .slice(0, CHOICES_LIMIT)
         .map((m) => ({
           title: `${m.displayName} (${agencies.find((a) => a.id === m.agencyId)?.name ?? m.agencyId})`,
           value: m.aadObjectId,
         })),
       // Only OFFICIAL gaps are offered: the form may be open where others can read it.
       gaps: gaps
-        .filter((g) => g.classification === 'OFFICIAL')
+        .filter((g) => g.classification === 'OFFICIAL' && isGapOpen(g.status))
+        .slice(-CHOICES_LIMIT)
         .map((g) => ({ title: `${g.ref}: ${clip(g.question, 60)}`, value: g.ref })),
     });
   }
@@ -355,35 +361,46 @@ export class Tasks {
   }
 
   /** Open work that is the member's: named as owner, or led by their agency with nobody named. */
-  async myTasks(req: Requester, viewer: Viewer): Promise<TaskListView> {
+  async myTasks(req: Requester, viewer: Viewer, fits: (v: TaskListView) => boolean = () => true): Promise<TaskListView> {
     const me = req.member;
-    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', (t) => {
+    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, (t) => {
       const owned = ownedItem(t);
       return owned.ownerAadObjectId === me.aadObjectId || (!owned.ownerAadObjectId && owned.agencyId === me.agencyId);
     });
   }
 
-  async overdue(req: Requester, viewer: Viewer): Promise<TaskListView> {
+  async overdue(req: Requester, viewer: Viewer, fits: (v: TaskListView) => boolean = () => true): Promise<TaskListView> {
     const now = this.clock();
-    return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', (t) =>
+    return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', fits, (t) =>
       isOverdue(t.record.due, now),
     );
   }
 
-  async history(req: Requester, viewer: Viewer, ref: string): Promise<HistoryView> {
+  async history(
+    req: Requester,
+    viewer: Viewer,
+    ref: string,
+    fits: (v: HistoryView) => boolean = () => true,
+  ): Promise<HistoryView> {
     const { task } = await this.load(req, viewer, ref);
     const pid = req.partnership.id;
     const [events, names] = await Promise.all([
       this.store.audit.listForEntity(pid, task.kind, task.record.ref),
       this.names(pid),
     ]);
-    return composeHistory({
-      ref: task.record.ref,
-      classification: task.record.classification,
-      demo: req.partnership.demo,
-      events,
-      names,
-    });
+    return fitList(
+      (limit) =>
+        composeHistory({
+          ref: task.record.ref,
+          classification: task.record.classification,
+          demo: req.partnership.demo,
+          events,
+          names,
+          limit,
+        }),
+      fits,
+      HISTORY_LIMIT,
+    );
   }
 
   private async list(
@@ -391,6 +408,7 @@ export class Tasks {
     viewer: Viewer,
     title: string,
     empty: string,
+    fits: (v: TaskListView) => boolean,
     wanted: (t: Task) => boolean,
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
@@ -411,18 +429,24 @@ export class Tasks {
       if (!districtNames.has(r.districtId))
         districtNames.set(r.districtId, await this.directory.label(pid, r.districtId));
     }
-    return composeTaskList({
-      title,
-      empty,
-      demo: req.partnership.demo,
-      records: shown,
-      districtNames,
-      names,
-      now: this.clock(),
-      limit: LIST_LIMIT,
-      withheld,
-      withheldHint: withheldHint(viewer),
-    });
+    const now = this.clock();
+    return fitList(
+      (limit) =>
+        composeTaskList({
+          title,
+          empty,
+          demo: req.partnership.demo,
+          records: shown,
+          districtNames,
+          names,
+          now,
+          limit,
+          withheld,
+          withheldHint: withheldHint(viewer),
+        }),
+      fits,
+      LIST_LIMIT,
+    );
   }
 
   private async actionsFrom(partnershipId: string, gap: IntelligenceGap): Promise<string[]> {

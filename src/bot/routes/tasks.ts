@@ -9,6 +9,7 @@ import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
+import { fitsCard } from '../cards.js';
 import { sendCard, sendNamedCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import type { TaskDelivery } from '../task-delivery.js';
@@ -169,7 +170,8 @@ const myTasksCommand: Command = {
   example: 'my tasks',
   permission: 'gap.read',
   patterns: [/^my\s+(?:tasks?|work|actions|gaps)[\s?.!]*$/i, /^tasks[\s?.!]*$/i],
-  run: async (rc) => sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.myTasks(rc.requester, rc.viewer)),
+  run: async (rc) =>
+    sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.myTasks(rc.requester, rc.viewer, (v) => fitsCard('tasks', v))),
 };
 
 const overdueCommand: Command = {
@@ -180,7 +182,8 @@ const overdueCommand: Command = {
   example: 'overdue',
   permission: 'gap.read',
   patterns: [/^(?:what(?:'s|\s+is)\s+|show\s+)?overdue[\s?.!]*$/i],
-  run: async (rc) => sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.overdue(rc.requester, rc.viewer)),
+  run: async (rc) =>
+    sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.overdue(rc.requester, rc.viewer, (v) => fitsCard('tasks', v))),
 };
 
 const historyCommand: Command = {
@@ -192,7 +195,11 @@ const historyCommand: Command = {
   permission: 'gap.read',
   patterns: [/^history\s+(?:of\s+)?(.+)$/i],
   run: async (rc, argument) =>
-    sendNamedCard(rc.context, 'history', await rc.deps.tasks.history(rc.requester, rc.viewer, argument)),
+    sendNamedCard(
+      rc.context,
+      'history',
+      await rc.deps.tasks.history(rc.requester, rc.viewer, argument, (v) => fitsCard('history', v)),
+    ),
 };
 
 const taskCommand: Command = {
