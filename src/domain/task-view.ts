@@ -1,4 +1,4 @@
-import { formatCount, changeText } from './format.js';
+import { impactText } from './impact.js';
 import type { AuditEvent } from './audit.js';
 import { dueText, ownerText, type OwnerNames } from './plan-view.js';
 import { STRAND_LABEL } from './strand.js';
@@ -37,15 +37,6 @@ function changedText(task: Task, last: LastChange | undefined, names: OwnerNames
   const who = names.people.get(last.by) ?? 'someone outside the partnership';
   const what = last.what === 'done' && task.kind === 'gap' ? 'Marked filled' : (CHANGE_WORDS[last.what] ?? 'Changed');
   return `${what} by ${who}, ${formatWhen(last.at)}`;
-}
-
-/** "Count of referrals: 12 → 7 (−5 (−42%))", or the measure alone before there is a reading. */
-export function impactText(action: FourPAction): string {
-  if (action.impactBefore === undefined) return action.impactMeasure;
-  const before = formatCount(action.impactBefore);
-  if (action.impactAfter === undefined) return `${action.impactMeasure}: ${before} at the start`;
-  const change = changeText(action.impactAfter, action.impactBefore).text;
-  return `${action.impactMeasure}: ${before} → ${formatCount(action.impactAfter)} (${change})`;
 }
 
 export interface TaskButtonData {
@@ -94,6 +85,8 @@ export interface TaskCardInput {
   /** May this viewer change it (owner, owning agency, coordinator), and assign it (coordinator)? */
   canChange: boolean;
   canAssign: boolean;
+  /** Who is looking: Accept is not offered to whoever already owns it. */
+  viewerId: string;
   /** A fresh id for this rendering: a press carries it, so a retried press is known. */
   op: string;
   note?: string;
@@ -142,7 +135,8 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     changed: changedText(task, r.lastChange, names),
     links,
     note: input.note ?? '',
-    canAccept: offered.has('accept'),
+    // Accepting an action takes it on; its owner has nothing to accept. A gap's Accept also starts it.
+    canAccept: offered.has('accept') && !(task.kind === 'action' && r.ownerAadObjectId === input.viewerId),
     canProgress: offered.has('progress'),
     canBlock: offered.has('block'),
     canDone: offered.has('done'),
@@ -196,7 +190,8 @@ export function composeTaskList(input: {
   return {
     banner: banner(sensitive ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL', input.demo),
     title: input.title,
-    summary: sorted.length === 0 ? input.empty : `${sorted.length} open, soonest due first.`,
+    summary:
+      sorted.length === 0 ? input.empty : `${sorted.length} open, soonest due first. Select one to open its card.`,
     items: listed.map((r) => {
       const task = taskOf(r);
       const agencyId = task.kind === 'gap' ? task.record.ownerAgencyId : task.record.leadAgencyId;

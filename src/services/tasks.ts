@@ -241,7 +241,10 @@ export class Tasks {
    */
   async deliveries(req: Requester, tenantId: string | undefined, task: Task): Promise<Delivery[]> {
     const owned = ownedItem(task);
-    const members = (await this.store.members.listByPartnership(req.partnership.id)).filter((m) => m.active);
+    // Whoever assigned it already has the card in front of them.
+    const members = (await this.store.members.listByPartnership(req.partnership.id)).filter(
+      (m) => m.active && m.aadObjectId !== req.member.aadObjectId,
+    );
     const targets = owned.ownerAadObjectId
       ? members.filter((m) => m.aadObjectId === owned.ownerAadObjectId)
       : members.filter((m) => m.agencyId === owned.agencyId && can(m, `${task.kind}.update-own`));
@@ -288,6 +291,7 @@ export class Tasks {
       now: this.clock(),
       canChange: !shared && mayChangeItem(member, ownedItem(task)),
       canAssign: !shared && can(member, `${task.kind}.assign`),
+      viewerId: member.aadObjectId,
       op: this.newOp(),
       ...(options.note !== undefined && { note: options.note }),
       ledTo,
@@ -361,7 +365,11 @@ export class Tasks {
   }
 
   /** Open work that is the member's: named as owner, or led by their agency with nobody named. */
-  async myTasks(req: Requester, viewer: Viewer, fits: (v: TaskListView) => boolean = () => true): Promise<TaskListView> {
+  async myTasks(
+    req: Requester,
+    viewer: Viewer,
+    fits: (v: TaskListView) => boolean = () => true,
+  ): Promise<TaskListView> {
     const me = req.member;
     return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, (t) => {
       const owned = ownedItem(t);
@@ -369,7 +377,11 @@ export class Tasks {
     });
   }
 
-  async overdue(req: Requester, viewer: Viewer, fits: (v: TaskListView) => boolean = () => true): Promise<TaskListView> {
+  async overdue(
+    req: Requester,
+    viewer: Viewer,
+    fits: (v: TaskListView) => boolean = () => true,
+  ): Promise<TaskListView> {
     const now = this.clock();
     return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', fits, (t) =>
       isOverdue(t.record.due, now),

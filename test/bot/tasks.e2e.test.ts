@@ -4,7 +4,7 @@ import type { IntelligenceGap } from '../../src/domain/gap.js';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import { actionsOf, cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, onlyCard, type TurnResult } from '../support/harness.js';
-import { adele, alex, megan, patti } from '../support/people.js';
+import { adele, alex, isaiah, megan, patti } from '../support/people.js';
 
 const PID = DEMO_PARTNERSHIP_ID;
 const EVERTON = 'E05000896';
@@ -172,8 +172,39 @@ describe('creating gaps and actions', () => {
     expect(cardText(card)).toMatch(/Impact: \s*Referrals to youth services/);
     expect(await action(ref)).toMatchObject({ strand: 'prevent', leadAgencyId: COUNCIL, fromGapRef: gapRef });
 
-    // The gap shows what it led to.
+    // The gap shows what it led to, on its card and in the district's list of gaps.
     expect(cardText(onlyCard(await bot.say(`task ${gapRef}`, alex)))).toContain(`Led to: ${ref}`);
+    const gapsCard = onlyCard(await bot.say('gaps Everton', isaiah));
+    expect(cardText(gapsCard)).toContain(`Led to ${ref}`);
+  });
+
+  it('shows an action’s impact measure, before and after, on its card and in the plan', async () => {
+    const card = cardTo(
+      await bot.say(
+        'new action Everton pursue: Close the three cannabis grows lead Merseyside Police measure Cannabis cultivation offences a quarter due 2027-05-31',
+        alex,
+      ),
+      alex,
+    );
+    const ref = refOn(card);
+    const stored = await action(ref);
+    const { etag, ...plain } = stored;
+    // The starting figure as the form would set it.
+    await bot.store.actions.replace({ ...plain, impactBefore: 14 }, etag, {
+      actor: alex.aadObjectId,
+      action: 'action.edited',
+      at: new Date().toISOString(),
+    });
+    await bot.say(`update ${ref} in progress`, alex);
+    const done = await bot.press(onlyCard(await bot.say(`task ${ref}`, alex)), 'Mark done', alex, 'personal', {
+      outcome: 'Three warrants executed',
+      impactAfter: '9',
+    });
+    expect(cardText(invokeCard(done))).toMatch(
+      /Impact: \s*Cannabis cultivation offences a quarter: 14 → 9, −5 \(−36%\)/,
+    );
+    const plan = cardText(onlyCard(await bot.say('plan Everton', isaiah)));
+    expect(plan).toContain('Cannabis cultivation offences a quarter: 14 → 9, −5 (−36%)');
   });
 
   it('refuses creation to anyone but a coordinator, writing nothing', async () => {
@@ -395,6 +426,31 @@ describe('the task card buttons', () => {
       ),
     );
     expect(buttons(mine)).toContain('Accept');
+  });
+});
+
+describe('OFFICIAL-SENSITIVE tasks', () => {
+  it('are never shown in a group chat, shown 1:1 only to the cleared, and sent only to cleared owners', async () => {
+    const result = await bot.say(
+      'new gap Everton: Which officers are compromised? lead Liverpool City Council OFFICIAL-SENSITIVE',
+      alex,
+    );
+    const card = cardTo(result, alex);
+    const ref = refOn(card);
+    expect(cardText(card).split('\n')[0]).toBe('OFFICIAL-SENSITIVE · DEMO DATA, NOT A REAL PROFILE');
+    // Adele (OFFICIAL) is not sent it, and the coordinator is told why.
+    expect(result.posted.filter((p) => p.conversationId === `a:1personal-${adele.aadObjectId}`)).toEqual([]);
+    expect(cardText(card)).toContain('Adele Vance is not cleared for OFFICIAL-SENSITIVE, so no card was sent to them.');
+
+    const inGroup = cardText(onlyCard(await bot.say(`task ${ref}`, alex, 'groupChat')));
+    expect(inGroup).not.toContain('Which officers are compromised?');
+    expect(inGroup).toContain('OFFICIAL-SENSITIVE items are shown only in a 1:1 chat');
+    const history = cardText(onlyCard(await bot.say(`history ${ref}`, alex, 'channel')));
+    expect(history).not.toContain('compromised');
+    const uncleared = cardText(onlyCard(await bot.say(`task ${ref}`, adele)));
+    expect(uncleared).not.toContain('compromised');
+    // Counted, not shown, in lists.
+    expect(cardText(onlyCard(await bot.say('my tasks', adele)))).not.toContain(ref);
   });
 });
 

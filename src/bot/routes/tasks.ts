@@ -171,7 +171,11 @@ const myTasksCommand: Command = {
   permission: 'gap.read',
   patterns: [/^my\s+(?:tasks?|work|actions|gaps)[\s?.!]*$/i, /^tasks[\s?.!]*$/i],
   run: async (rc) =>
-    sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.myTasks(rc.requester, rc.viewer, (v) => fitsCard('tasks', v))),
+    sendNamedCard(
+      rc.context,
+      'tasks',
+      await rc.deps.tasks.myTasks(rc.requester, rc.viewer, (v) => fitsCard('tasks', v)),
+    ),
 };
 
 const overdueCommand: Command = {
@@ -183,7 +187,11 @@ const overdueCommand: Command = {
   permission: 'gap.read',
   patterns: [/^(?:what(?:'s|\s+is)\s+|show\s+)?overdue[\s?.!]*$/i],
   run: async (rc) =>
-    sendNamedCard(rc.context, 'tasks', await rc.deps.tasks.overdue(rc.requester, rc.viewer, (v) => fitsCard('tasks', v))),
+    sendNamedCard(
+      rc.context,
+      'tasks',
+      await rc.deps.tasks.overdue(rc.requester, rc.viewer, (v) => fitsCard('tasks', v)),
+    ),
 };
 
 const historyCommand: Command = {
