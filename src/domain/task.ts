@@ -73,7 +73,8 @@ export function offeredChanges(task: Task): Set<TaskOp> {
     const s = task.record.status;
     if (s === 'assigned') ops.add('accept').add('progress');
     if (s === 'in_progress') ops.add('done');
-    if (s === 'filled' || s === 'closed') ops.delete('assign');
+    // Reassigning follows the table: only an open or assigned gap can be (re)assigned.
+    if (s !== 'open' && s !== 'assigned') ops.delete('assign');
   } else {
     const s = task.record.status;
     if (isActionOpen(s)) ops.add('accept');
