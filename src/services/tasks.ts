@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionDraft, FourPAction } from '../domain/action.js';
 import type { ConversationRef } from '../domain/conversation.js';
-import { isOverdue } from '../domain/dates.js';
+import { toIsoDate } from '../domain/dates.js';
 import { normalizeName } from '../domain/district-match.js';
 import { ConcurrencyError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { GapDraft, isGapOpen, type IntelligenceGap } from '../domain/gap.js';
-import { ActionDraft as ActionDraftSchema } from '../domain/action.js';
+import { GapDraft, GapStatus, isGapOpen, type IntelligenceGap } from '../domain/gap.js';
+import { ActionDraft as ActionDraftSchema, ActionStatus, isActionOpen } from '../domain/action.js';
 import type { LastChange } from '../domain/last-change.js';
 import type { Member } from '../domain/member.js';
 import { can, mayChangeItem } from '../domain/permissions.js';
@@ -38,7 +38,7 @@ import {
   type TaskView,
 } from '../domain/task-view.js';
 import { maySee, splitVisible, withheldHint, type Viewer } from '../domain/visibility.js';
-import type { Store } from '../store/store.js';
+import type { Store, Stored } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DistrictDirectory } from './district-directory.js';
 import type { Requester } from './membership.js';
@@ -66,6 +66,8 @@ export interface Delivery {
 }
 
 const LIST_LIMIT = 25;
+const OPEN_GAP = GapStatus.options.filter(isGapOpen);
+const OPEN_ACTION = ActionStatus.options.filter(isActionOpen);
 const HISTORY_LIMIT = 30;
 /** Choices on a card (people to own or reassign to, gaps to link): enough to pick from, small enough to send. */
 const CHOICES_LIMIT = 40;
@@ -370,22 +372,28 @@ export class Tasks {
     viewer: Viewer,
     fits: (v: TaskListView) => boolean = () => true,
   ): Promise<TaskListView> {
-    const me = req.member;
-    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, (t) => {
-      const owned = ownedItem(t);
-      return owned.ownerAadObjectId === me.aadObjectId || (!owned.ownerAadObjectId && owned.agencyId === me.agencyId);
-    });
+    const pid = req.partnership.id;
+    const who = { aadObjectId: req.member.aadObjectId, agencyId: req.member.agencyId };
+    const [gaps, actions] = await Promise.all([
+      this.store.gaps.listForAssignee(pid, who, OPEN_GAP),
+      this.store.actions.listForAssignee(pid, who, OPEN_ACTION),
+    ]);
+    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, [...gaps, ...actions]);
   }
 
+  /** Open work past its due date, across the partnership. */
   async overdue(
     req: Requester,
     viewer: Viewer,
     fits: (v: TaskListView) => boolean = () => true,
   ): Promise<TaskListView> {
-    const now = this.clock();
-    return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', fits, (t) =>
-      isOverdue(t.record.due, now),
-    );
+    const pid = req.partnership.id;
+    const today = toIsoDate(this.clock());
+    const [gaps, actions] = await Promise.all([
+      this.store.gaps.listDueBefore(pid, today, OPEN_GAP),
+      this.store.actions.listDueBefore(pid, today, OPEN_ACTION),
+    ]);
+    return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', fits, [...gaps, ...actions]);
   }
 
   async history(
@@ -421,20 +429,11 @@ export class Tasks {
     title: string,
     empty: string,
     fits: (v: TaskListView) => boolean,
-    wanted: (t: Task) => boolean,
+    records: readonly (Stored<IntelligenceGap> | Stored<FourPAction>)[],
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
-    const [gaps, actions, names] = await Promise.all([
-      this.store.gaps.listByPartnership(pid),
-      this.store.actions.listByPartnership(pid),
-      this.names(pid),
-    ]);
-    const chosen = [...gaps, ...actions]
-      .map(({ etag: _etag, ...r }) => r as IntelligenceGap | FourPAction)
-      .filter((r) => {
-        const t = taskOf(r);
-        return isTaskOpen(t) && wanted(t);
-      });
+    const names = await this.names(pid);
+    const chosen = records.map(({ etag: _etag, ...r }) => r as IntelligenceGap | FourPAction);
     const { shown, withheld } = splitVisible(viewer, chosen);
     const districtNames = new Map<string, string>();
     for (const r of shown.slice(0, LIST_LIMIT * 4)) {

@@ -220,7 +220,8 @@ describe('creating gaps and actions', () => {
 describe('assigning', () => {
   it('delivers the task card to the owner’s 1:1 chat, proactively, at the stored reference', async () => {
     const ref = await newCouncilGap('Which landlords let to cuckooed tenants?');
-    const result = await bot.say(`assign ${ref} to @Adele Vance`, alex);
+    // As Teams sends an @mention of a person: the name wrapped in <at>.
+    const result = await bot.say(`assign ${ref} to <at>Adele Vance</at>`, alex);
     const toAdele = result.posted.filter((p) => p.conversationId === `a:1personal-${adele.aadObjectId}`);
     expect(toAdele).toHaveLength(1);
     const taskCard = toAdele[0]!.activity.attachments![0]!.content as Card;
@@ -487,14 +488,22 @@ describe('conversational updates, my tasks, overdue and history', () => {
 
   it('lists my tasks and what is overdue', async () => {
     const ref = await newCouncilGap('Which shops sell vapes to children?');
-    await bot.say(`assign ${ref} to Adele Vance`, alex);
+    await bot.say(`assign ${ref} to @Adele Vance`, alex);
     const mine = cardText(onlyCard(await bot.say('my tasks', adele)));
     expect(mine).toContain(ref);
     // Alex's agency (police) leads none of these council gaps.
     expect(cardText(onlyCard(await bot.say('my tasks', alex)))).not.toContain(ref);
 
     const overdue = cardText(onlyCard(await bot.say('overdue', megan)));
-    const all = [...(await bot.store.gaps.listByPartnership(PID)), ...(await bot.store.actions.listByPartnership(PID))];
+    const names = await bot.store.districts.listNames(PID);
+    const all = (
+      await Promise.all(
+        names.map(async (d) => [
+          ...(await bot.store.gaps.listByDistrict(PID, d.id)),
+          ...(await bot.store.actions.listByDistrict(PID, d.id)),
+        ]),
+      )
+    ).flat();
     const today = new Date().toISOString().slice(0, 10);
     const late = all.filter(
       (r) =>

@@ -532,12 +532,26 @@ class SqliteStore implements Store {
             ).all(partnershipId, districtId) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
-      listByPartnership: async (partnershipId) =>
+      listForAssignee: async (partnershipId, who, statuses) =>
         guard(() =>
           (
-            this.stmt(`SELECT version, doc FROM ${table} WHERE partnership_id = ? ORDER BY prefix, number`).all(
-              partnershipId,
-            ) as VersionedRow[]
+            this.stmt(
+              `SELECT version, doc FROM ${table}
+                 WHERE partnership_id = ? AND (owner = ? OR (owner IS NULL AND agency = ?))
+                   AND status IN (${statuses.map(() => '?').join(', ') || 'NULL'})
+                 ORDER BY due IS NULL, due, prefix, number`,
+            ).all(partnershipId, who.aadObjectId.toLowerCase(), who.agencyId, ...statuses) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version)),
+        ),
+      listDueBefore: async (partnershipId, isoDate, statuses) =>
+        guard(() =>
+          (
+            this.stmt(
+              `SELECT version, doc FROM ${table}
+                 WHERE partnership_id = ? AND due < ?
+                   AND status IN (${statuses.map(() => '?').join(', ') || 'NULL'})
+                 ORDER BY due, prefix, number`,
+            ).all(partnershipId, isoDate, ...statuses) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
       factsByDistrict: async (partnershipId, districtId) =>
