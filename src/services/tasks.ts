@@ -19,15 +19,7 @@ import {
   type TaskFormView,
 } from '../domain/task-form.js';
 import { clip } from '../domain/format.js';
-import {
-  applyTaskChange,
-  auditWord,
-  isTaskOpen,
-  ownedItem,
-  taskOf,
-  type Task,
-  type TaskChange,
-} from '../domain/task.js';
+import { applyTaskChange, auditWord, ownedItem, taskOf, type Task, type TaskChange } from '../domain/task.js';
 import {
   composeHistory,
   composeTaskCard,
@@ -191,7 +183,11 @@ export class Tasks {
     const me = req.member.aadObjectId;
     const stale = async (latest: StoredTask): Promise<ChangeOutcome> => {
       const last = latest.task.record.lastChange;
-      if (seen.op && last?.op === seen.op && last.by === me) return { kind: 'repeat', stored: latest };
+      // The same button on the same card, pressed by the same person: Teams' retry. Another
+      // button on that card is a new change against an old view.
+      if (seen.op && last?.op === seen.op && last.by === me && last.what === change.op) {
+        return { kind: 'repeat', stored: latest };
+      }
       const byName = last ? ((await this.store.members.get(last.by))?.displayName ?? 'someone') : 'someone';
       return { kind: 'conflict', stored: latest, byName, at: last ? formatWhen(last.at) : 'a moment ago' };
     };

@@ -397,6 +397,11 @@ describe('the task card buttons', () => {
     expect(cardText(invokeCard(retry))).not.toContain('since you opened it');
     expect(cardText(invokeCard(retry))).toBe(cardText(invokeCard(first)).replace(/\n?$/, ''));
     expect(await auditCount('gap', ref)).toBe(2);
+    // Another button on that same, now old, card is not a retry: it is refused as out of date.
+    const other = await bot.press(card, 'Save note', adele, 'personal', { note: 'from the old card' });
+    expect(cardText(invokeCard(other))).toContain('since you opened it');
+    expect((await gap(ref)).lastUpdate).toBeUndefined();
+    expect(await auditCount('gap', ref)).toBe(2);
   });
 
   it('tells the second of two people changing the same item who changed it, and shows the current card', async () => {
