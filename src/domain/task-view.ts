@@ -181,6 +181,8 @@ export function composeTaskList(input: {
   limit: number;
   withheld: number;
   withheldHint: string;
+  /** The store stopped reading at its limit: there are more than the records given. */
+  capped?: boolean;
 }): TaskListView {
   const sorted = [...input.records].sort(
     (a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.ref.localeCompare(b.ref),
@@ -191,7 +193,9 @@ export function composeTaskList(input: {
     banner: banner(sensitive ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL', input.demo),
     title: input.title,
     summary:
-      sorted.length === 0 ? input.empty : `${sorted.length} open, soonest due first. Select one to open its card.`,
+      sorted.length === 0
+        ? input.empty
+        : `${input.capped ? `More than ${sorted.length + input.withheld}` : sorted.length} open, soonest due first. Select one to open its card.`,
     items: listed.map((r) => {
       const task = taskOf(r);
       const agencyId = task.kind === 'gap' ? task.record.ownerAgencyId : task.record.leadAgencyId;
@@ -205,7 +209,8 @@ export function composeTaskList(input: {
       };
     }),
     hasItems: listed.length > 0,
-    more: sorted.length > listed.length ? `${sorted.length - listed.length} more not listed.` : '',
+    more:
+      sorted.length > listed.length ? `${input.capped ? 'Many' : sorted.length - listed.length} more not listed.` : '',
     withheld: input.withheld > 0 ? `${input.withheld} not shown. ${input.withheldHint}` : '',
   };
 }

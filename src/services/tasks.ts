@@ -58,6 +58,11 @@ export interface Delivery {
 }
 
 const LIST_LIMIT = 25;
+/**
+ * `my tasks` and `overdue` read at most this many gaps and this many actions, soonest due first:
+ * a card lists 25, and an agency with thousands open is told "more than" rather than kept waiting.
+ */
+const READ_LIMIT = 200;
 const OPEN_GAP = GapStatus.options.filter(isGapOpen);
 const OPEN_ACTION = ActionStatus.options.filter(isActionOpen);
 const HISTORY_LIMIT = 30;
@@ -371,10 +376,11 @@ export class Tasks {
     const pid = req.partnership.id;
     const who = { aadObjectId: req.member.aadObjectId, agencyId: req.member.agencyId };
     const [gaps, actions] = await Promise.all([
-      this.store.gaps.listForAssignee(pid, who, OPEN_GAP),
-      this.store.actions.listForAssignee(pid, who, OPEN_ACTION),
+      this.store.gaps.listForAssignee(pid, who, OPEN_GAP, READ_LIMIT),
+      this.store.actions.listForAssignee(pid, who, OPEN_ACTION, READ_LIMIT),
     ]);
-    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, [...gaps, ...actions]);
+    const capped = gaps.length === READ_LIMIT || actions.length === READ_LIMIT;
+    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, [...gaps, ...actions], capped);
   }
 
   /** Open work past its due date, across the partnership. */
@@ -386,10 +392,19 @@ export class Tasks {
     const pid = req.partnership.id;
     const today = toIsoDate(this.clock());
     const [gaps, actions] = await Promise.all([
-      this.store.gaps.listDueBefore(pid, today, OPEN_GAP),
-      this.store.actions.listDueBefore(pid, today, OPEN_ACTION),
+      this.store.gaps.listDueBefore(pid, today, OPEN_GAP, READ_LIMIT),
+      this.store.actions.listDueBefore(pid, today, OPEN_ACTION, READ_LIMIT),
     ]);
-    return this.list(req, viewer, 'Overdue gaps and actions', 'Nothing is overdue.', fits, [...gaps, ...actions]);
+    const capped = gaps.length === READ_LIMIT || actions.length === READ_LIMIT;
+    return this.list(
+      req,
+      viewer,
+      'Overdue gaps and actions',
+      'Nothing is overdue.',
+      fits,
+      [...gaps, ...actions],
+      capped,
+    );
   }
 
   async history(
@@ -426,6 +441,7 @@ export class Tasks {
     empty: string,
     fits: (v: TaskListView) => boolean,
     records: readonly (Stored<IntelligenceGap> | Stored<FourPAction>)[],
+    capped: boolean,
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
     const names = await this.names(pid);
@@ -450,6 +466,7 @@ export class Tasks {
           limit,
           withheld,
           withheldHint: withheldHint(viewer),
+          capped,
         }),
       fits,
       LIST_LIMIT,

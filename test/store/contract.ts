@@ -700,9 +700,17 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
             pid,
             { aadObjectId: me.toUpperCase(), agencyId: 'council' },
             openStatuses,
+            10,
           );
           expect(listed.map((r) => r.ref)).toEqual([mineSoon.ref, mineLate.ref, agencysNoDue.ref]);
           expect(listed[0]).toStrictEqual(await tracked().get(pid, mineSoon.ref));
+          const first2 = await tracked().listForAssignee(
+            pid,
+            { aadObjectId: me, agencyId: 'council' },
+            openStatuses,
+            2,
+          );
+          expect(first2.map((r) => r.ref)).toEqual([mineSoon.ref, mineLate.ref]);
         });
 
         it('lists open records due before a day, soonest first, leaving out finished and undated ones', async () => {
@@ -715,9 +723,12 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
           await create({ agencyId: 'council', due: '2026-11-25' }); // due on the day: not yet overdue
           await create({ agencyId: 'council' });
           await create({ agencyId: 'council', due: '2026-01-01', finished: true });
-          const listed = await tracked().listDueBefore(pid, '2026-11-25', openStatuses);
+          const listed = await tracked().listDueBefore(pid, '2026-11-25', openStatuses, 10);
           expect(listed.map((r) => r.ref)).toEqual([earliest.ref, late.ref, later.ref]);
-          expect(await tracked().listDueBefore(freshPartnershipId(), '2026-11-25', openStatuses)).toStrictEqual([]);
+          expect((await tracked().listDueBefore(pid, '2026-11-25', openStatuses, 1)).map((r) => r.ref)).toEqual([
+            earliest.ref,
+          ]);
+          expect(await tracked().listDueBefore(freshPartnershipId(), '2026-11-25', openStatuses, 10)).toStrictEqual([]);
         });
 
         it('reads a district’s facts as the domain derives them, in list order, after creates and replaces', async () => {

@@ -98,7 +98,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
 
     listByDistrict,
 
-    async listForAssignee(partnershipId, who, statuses) {
+    async listForAssignee(partnershipId, who, statuses, limit) {
       const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
         ctx.calls,
         ctx.data,
@@ -115,10 +115,10 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
         ],
         partnershipId,
       );
-      return byDue(docs).map(storedOf);
+      return byDue(docs).slice(0, limit).map(storedOf);
     },
 
-    async listDueBefore(partnershipId, isoDate, statuses) {
+    async listDueBefore(partnershipId, isoDate, statuses, limit) {
       const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
         ctx.calls,
         ctx.data,
@@ -133,7 +133,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
         ],
         partnershipId,
       );
-      return byDue(docs).map(storedOf);
+      return byDue(docs).slice(0, limit).map(storedOf);
     },
 
     async factsByDistrict(partnershipId, districtId) {
