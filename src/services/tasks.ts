@@ -251,12 +251,8 @@ export class Tasks {
     const targets = owned.ownerAadObjectId
       ? members.filter((m) => m.aadObjectId === owned.ownerAadObjectId)
       : members.filter((m) => m.agencyId === owned.agencyId && can(m, `${task.kind}.update-own`));
-    return Promise.all(
-      targets.map(async (member) => ({
-        member,
-        ref: tenantId ? await this.store.conversations.findPersonal(tenantId, member.aadObjectId) : undefined,
-      })),
-    );
+    const tenants = tenantsOf(req, tenantId);
+    return Promise.all(targets.map(async (member) => ({ member, ref: await this.personalRef(tenants, member) })));
   }
 
   /**
@@ -283,7 +279,7 @@ export class Tasks {
     const watchers = active.filter(
       (m) => m.aadObjectId === task.record.ownerAadObjectId || can(m, `${task.kind}.assign`),
     );
-    const userIds = options.tenantId ? await this.userIds(options.tenantId, watchers) : [];
+    const userIds = await this.userIds(tenantsOf(req, options.tenantId), watchers);
     const shared = options.shared ?? false;
     return composeTaskCard({
       task,
@@ -510,13 +506,20 @@ export class Tasks {
   }
 
   /** Teams names users in `refresh.userIds` by their chat id (MRI), known from their 1:1 chat. */
-  private async userIds(tenantId: string, members: readonly Member[]): Promise<string[]> {
-    const refs = await Promise.all(
-      members.slice(0, MAX_REFRESH_USERS).map((m) => this.store.conversations.findPersonal(tenantId, m.aadObjectId)),
-    );
+  private async userIds(tenants: readonly string[], members: readonly Member[]): Promise<string[]> {
+    const refs = await Promise.all(members.slice(0, MAX_REFRESH_USERS).map((m) => this.personalRef(tenants, m)));
     return refs
       .map((r) => (r?.reference as { user?: { id?: unknown } } | undefined)?.user?.id)
       .filter((id): id is string => typeof id === 'string');
+  }
+
+  /** A member's 1:1 chat with the bot, in the tenant of this turn or another the partnership accepts. */
+  private async personalRef(tenants: readonly string[], member: Member): Promise<ConversationRef | undefined> {
+    for (const tenant of tenants) {
+      const ref = await this.store.conversations.findPersonal(tenant, member.aadObjectId);
+      if (ref) return ref;
+    }
+    return undefined;
   }
 
   private mustHold(member: Member, permission: Parameters<typeof can>[1], message: string): void {
@@ -543,6 +546,11 @@ export class Tasks {
       throw new ValidationError(`${m.displayName} is not in the lead agency; choose someone from it, or no owner.`);
     }
   }
+}
+
+/** Where partnership members may be: this turn's tenant first, then the others it accepts. */
+function tenantsOf(req: Requester, tenantId: string | undefined): string[] {
+  return [...new Set([tenantId, ...req.partnership.tenantIds].filter((t): t is string => !!t))];
 }
 
 function lastChange(member: Member, what: string, at: string, op: string | undefined): LastChange {
