@@ -55,7 +55,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig): Bot {
   app.turn('beforeTurn', membershipGuard(deps));
 
   const delivery = new TaskDelivery(adapter, auth.enabled ? auth.appId : '', deps);
-  const taskCommands = tasks.taskCommands(delivery);
+  const taskCommands = tasks.taskCommands(() => delivery);
 
   // Help lists them by use, most asked first; routing tries them in the order below.
   const helpCommand = help.helpCommand(() => [

@@ -19,6 +19,8 @@ export interface Command {
   /** Anchored, matched against the whole cleaned message (mention removed). Group 1 is the argument. */
   patterns: readonly RegExp[];
   run(rc: RouteContext, argument: string): Promise<void>;
+  /** false: not in Teams' command menu (manifest), as it needs an argument to be of use. */
+  menu?: boolean;
 }
 
 export function matchCommand(

@@ -6,6 +6,7 @@ import { helpCommand } from '../bot/routes/help.js';
 import { planCommand } from '../bot/routes/plan.js';
 import { rankCommand } from '../bot/routes/rank.js';
 import { summaryCommand } from '../bot/routes/summary.js';
+import { taskCommands } from '../bot/routes/tasks.js';
 import type { BotCommand } from '../services/teams-app/manifest-check.js';
 import { buildAppPackage } from '../services/teams-app/app-package.js';
 import { EXIT, explain, parseOptions, runAsProcess, type CliIo, type ExitCode } from './cli-process.js';
@@ -23,6 +24,10 @@ export const DEFAULT_OUT = resolve(ROOT, 'dist/soc-profiles-teams-app.zip');
 /** The bot's commands in the order it routes them (src/bot/app.ts); a test keeps the two the same. */
 export const BOT_COMMANDS: readonly BotCommand[] = [
   helpCommand(() => []),
+  // Packaging reads names and patterns only; nothing here is ever run, so nothing is sent.
+  ...taskCommands(() => {
+    throw new Error('packaging does not deliver task cards');
+  }),
   rankCommand,
   gapsCommand,
   planCommand,
@@ -53,7 +58,11 @@ export async function runPackage(
     io.out(
       `manifest checked: v${String(built.manifest.manifestVersion)}, app ${String(built.manifest.id)}, bot ${bot.botId}`,
     );
-    io.out(`  commands: ${BOT_COMMANDS.map((c) => c.name).join(', ')} in personal, team and groupChat`);
+    io.out(
+      `  commands: ${BOT_COMMANDS.filter((c) => c.menu !== false)
+        .map((c) => c.name)
+        .join(', ')} in personal, team and groupChat`,
+    );
     io.out(
       `  valid domains: ${domains.length ? domains.join(', ') : 'none (set BOT_DOMAIN to the bot host name to add it)'}`,
     );

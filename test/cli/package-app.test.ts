@@ -45,7 +45,7 @@ describe('npm run package', () => {
     expect(result.code).toBe(0);
     expect(result.out.slice(0, 3)).toEqual([
       'manifest checked: v1.17, app f6e8e10a-0a73-40a9-849a-1bf01ed05ccb, bot 0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
-      '  commands: help, rank, gaps, plan, summary in personal, team and groupChat',
+      '  commands: help, new gap, new action, my tasks, overdue, rank, gaps, plan, summary in personal, team and groupChat',
       '  valid domains: soc-profiles.azurewebsites.net',
     ]);
     expect(result.out.at(-1)).toMatch(

@@ -91,7 +91,7 @@ describe('the manifest check refuses', () => {
       }),
     ).toEqual([
       "bots.0.commandLists.0: the bot's commands help are missing",
-      'bots.0.commandLists.1: digest is not a command of the bot (it has help, rank, gaps, plan, summary)',
+      'bots.0.commandLists.1: digest is not a command of the bot (it has help, new gap, new action, my tasks, overdue, rank, gaps, plan, summary)',
     ]);
   });
 

@@ -76,7 +76,7 @@ async function createFromLine(
   await sendCard(rc.context, await taskCard(rc, stored, note));
 }
 
-function createCommand(kind: 'gap' | 'action', delivery: TaskDelivery): Command {
+function createCommand(kind: 'gap' | 'action', delivery: () => TaskDelivery): Command {
   const gap = kind === 'gap';
   const example = gap
     ? 'new gap Everton: Which car washes front cash laundering? lead Liverpool City Council due 2027-01-31'
@@ -97,15 +97,16 @@ function createCommand(kind: 'gap' | 'action', delivery: TaskDelivery): Command 
       const line = gap ? parseNewGap(argument) : parseNewAction(argument);
       await withDistrict(rc, line.district, gap ? VERB.gapForm : VERB.actionForm, example, async (districtId) => {
         if (line.text === undefined) return sendForm(rc, kind, districtId, line.strand ?? '');
-        return createFromLine(rc, delivery, kind, districtId, line);
+        return createFromLine(rc, delivery(), kind, districtId, line);
       });
     },
   };
 }
 
-function assignCommand(delivery: TaskDelivery): Command {
+function assignCommand(delivery: () => TaskDelivery): Command {
   return {
     name: 'assign',
+    menu: false,
     keywords: ['assign'],
     usage: 'assign <ref> to <agency or @person>',
     description:
@@ -127,7 +128,7 @@ function assignCommand(delivery: TaskDelivery): Command {
         await sendCard(rc.context, await taskCard(rc, outcome.stored, outcomeNote(outcome)));
         return;
       }
-      const report = await delivery.deliver(rc.requester, rc.facts.tenantId, outcome.stored);
+      const report = await delivery().deliver(rc.requester, rc.facts.tenantId, outcome.stored);
       await sendCard(
         rc.context,
         await taskCard(rc, outcome.stored, `${ref} assigned to ${target.name}. ${deliveryText(ref, report)}`),
@@ -138,6 +139,7 @@ function assignCommand(delivery: TaskDelivery): Command {
 
 const updateCommand: Command = {
   name: 'update',
+  menu: false,
   keywords: ['update', 'mark'],
   usage: 'update <ref> done|blocked|in progress|note: <text>',
   description:
@@ -196,6 +198,7 @@ const overdueCommand: Command = {
 
 const historyCommand: Command = {
   name: 'history',
+  menu: false,
   keywords: ['history'],
   usage: 'history <ref>',
   description: 'Every change to a gap or action: who, when, what.',
@@ -212,6 +215,7 @@ const historyCommand: Command = {
 
 const taskCommand: Command = {
   name: 'task',
+  menu: false,
   keywords: ['task', 'open'],
   usage: 'task <ref>',
   description: 'The task card of a gap or action, with its buttons if it is yours to change.',
@@ -223,7 +227,8 @@ const taskCommand: Command = {
   },
 };
 
-export function taskCommands(delivery: TaskDelivery): Command[] {
+/** The task commands in routing order; `delivery` sends task cards (the bot's, once it has an adapter). */
+export function taskCommands(delivery: () => TaskDelivery): Command[] {
   return [
     createCommand('gap', delivery),
     createCommand('action', delivery),

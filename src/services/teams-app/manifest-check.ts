@@ -15,6 +15,11 @@ export interface BotCommand {
   name: string;
   /** Anchored patterns; a manifest command's title must be matched by its own command's. */
   patterns: readonly RegExp[];
+  /**
+   * false: left out of Teams' command menu (it takes at most 10 per scope), for commands that
+   * are of no use without an argument typed after them (`assign G-12 to …`, `history G-12`).
+   */
+  menu?: boolean;
 }
 
 export interface ManifestFiles {
@@ -189,7 +194,7 @@ function checkBot(manifest: Manifest, botCommands: readonly BotCommand[], proble
       );
     }
   }
-  const expected = botCommands.map((c) => c.name);
+  const expected = botCommands.filter((c) => c.menu !== false).map((c) => c.name);
   lists.forEach((list, i) => {
     const titles = list.commands.map((c) => c.title);
     const missing = expected.filter((n) => !titles.includes(n));
