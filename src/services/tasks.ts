@@ -481,17 +481,17 @@ export class Tasks {
     districtId: string,
     op: string,
   ): Promise<StoredTask | undefined> {
-    const repo = kind === 'gap' ? this.store.gaps : this.store.actions;
-    const records: (IntelligenceGap | FourPAction)[] & { etag?: string }[] = await repo.listByDistrict(
-      req.partnership.id,
-      districtId,
-    );
-    const found = (records as (Record<string, unknown> & { etag: string; lastChange?: LastChange })[]).find(
+    const pid = req.partnership.id;
+    const records: (Stored<IntelligenceGap> | Stored<FourPAction>)[] =
+      kind === 'gap'
+        ? await this.store.gaps.listByDistrict(pid, districtId)
+        : await this.store.actions.listByDistrict(pid, districtId);
+    const found = records.find(
       (r) => r.lastChange?.what === 'create' && r.lastChange.op === op && r.lastChange.by === req.member.aadObjectId,
     );
     if (!found) return undefined;
     const { etag, ...plain } = found;
-    return { task: taskOf(plain as unknown as IntelligenceGap | FourPAction), etag };
+    return { task: taskOf(plain), etag };
   }
 
   private async names(partnershipId: string): Promise<OwnerNames> {

@@ -8,6 +8,10 @@ describe('cleaning what people type', () => {
     expect(cleanInput('  summary \n  Church  ').text).toBe('summary Church');
   });
 
+  it('reads an @mention of a person as their name', () => {
+    expect(cleanInput('assign G-12 to <at>Adele Vance</at>').text).toBe('assign G-12 to Adele Vance');
+  });
+
   it('names text that cannot be a command', () => {
     expect(cleanInput('x'.repeat(MAX_INPUT_CHARS + 1)).problem).toBe('too-long');
     expect(cleanInput('{"type":"AdaptiveCard","body":[]}').problem).toBe('json');
