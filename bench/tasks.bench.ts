@@ -78,7 +78,11 @@ function activity(extra: Record<string, unknown>): Record<string, unknown> {
 
 async function timed(body: Record<string, unknown>): Promise<{ ms: number; status: number; text: string }> {
   const started = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { ms: performance.now() - started, status: res.status, text };
 }
@@ -93,7 +97,9 @@ function report(label: string, values: number[], failures: number): void {
 await timed(activity({ type: 'message', text: 'help' }));
 
 // Task card presses: "Add note" on gaps spread over the partnership, each from the version just read.
-const refs = generated.load.gaps.filter((_, i) => i % Math.max(1, Math.floor(generated.load.gaps.length / presses)) === 0);
+const refs = generated.load.gaps.filter(
+  (_, i) => i % Math.max(1, Math.floor(generated.load.gaps.length / presses)) === 0,
+);
 const pressMs: number[] = [];
 let pressFailures = 0;
 for (const gap of refs.slice(0, presses)) {
