@@ -2,6 +2,7 @@ import { Classification } from './classification.js';
 import { IsoDate } from './text.js';
 import { banner, type Banner } from './summary.js';
 import { parseRef } from './refs.js';
+import { isCalendarDate } from './task-text.js';
 import { Strand, STRAND_LABEL } from './strand.js';
 
 /** A new gap as the form or the one-line command gives it, checked (ids not yet resolved). */
@@ -63,7 +64,7 @@ function common(v: FormValues, textName: string, textMax: number, now: Date) {
   else if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(text))
     errors.push(`${textName} has control characters.`);
   const due = v.due.trim();
-  if (due && (!IsoDate.safeParse(due).success || Number.isNaN(Date.parse(`${due}T00:00:00Z`)))) {
+  if (due && (!IsoDate.safeParse(due).success || !isCalendarDate(due))) {
     errors.push('Due date must be a date such as 2027-01-31.');
   } else if (due && due < now.toISOString().slice(0, 10)) {
     errors.push('Due date is in the past.');

@@ -21,13 +21,21 @@ export interface TaskLine {
   classification: Classification;
 }
 
+// Each matched against " " + the rest, so an option may also stand first; greedy, so the last
+// occurrence of a keyword is the option.
 const TRAILING: readonly [RegExp, keyof TaskLine][] = [
-  [/^(.*\S)\s+due\s+(\d{4}-\d{2}-\d{2})$/i, 'due'],
-  [/^(.*\S)\s+from\s+(G-?\s?[1-9]\d*)$/i, 'fromGap'],
-  [/^(.*\S)\s+lead\s+(\S.*)$/i, 'agency'],
-  [/^(.*\S)\s+owner\s+(\S.*)$/i, 'owner'],
-  [/^(.*\S)\s+measure\s+(\S.*)$/i, 'measure'],
+  [/^(.*)\s+due\s+(\d{4}-\d{2}-\d{2})$/i, 'due'],
+  [/^(.*)\s+from\s+(G-?\s?[1-9]\d*)$/i, 'fromGap'],
+  [/^(.*)\s+lead\s+(\S.*)$/i, 'agency'],
+  [/^(.*)\s+owner\s+(\S.*)$/i, 'owner'],
+  [/^(.*)\s+measure\s+(\S.*)$/i, 'measure'],
 ];
+
+/** A real calendar day written YYYY-MM-DD (not 2027-02-31). */
+export function isCalendarDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
 
 /** `new gap <district>[: <question> [lead <agency>] [owner <name>] [due YYYY-MM-DD]]` */
 export function parseNewGap(argument: string): TaskLine {
@@ -52,11 +60,15 @@ function parseLine(argument: string, withStrand: boolean): TaskLine {
     line.district = head;
   }
   if (colon < 0) return line;
-  let rest = argument.slice(colon + 1).trim();
+  let rest = ` ${argument.slice(colon + 1).trim()}`;
   const sensitive = /^(.*\S)\s+OFFICIAL-SENSITIVE$/i.exec(rest);
   if (sensitive) {
     rest = sensitive[1]!;
     line.classification = 'OFFICIAL-SENSITIVE';
+  }
+  const dueWord = /\sdue\s+(\S+)$/i.exec(rest);
+  if (dueWord && !/^\d{4}-\d{2}-\d{2}$/.test(dueWord[1]!)) {
+    throw new ValidationError('Write the due date as a date such as due 2027-01-31.');
   }
   // Read options off the end, the last one first, until none is left; each may appear once.
   for (;;) {
@@ -70,6 +82,11 @@ function parseLine(argument: string, withStrand: boolean): TaskLine {
     if (!last) break;
     rest = last.head;
     (line as unknown as Record<string, string>)[last.key] = last.value;
+  }
+  // A due date in another form would otherwise end up inside the question, unnoticed.
+  if (/\sdue\s+\S+$/i.test(rest)) throw new ValidationError('Write the due date as a date such as due 2027-01-31.');
+  if (line.due && !isCalendarDate(line.due)) {
+    throw new ValidationError(`${line.due} is not a date; write it as, for example, due 2027-01-31.`);
   }
   if (line.fromGap) line.fromGap = parseRef(line.fromGap)?.ref ?? line.fromGap;
   line.text = rest.trim();

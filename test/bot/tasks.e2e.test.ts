@@ -207,6 +207,19 @@ describe('creating gaps and actions', () => {
     expect(plan).toContain('Cannabis cultivation offences a quarter: 14 → 9, −5 (−36%)');
   });
 
+  it('answers a one-line create it cannot take with what would work, writing nothing', async () => {
+    const before = (await bot.store.gaps.listByDistrict(PID, EVERTON)).length;
+    const past = cardText(
+      onlyCard(await bot.say('new gap Everton: Who? lead Liverpool City Council due 2020-01-01', alex)),
+    );
+    expect(past).toContain('The due date 2020-01-01 is in the past; nothing was saved.');
+    const who = cardText(onlyCard(await bot.say('new gap Everton: Who? lead The Ministry of Magic', alex)));
+    expect(who).toContain('No agency or member is called "The Ministry of Magic". Agencies: ');
+    const empty = cardText(onlyCard(await bot.say('new gap Everton: lead Liverpool City Council', alex)));
+    expect(empty).toContain('question: must not be empty');
+    expect((await bot.store.gaps.listByDistrict(PID, EVERTON)).length).toBe(before);
+  });
+
   it('refuses creation to anyone but a coordinator, writing nothing', async () => {
     const before = (await bot.store.gaps.listByDistrict(PID, EVERTON)).length;
     const text = cardText(

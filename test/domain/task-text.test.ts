@@ -27,6 +27,13 @@ describe('one-line creates', () => {
     });
   });
 
+  it('refuses a due date it cannot read, rather than keep it in the question', () => {
+    expect(() => parseNewGap('Everton: Who? lead Liverpool City Council due 31/01/2027')).toThrow(
+      'Write the due date as a date such as due 2027-01-31.',
+    );
+    expect(() => parseNewGap('Everton: Who? due 2027-02-31')).toThrow(/not a date/);
+  });
+
   it('with the district alone, asks for the form', () => {
     expect(parseNewGap('Bradford Moor')).toEqual({ district: 'Bradford Moor', classification: 'OFFICIAL' });
     expect(parseNewAction('Bradford Moor prevent')).toEqual({

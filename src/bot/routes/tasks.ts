@@ -1,5 +1,6 @@
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
+import { toIsoDate } from '../../domain/dates.js';
 import { ValidationError } from '../../domain/errors.js';
 import { EMPTY_FORM } from '../../domain/task-form.js';
 import { parseNewAction, parseNewGap, parseUpdate, UPDATE_PATTERNS, type TaskLine } from '../../domain/task-text.js';
@@ -38,6 +39,9 @@ async function createFromLine(
   line: TaskLine,
 ): Promise<void> {
   const text = line.text ?? '';
+  if (line.due && line.due < toIsoDate(rc.deps.clock())) {
+    throw new ValidationError(`The due date ${line.due} is in the past; nothing was saved.`);
+  }
   const lead = await assigneeOf(rc, line.agency);
   const owner = await assigneeOf(rc, line.owner);
   const agencyId = owner?.agencyId ?? lead?.agencyId;
