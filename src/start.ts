@@ -20,6 +20,7 @@ import { DistrictProfiles } from './services/district-profiles.js';
 import { CommandRateLimiter, type RateLimit } from './services/command-rate-limiter.js';
 import { Membership } from './services/membership.js';
 import { RoleAdmin } from './services/role-admin.js';
+import { Tasks } from './services/tasks.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -52,6 +53,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
     profiles: new DistrictProfiles(store, directory, clock),
     conversations: new ConversationRefs(store, clock),
     boards: new BoardChannels(store, directory, new DigestComposer(store, directory), clock),
+    tasks: new Tasks(store, directory, clock),
     clock,
     log,
     roles: new RoleAdmin(store, clock),

@@ -14,9 +14,12 @@ import * as rank from './routes/rank.js';
 import * as review from './routes/review.js';
 import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
+import * as taskCard from './routes/task-card.js';
+import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
 import { refuseUnverifiableTokens } from './token-failures.js';
+import { TaskDelivery } from './task-delivery.js';
 import { turnErrorHandler } from './turn-error.js';
 
 /** How replies get their token: Microsoft's token service unless a stand-in is given. */
@@ -73,6 +76,9 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   app.error(turnErrorHandler(deps.log));
   app.turn('beforeTurn', membershipGuard(deps));
 
+  const delivery = new TaskDelivery(adapter, auth.enabled ? auth.appId : '', deps);
+  const taskCommands = tasks.taskCommands(() => delivery);
+
   // Help lists them by use, most asked first; routing tries them in the order below.
   const helpCommand = help.helpCommand(() => [
     summary.summaryCommand,
@@ -81,10 +87,12 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
     rank.rankCommand,
     ...roles.ROLE_COMMANDS,
     ...board.boardCommands,
+    ...taskCommands,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
     helpCommand,
+    ...taskCommands,
     rank.rankCommand,
     gaps.gapsCommand,
     plan.planCommand,
@@ -95,6 +103,8 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   welcome.register(app, deps);
   help.register(app, deps, helpCommand);
   roles.register(app, deps);
+  tasks.register(app, deps, taskCommands);
+  taskCard.register(app, deps, delivery);
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);

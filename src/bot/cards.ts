@@ -20,6 +20,10 @@ export const CARD_NAMES = [
   'plan',
   'district-choice',
   'digest',
+  'task',
+  'task-form',
+  'tasks',
+  'history',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

@@ -27,6 +27,8 @@ export interface Command {
    */
   scopes?: readonly BotScope[];
   run(rc: RouteContext, argument: string): Promise<void>;
+  /** false: not in Teams' command menu (manifest), as it needs an argument to be of use. */
+  menu?: boolean;
 }
 
 /** A conversation as the manifest names its scope. */

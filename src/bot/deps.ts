@@ -7,6 +7,7 @@ import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
 import type { RoleAdmin } from '../services/role-admin.js';
+import type { Tasks } from '../services/tasks.js';
 
 /** The services the bot's routes call: built once in main, passed in (no globals). */
 export interface BotDeps {
@@ -15,6 +16,7 @@ export interface BotDeps {
   profiles: DistrictProfiles;
   conversations: ConversationRefs;
   boards: BoardChannels;
+  tasks: Tasks;
   clock: Clock;
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */

@@ -13,6 +13,23 @@ export const VERB = {
   profileReview: 'profile.review',
   /** Action.Submit { text }: run a suggested command as if it had been typed. */
   commandRun: 'command.run',
+  /** Action.Execute, the task card's buttons: { ref, etag, op } plus the button's inputs. */
+  taskAccept: 'task.accept',
+  taskProgress: 'task.progress',
+  taskBlock: 'task.block',
+  taskDone: 'task.done',
+  taskNote: 'task.note',
+  taskReassign: 'task.reassign',
+  /** Action.Execute { ref }: the task card's refresh, answered with the viewer's own view. */
+  taskRefresh: 'task.refresh',
+  /** Action.Submit { ref }: a task card, as a new message (from `my tasks`, `overdue`). */
+  taskShow: 'task.show',
+  /** Action.Execute { districtId, op } plus the form's inputs: create from the form card. */
+  gapCreate: 'gap.create',
+  /** Action.Submit { districtId }: open the new-gap or new-action form for a district. */
+  gapForm: 'gap.form',
+  actionForm: 'action.form',
+  actionCreate: 'action.create',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

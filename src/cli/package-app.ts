@@ -7,6 +7,7 @@ import { helpCommand } from '../bot/routes/help.js';
 import { planCommand } from '../bot/routes/plan.js';
 import { rankCommand } from '../bot/routes/rank.js';
 import { summaryCommand } from '../bot/routes/summary.js';
+import { taskCommands } from '../bot/routes/tasks.js';
 import type { BotCommand } from '../services/teams-app/manifest-check.js';
 import { ValidationError } from '../domain/errors.js';
 import { buildAppPackage } from '../services/teams-app/app-package.js';
@@ -36,6 +37,10 @@ export function packageFileName(shortName: string): string {
 /** The bot's commands in the order it routes them (src/bot/app.ts); a test keeps the two the same. */
 export const BOT_COMMANDS: readonly BotCommand[] = [
   helpCommand(() => []),
+  // Packaging reads names and patterns only; nothing here is ever run, so nothing is sent.
+  ...taskCommands(() => {
+    throw new Error('packaging does not deliver task cards');
+  }),
   rankCommand,
   gapsCommand,
   planCommand,

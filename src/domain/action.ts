@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { GapRef } from './gap.js';
+import { LastChange } from './last-change.js';
 import { workText } from './personal-data.js';
 import { STRAND_PREFIX, Strand } from './strand.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
-import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
+import { AadObjectId, IsoDate, IsoDateTime, Slug } from './text.js';
 
 /**
  * A 4P delivery-plan action (guidance 2.2, 3.8): allocated to the agency best placed to lead,
@@ -43,9 +45,15 @@ const ActionFields = z.strictObject({
   status: ActionStatus,
   due: IsoDate.optional(),
   impactMeasure: workText(300),
+  /** The measure when the action was planned, and at its latest reading (e.g. a count, a severity score). */
+  impactBefore: z.number().finite().optional(),
+  impactAfter: z.number().finite().optional(),
+  /** The intelligence gap this action was raised from, so the board sees what each gap led to. */
+  fromGapRef: GapRef.optional(),
   classification: Classification.default('OFFICIAL'),
   /** The latest progress note, as the owner wrote it. */
   lastUpdate: workText(1000).optional(),
+  lastChange: LastChange.optional(),
   createdBy: z.string().min(1),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -71,9 +71,19 @@ export class InvalidTransitionError extends DomainError {
     readonly entity: string,
     readonly from: string,
     readonly to: string,
+    /** What the record may move to from here, so the answer can say what would work. */
+    readonly allowed: readonly string[] = [],
   ) {
-    super('INVALID_TRANSITION', `A ${entity} cannot go from ${from} to ${to}`);
+    super(
+      'INVALID_TRANSITION',
+      `A ${entity} cannot go from ${words(from)} to ${words(to)}` +
+        (allowed.length ? `. From ${words(from)} it can go to: ${allowed.map(words).join(', ')}.` : ''),
+    );
   }
+}
+
+function words(status: string): string {
+  return status.replace(/_/g, ' ');
 }
 
 export class StoreUnavailableError extends DomainError {

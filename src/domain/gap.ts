@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { LastChange } from './last-change.js';
 import { workText } from './personal-data.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
-import { AadObjectId, IsoDate, IsoDateTime, Slug, boundedText } from './text.js';
+import { AadObjectId, IsoDate, IsoDateTime, Slug } from './text.js';
 
 /**
  * An intelligence gap in a profile (guidance 2.1): something the partnership does not know and
@@ -47,6 +48,9 @@ const GapFields = z.strictObject({
   due: IsoDate.optional(),
   /** What filled the gap, or why it was closed. */
   resolution: workText(1000).optional(),
+  /** The latest progress note, as the owner wrote it. */
+  lastUpdate: workText(1000).optional(),
+  lastChange: LastChange.optional(),
   createdBy: z.string().min(1),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,

@@ -8,6 +8,7 @@ import type { Partnership } from './partnership.js';
 import { refNumber } from './refs.js';
 import { STRAND_LABEL, STRAND_PURPOSE, STRANDS, type Strand } from './strand.js';
 import { banner, type Banner } from './summary.js';
+import { impactText } from './impact.js';
 import { splitVisible, withheldHint, type Viewer } from './visibility.js';
 
 /** Names to show for owners: agency id → name, AAD object id → display name. */
@@ -31,7 +32,7 @@ export interface GapListView {
   title: string;
   banner: Banner;
   summary: string;
-  items: ListItem[];
+  items: (ListItem & { ledTo: string })[];
   hasItems: boolean;
   more: string;
   withheld: string;
@@ -62,16 +63,18 @@ export interface ListInput<T> {
   now: Date;
   /** A card has room for this many; the rest are counted. */
   limit: number;
+  /** For gaps: the actions raised from each, by gap reference. */
+  ledTo?: ReadonlyMap<string, readonly string[]>;
 }
 
-function ownerText(names: OwnerNames, agencyId: string | undefined, person: string | undefined): string {
+export function ownerText(names: OwnerNames, agencyId: string | undefined, person: string | undefined): string {
   if (!agencyId) return 'Unowned';
   const agency = names.agencies.get(agencyId) ?? agencyId;
   const name = person ? names.people.get(person) : undefined;
   return name ? `${agency} · ${name}` : agency;
 }
 
-function dueText(due: string | undefined, open: boolean, now: Date): { due: string; overdue: boolean } {
+export function dueText(due: string | undefined, open: boolean, now: Date): { due: string; overdue: boolean } {
   if (!due) return { due: 'no due date', overdue: false };
   const overdue = open && isOverdue(due, now);
   return { due: `${overdue ? 'overdue since' : 'due'} ${formatDay(due)}`, overdue };
@@ -131,15 +134,16 @@ export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
   return {
     ...view,
     title: `Intelligence gaps: ${input.district.name}`,
-    items: listed.map((g) =>
-      item(input, g, {
+    items: listed.map((g) => ({
+      ...item(input, g, {
         text: g.question,
         status: GAP_STATUS_LABEL[g.status],
         agencyId: g.ownerAgencyId,
         person: g.ownerAadObjectId,
         open: isOpen(g),
       }),
-    ),
+      ledTo: input.ledTo?.get(g.ref)?.length ? `Led to ${input.ledTo.get(g.ref)!.join(', ')}` : '',
+    })),
     hasItems: listed.length > 0,
   };
 }
@@ -164,7 +168,7 @@ export function composePlan(input: ListInput<FourPAction>): PlanView {
             person: a.ownerAadObjectId,
             open: isOpen(a),
           }),
-          impact: a.impactMeasure,
+          impact: impactText(a),
         })),
         empty: items.length === 0 ? 'No actions in this strand.' : '',
       };

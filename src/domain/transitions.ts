@@ -7,5 +7,5 @@ export function canTransition<S extends string>(table: TransitionTable<S>, from:
 }
 
 export function assertTransition<S extends string>(entity: string, table: TransitionTable<S>, from: S, to: S): void {
-  if (!canTransition(table, from, to)) throw new InvalidTransitionError(entity, from, to);
+  if (!canTransition(table, from, to)) throw new InvalidTransitionError(entity, from, to, table[from]);
 }

@@ -93,6 +93,24 @@ export interface TrackedRepository<T, Draft, Facts> {
    * what the summary counts, without reading every record whole.
    */
   factsByDistrict(partnershipId: string, districtId: string): Promise<Facts[]>;
+  /**
+   * `my tasks`: records whose status is one of `statuses` that name this person as owner, or
+   * name nobody and belong to their agency (a gap's owning agency, an action's lead agency).
+   * Ordered by due date (none last), then as listByDistrict; at most `limit`.
+   */
+  listForAssignee(
+    partnershipId: string,
+    who: { aadObjectId: string; agencyId: string },
+    statuses: readonly string[],
+    limit: number,
+  ): Promise<Stored<T>[]>;
+  /** `overdue`: records whose status is one of `statuses`, due before `isoDate`; ordered as listForAssignee, at most `limit`. */
+  listDueBefore(
+    partnershipId: string,
+    isoDate: string,
+    statuses: readonly string[],
+    limit: number,
+  ): Promise<Stored<T>[]>;
   /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
   create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;
   replace(record: T, ifMatch: string, audit: AuditContext): Promise<Stored<T>>;

@@ -25,6 +25,8 @@ import { seedDemoIfEmpty } from '../../src/services/demo-seed.js';
 import { DigestComposer } from '../../src/services/digest-composer.js';
 import { DistrictDirectory } from '../../src/services/district-directory.js';
 import { DistrictProfiles, LIST_LIMIT } from '../../src/services/district-profiles.js';
+import { Tasks, type StoredTask } from '../../src/services/tasks.js';
+import { EMPTY_FORM } from '../../src/domain/task-form.js';
 import { Membership, type Requester } from '../../src/services/membership.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -42,6 +44,7 @@ const cleared1to1: Viewer = { clearance: 'OFFICIAL-SENSITIVE', conversation: 'pe
 let dir: string;
 let store: Store;
 let profiles: DistrictProfiles;
+let tasks: Tasks;
 let requester: Requester;
 let largest: { id: string; name: string };
 const rendered = new Map<CardName, Card>();
@@ -52,6 +55,7 @@ beforeAll(async () => {
   await seedDemoIfEmpty(store, { now: NOW, log: createLogger('silent') });
   const directory = new DistrictDirectory(store);
   profiles = new DistrictProfiles(store, directory, () => NOW);
+  tasks = new Tasks(store, directory, () => NOW);
   requester = await new Membership(store).resolve(alex.aadObjectId, undefined);
   const names = await store.districts.listNames(DEMO_PARTNERSHIP_ID);
   const all = await Promise.all(names.map((n) => store.districts.get(DEMO_PARTNERSHIP_ID, n.id)));
@@ -106,6 +110,33 @@ async function realistic(name: CardName): Promise<Card> {
       const view = await composer.compose(requester.partnership, {}, week, NOW, (v) => fitsCard('digest', v));
       return renderCard('digest', view) as Card;
     }
+    case 'task': {
+      const stored = await workedGap();
+      return renderCard(
+        'task',
+        await tasks.view(requester, requester.member, stored, { note: 'G-1 created.' }),
+      ) as Card;
+    }
+    case 'task-form':
+      return renderCard(
+        'task-form',
+        await tasks.formView(
+          requester,
+          'action',
+          largest.id,
+          { ...EMPTY_FORM, strand: 'prevent', impactBefore: '12' },
+          ['The action is needed.', 'Due date is in the past.'],
+        ),
+      ) as Card;
+    case 'tasks':
+      return renderCard('tasks', await tasks.overdue(requester, cleared1to1, (v) => fitsCard('tasks', v))) as Card;
+    case 'history': {
+      const stored = await workedGap();
+      return renderCard(
+        'history',
+        await tasks.history(requester, cleared1to1, stored.task.record.ref, (v) => fitsCard('history', v)),
+      ) as Card;
+    }
     case 'district-choice': {
       let card: Card | undefined;
       const context = {
@@ -121,6 +152,25 @@ async function realistic(name: CardName): Promise<Card> {
       return card!;
     }
   }
+}
+
+/** A gap raised, assigned, accepted and noted, as a coordinator would see it. */
+async function workedGap(
+  question = 'Which car washes in the district front cash laundering for the OCG?',
+): Promise<StoredTask> {
+  const created = await tasks.createGap(requester, {
+    districtId: largest.id,
+    question,
+    agencyId: 'liverpool-city-council',
+    due: '2027-01-31',
+    classification: 'OFFICIAL',
+  });
+  const accepted = await tasks.change(requester, cleared1to1, created.task.record.ref, { op: 'accept' });
+  const noted = await tasks.change(requester, cleared1to1, accepted.stored.task.record.ref, {
+    op: 'note',
+    note: 'Trading standards shared their list of premises; two visits planned',
+  });
+  return noted.stored;
 }
 
 describe('card templates', () => {
@@ -208,6 +258,50 @@ describe('the longest lists and texts the domain allows', () => {
     // The largest district's many sensitive gaps, created this week, are counted and never shown.
     expect(text).toContain(`${LIST_LIMIT + 5} OFFICIAL-SENSITIVE items (counted, not shown)`);
     expect(text).not.toContain('Q1 ');
+  });
+
+  it.each(['tasks', 'history'] as const)('%s stays valid and under 28 KB', async (name) => {
+    const card =
+      name === 'tasks'
+        ? (renderCard('tasks', await tasks.myTasks(requester, cleared1to1, (v) => fitsCard('tasks', v))) as Card)
+        : await (async () => {
+            const stored = await workedGap(long(500, 'H'));
+            let current = stored;
+            for (let i = 0; i < 40; i++) {
+              current = (
+                await tasks.change(requester, cleared1to1, current.task.record.ref, {
+                  op: 'note',
+                  note: long(1000, `N${i}`),
+                })
+              ).stored;
+            }
+            return renderCard(
+              'history',
+              await tasks.history(requester, cleared1to1, current.task.record.ref, (v) => fitsCard('history', v)),
+            ) as Card;
+          })();
+    expect(cardProblems(card)).toEqual([]);
+    const bytes = cardBytes(card);
+    expect(bytes, `${name}: ${bytes} bytes`).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);
+    expect(cardText(card)).toMatch(name === 'tasks' ? /more not listed/ : /earlier changes not shown/);
+  });
+
+  it('task, with every text at its longest, stays valid and under 28 KB', async () => {
+    const stored = await workedGap(long(500, 'T'));
+    const noted = await tasks.change(requester, cleared1to1, stored.task.record.ref, {
+      op: 'note',
+      note: long(1000, 'L'),
+    });
+    const filled = await tasks.change(requester, cleared1to1, noted.stored.task.record.ref, {
+      op: 'done',
+      note: long(1000, 'R'),
+    });
+    const card = renderCard(
+      'task',
+      await tasks.view(requester, requester.member, filled.stored, { note: long(300, 'X') }),
+    ) as Card;
+    expect(cardProblems(card)).toEqual([]);
+    expect(cardBytes(card)).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);
   });
 
   it.each(['gaps', 'plan', 'summary'] as const)('%s stays valid and under 28 KB', async (name) => {

@@ -8,7 +8,7 @@ import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import { openCosmosStore } from '../../src/store/cosmos/cosmos-store.js';
 import { cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, onlyCard } from '../support/harness.js';
-import { alex } from '../support/people.js';
+import { adele, alex } from '../support/people.js';
 
 /**
  * The bot on the Cosmos DB adapter, over real HTTPS to @vercel/cosmosdb-server on loopback, with
@@ -118,5 +118,26 @@ describe('the bot on Cosmos DB', () => {
     expect(cardText(onlyCard(retried))).toContain('Review recorded by Alex Wilber.');
     const audit = await bot.store.audit.listForEntity(DEMO_PARTNERSHIP_ID, 'profile', districtId);
     expect(audit.at(-1)).toMatchObject({ action: 'profile.reviewed', actor: alex.aadObjectId });
+  });
+
+  it('runs a task through its card on Cosmos: created, delivered, accepted once, stale press refused', async () => {
+    await bot.say('help', adele);
+    const created = await bot.say(
+      'new gap Everton: Which car washes front cash laundering? lead Liverpool City Council due 2027-01-31',
+      alex,
+    );
+    const delivered = created.posted.find((p) => p.conversationId === `a:1personal-${adele.aadObjectId}`);
+    expect(delivered).toBeDefined();
+    const card = delivered!.activity.attachments![0]!.content as Card;
+    const ref = /G-\d+/.exec(cardText(card))![0];
+
+    const accepted = await bot.press(card, 'Accept', adele);
+    expect(JSON.stringify(accepted.body)).toContain('Accepted by Adele Vance');
+    await bot.press(card, 'Accept', adele); // Teams' retry
+    const stale = await bot.press(card, 'Save note', adele, 'personal', { note: 'from the old card' });
+    expect(JSON.stringify(stale.body)).toContain('since you opened it');
+    const events = await bot.store.audit.listForEntity(DEMO_PARTNERSHIP_ID, 'gap', ref);
+    expect(events.map((e) => e.action)).toEqual(['gap.created', 'gap.accepted']);
+    expect(cardText(onlyCard(await bot.say('my tasks', adele)))).toContain(ref);
   });
 });

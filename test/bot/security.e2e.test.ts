@@ -67,8 +67,33 @@ describe('the guard in front of every route', () => {
     [VERB.districtPlan]: 'action.read',
     [VERB.profileReview]: 'profile.review',
     [VERB.commandRun]: 'profile.read',
+    // Task cards: every member may press, and the service then applies the item rule (owner,
+    // owning or lead agency, coordinators: mayChangeItem), proven in tasks.e2e.test.ts.
+    [VERB.taskAccept]: 'gap.read',
+    [VERB.taskProgress]: 'gap.read',
+    [VERB.taskBlock]: 'gap.read',
+    [VERB.taskDone]: 'gap.read',
+    [VERB.taskNote]: 'gap.read',
+    [VERB.taskReassign]: 'gap.read',
+    [VERB.taskRefresh]: 'gap.read',
+    [VERB.taskShow]: 'gap.read',
+    [VERB.gapForm]: 'gap.create',
+    [VERB.gapCreate]: 'gap.create',
+    [VERB.actionForm]: 'action.create',
+    [VERB.actionCreate]: 'action.create',
   };
-  const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([VERB.profileReview]);
+  const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
+    VERB.profileReview,
+    VERB.taskAccept,
+    VERB.taskProgress,
+    VERB.taskBlock,
+    VERB.taskDone,
+    VERB.taskNote,
+    VERB.taskReassign,
+    VERB.taskRefresh,
+    VERB.gapCreate,
+    VERB.actionCreate,
+  ]);
 
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];
 

@@ -270,6 +270,12 @@ interface TrackedKind {
   draft(partnershipId: string, districtId: string): Omit<Tracked, 'ref'>;
   /** The record with a visible change, as a service would make it. */
   change(record: Stored<Tracked>, note: string): Stored<Tracked>;
+  /** Statuses of work still to do, and a draft with an agency (and maybe a person), open or finished. */
+  openStatuses: readonly string[];
+  owned(
+    partnershipId: string,
+    with_: { agencyId: string; owner?: string; due?: string; finished?: boolean },
+  ): Omit<Tracked, 'ref'>;
 }
 
 const TRACKED_KINDS: readonly TrackedKind[] = [
@@ -280,6 +286,15 @@ const TRACKED_KINDS: readonly TrackedKind[] = [
     factsOf: (r) => gapFacts(r as IntelligenceGap),
     draft: (pid, districtId) => gapDraft(pid, districtId),
     change: (gap, note) => ({ ...gap, question: `Which premises are used? (${note})` }),
+    openStatuses: ['open', 'assigned', 'in_progress'],
+    owned: (pid, w) =>
+      GapDraft.parse({
+        ...gapDraft(pid, 'E05001347'),
+        status: w.finished ? 'filled' : 'assigned',
+        ownerAgencyId: w.agencyId,
+        ...(w.owner && { ownerAadObjectId: w.owner }),
+        ...(w.due && { due: w.due }),
+      }),
   },
   {
     entity: 'action',
@@ -288,6 +303,15 @@ const TRACKED_KINDS: readonly TrackedKind[] = [
     factsOf: (r) => actionFacts(r as FourPAction),
     draft: (pid, districtId) => actionDraft(pid, districtId, 'prevent'),
     change: (action, note) => ({ ...action, lastUpdate: note }),
+    openStatuses: ['planned', 'in_progress', 'blocked'],
+    owned: (pid, w) =>
+      ActionDraft.parse({
+        ...actionDraft(pid, 'E05001347', 'prevent'),
+        status: w.finished ? 'done' : 'planned',
+        leadAgencyId: w.agencyId,
+        ...(w.owner && { ownerAadObjectId: w.owner }),
+        ...(w.due && { due: w.due }),
+      }),
   },
 ];
 
@@ -652,7 +676,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
       });
     });
 
-    for (const { entity, prefix, repo, draft, change, factsOf } of TRACKED_KINDS) {
+    for (const { entity, prefix, repo, draft, change, factsOf, openStatuses, owned } of TRACKED_KINDS) {
       describe(`${entity}s`, () => {
         const tracked = () => repo(store);
 
@@ -693,6 +717,53 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
           expect(listed[9]).toStrictEqual(await tracked().get(pid, `${prefix}-10`));
           expect((await tracked().listByDistrict(pid, 'E05001348')).map((r) => r.ref)).toEqual([`${prefix}-12`]);
           expect(await tracked().listByDistrict(pid, 'E05009999')).toStrictEqual([]);
+        });
+
+        it('lists a person’s open records, and their agency’s with nobody named, soonest due first', async () => {
+          const pid = freshPartnershipId();
+          const me = randomUUID();
+          const create = (w: Parameters<TrackedKind['owned']>[1]) =>
+            tracked().create(owned(pid, w), audit(`${entity}.created`));
+          const mineLate = await create({ agencyId: 'council', owner: me, due: '2027-03-01' });
+          const agencysNoDue = await create({ agencyId: 'council' });
+          const mineSoon = await create({ agencyId: 'health', owner: me, due: '2027-01-01' });
+          await create({ agencyId: 'council', owner: randomUUID() }); // a colleague's
+          await create({ agencyId: 'council', owner: me, finished: true }); // finished
+          await create({ agencyId: 'police' }); // another agency's
+          await tracked().create(owned(freshPartnershipId(), { agencyId: 'council', owner: me }), audit('x.y'));
+          const listed = await tracked().listForAssignee(
+            pid,
+            { aadObjectId: me.toUpperCase(), agencyId: 'council' },
+            openStatuses,
+            10,
+          );
+          expect(listed.map((r) => r.ref)).toEqual([mineSoon.ref, mineLate.ref, agencysNoDue.ref]);
+          expect(listed[0]).toStrictEqual(await tracked().get(pid, mineSoon.ref));
+          const first2 = await tracked().listForAssignee(
+            pid,
+            { aadObjectId: me, agencyId: 'council' },
+            openStatuses,
+            2,
+          );
+          expect(first2.map((r) => r.ref)).toEqual([mineSoon.ref, mineLate.ref]);
+        });
+
+        it('lists open records due before a day, soonest first, leaving out finished and undated ones', async () => {
+          const pid = freshPartnershipId();
+          const create = (w: Parameters<TrackedKind['owned']>[1]) =>
+            tracked().create(owned(pid, w), audit(`${entity}.created`));
+          const late = await create({ agencyId: 'council', due: '2026-10-01' });
+          const later = await create({ agencyId: 'council', due: '2026-11-24' });
+          const earliest = await create({ agencyId: 'health', due: '2026-01-31' });
+          await create({ agencyId: 'council', due: '2026-11-25' }); // due on the day: not yet overdue
+          await create({ agencyId: 'council' });
+          await create({ agencyId: 'council', due: '2026-01-01', finished: true });
+          const listed = await tracked().listDueBefore(pid, '2026-11-25', openStatuses, 10);
+          expect(listed.map((r) => r.ref)).toEqual([earliest.ref, late.ref, later.ref]);
+          expect((await tracked().listDueBefore(pid, '2026-11-25', openStatuses, 1)).map((r) => r.ref)).toEqual([
+            earliest.ref,
+          ]);
+          expect(await tracked().listDueBefore(freshPartnershipId(), '2026-11-25', openStatuses, 10)).toStrictEqual([]);
         });
 
         it('reads a district’s facts as the domain derives them, in list order, after creates and replaces', async () => {

@@ -7,11 +7,12 @@ import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 let dir: string | undefined;
+const randomish = 'aaaaaaaa-0000-0000-0000-000000000009';
 afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-it('brings a version-1 database up to date, deriving the facts of the gaps and actions it holds', async () => {
+it('brings a version-1 database up to date, deriving the facts and task columns of the gaps and actions it holds', async () => {
   dir = mkdtempSync(join(tmpdir(), 'soc-migrate-'));
   const file = join(dir, 'v1.db');
   const v1 = new Database(file);
@@ -48,6 +49,11 @@ it('brings a version-1 database up to date, deriving the facts of the gaps and a
       },
     ]);
     expect((await store.gaps.get('p', 'G-1'))?.etag).toBe('3');
+    // Records written before version 3 are found by who has them and by due date.
+    const open = ['open', 'assigned', 'in_progress'];
+    const mine = await store.gaps.listForAssignee('p', { aadObjectId: randomish, agencyId: 'council' }, open, 10);
+    expect(mine.map((g) => g.ref)).toEqual(['G-1']);
+    expect((await store.gaps.listDueBefore('p', '2026-03-01', open, 10)).map((g) => g.ref)).toEqual(['G-1']);
   } finally {
     await store.close();
   }

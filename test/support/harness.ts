@@ -244,12 +244,22 @@ export class BotUnderTest {
     return this.post(botAdded(this.addressing(as, where)));
   }
 
-  /** Presses a button on a card the bot sent, the way Teams does for its type. */
-  press(card: Card, title: string, as: Person, where: Where = 'personal'): Promise<TurnResult> {
+  /**
+   * Presses a button on a card the bot sent, the way Teams does for its type: the card's inputs
+   * (what the person filled in) are merged into the button's data.
+   */
+  press(
+    card: Card,
+    title: string,
+    as: Person,
+    where: Where = 'personal',
+    inputs: Record<string, unknown> = {},
+  ): Promise<TurnResult> {
     const action = findAction(card, title);
-    if (action.type === 'Action.Submit') return this.post(cardSubmit(action.data, this.addressing(as, where)));
+    const data = { ...(action.data as Record<string, unknown> | undefined), ...inputs };
+    if (action.type === 'Action.Submit') return this.post(cardSubmit(data, this.addressing(as, where)));
     if (action.type === 'Action.Execute') {
-      return this.post(actionExecute(String(action.verb), action.data, title, this.addressing(as, where)));
+      return this.post(actionExecute(String(action.verb), data, title, this.addressing(as, where)));
     }
     throw new Error(`cannot press a ${action.type}`);
   }

@@ -15,5 +15,7 @@ export const megan = person(1);
 export const adele = person(2);
 /** Board member, OFFICIAL. */
 export const isaiah = person(3);
+/** Partner (NHS Cheshire and Merseyside), OFFICIAL. */
+export const patti = person(4);
 /** Somebody in the tenant who is not a member of any partnership. */
 export const stranger: Person = { aadObjectId: '99999999-8888-7777-6666-555555555555', name: 'Not A Member' };

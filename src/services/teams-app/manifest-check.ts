@@ -18,6 +18,11 @@ export interface BotCommand {
   patterns: readonly RegExp[];
   /** Where the bot answers it; every scope when absent. */
   scopes?: readonly BotScope[];
+  /**
+   * false: left out of Teams' command menu (it takes at most 10 per scope), for commands that
+   * are of no use without an argument typed after them (`assign G-12 to …`, `history G-12`).
+   */
+  menu?: boolean;
 }
 
 export interface ManifestFiles {
@@ -105,8 +110,10 @@ function checkBot(
   }
   lists.forEach((list, i) => {
     const where = `bots.0.commandLists.${i} (${list.scopes.join(', ')})`;
-    // The commands the bot answers in every scope the list is shown in, in routing order.
-    const answered = botCommands.filter((c) => list.scopes.every((s) => (c.scopes ?? BOT_SCOPES).includes(s)));
+    // The menu commands the bot answers in every scope the list is shown in, in routing order.
+    const answered = botCommands.filter(
+      (c) => c.menu !== false && list.scopes.every((s) => (c.scopes ?? BOT_SCOPES).includes(s)),
+    );
     const names = answered.map((c) => c.name);
     const titles = list.commands.map((c) => c.title);
     const extra = titles.filter((t) => !names.includes(t));

@@ -108,12 +108,14 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     profiles: profileRepository(ctx),
     gaps: trackedRepository<IntelligenceGap, GapDraft, GapFacts>(ctx, {
       entity: 'gap',
+      agencyField: 'ownerAgencyId',
       prefixOf: () => 'G',
       factsOf: gapFacts,
     }),
     actions: trackedRepository<FourPAction, ActionDraft, ActionFacts>(ctx, {
       factsOf: actionFacts,
       entity: 'action',
+      agencyField: 'leadAgencyId',
       prefixOf: (draft) => refPrefixForStrand(draft.strand),
     }),
     audit: auditRepository(ctx),

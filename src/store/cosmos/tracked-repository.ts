@@ -14,10 +14,13 @@ interface TrackedRecord {
   ref: string;
   partnershipId: string;
   districtId: string;
+  due?: string | undefined;
 }
 
 export interface TrackedKind<T, Draft, Facts> {
   entity: 'gap' | 'action';
+  /** Where the record names the agency it is with: a gap's owning agency, an action's lead. */
+  agencyField: 'ownerAgencyId' | 'leadAgencyId';
   prefixOf(draft: Draft): RefPrefix;
   /** The record's facts (gapFacts/actionFacts), kept in the document so the summary can read them alone. */
   factsOf(record: T): Facts;
@@ -43,6 +46,20 @@ export function trackedDocument<T extends TrackedRecord>(
     record,
     facts,
   };
+}
+
+/**
+ * Due date first (none last), then reference prefix and number: sorted here, as the filtered
+ * set is small and an ORDER BY over an optional field would drop the records without it.
+ */
+function byDue<D extends { record: { due?: string }; refPrefix: string; refNumber: number }>(docs: D[]): D[] {
+  return docs.sort(
+    (a, b) =>
+      (a.record.due === undefined ? 1 : 0) - (b.record.due === undefined ? 1 : 0) ||
+      (a.record.due ?? '').localeCompare(b.record.due ?? '') ||
+      (a.refPrefix < b.refPrefix ? -1 : a.refPrefix > b.refPrefix ? 1 : 0) ||
+      a.refNumber - b.refNumber,
+  );
 }
 
 /** Gaps and actions: the same shape of store, each with its own references. */
@@ -80,6 +97,44 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
     },
 
     listByDistrict,
+
+    async listForAssignee(partnershipId, who, statuses, limit) {
+      const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
+        ctx.calls,
+        ctx.data,
+        `SELECT c.record, c._etag, c.refPrefix, c.refNumber FROM c
+         WHERE c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
+           AND (c.record.ownerAadObjectId = @owner
+             OR (NOT IS_DEFINED(c.record.ownerAadObjectId) AND c.record.${kind.agencyField} = @agency))`,
+        [
+          { name: '@partnershipId', value: partnershipId },
+          { name: '@type', value: entity },
+          { name: '@statuses', value: [...statuses] },
+          { name: '@owner', value: who.aadObjectId.toLowerCase() },
+          { name: '@agency', value: who.agencyId },
+        ],
+        partnershipId,
+      );
+      return byDue(docs).slice(0, limit).map(storedOf);
+    },
+
+    async listDueBefore(partnershipId, isoDate, statuses, limit) {
+      const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
+        ctx.calls,
+        ctx.data,
+        `SELECT c.record, c._etag, c.refPrefix, c.refNumber FROM c
+         WHERE c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
+           AND IS_DEFINED(c.record.due) AND c.record.due < @before`,
+        [
+          { name: '@partnershipId', value: partnershipId },
+          { name: '@type', value: entity },
+          { name: '@statuses', value: [...statuses] },
+          { name: '@before', value: isoDate },
+        ],
+        partnershipId,
+      );
+      return byDue(docs).slice(0, limit).map(storedOf);
+    },
 
     async factsByDistrict(partnershipId, districtId) {
       const rows = await inDistrict<{ facts?: Facts }>('c.facts', partnershipId, districtId);

@@ -129,7 +129,7 @@ export const MIGRATIONS: readonly Migration[] = [
   );
   `,
   addFacts,
-  // Issue 5: job leases and weekly digest deliveries (one per channel per week).
+  // Version 3: job leases and weekly digest deliveries (one per channel per week).
   `
   CREATE TABLE job_leases (
     partnership_id TEXT NOT NULL,
@@ -146,5 +146,23 @@ export const MIGRATIONS: readonly Migration[] = [
     doc TEXT NOT NULL,
     PRIMARY KEY (partnership_id, conversation_id, week)
   );
+  `,
+  // Version 4: who a gap or action is with, its status and due date, read from the record and
+  // indexed, so `my tasks` and `overdue` read only the records they list.
+  `
+  ALTER TABLE gaps ADD COLUMN status TEXT GENERATED ALWAYS AS (json_extract(doc, '$.status')) VIRTUAL;
+  ALTER TABLE gaps ADD COLUMN owner TEXT GENERATED ALWAYS AS (json_extract(doc, '$.ownerAadObjectId')) VIRTUAL;
+  ALTER TABLE gaps ADD COLUMN agency TEXT GENERATED ALWAYS AS (json_extract(doc, '$.ownerAgencyId')) VIRTUAL;
+  ALTER TABLE gaps ADD COLUMN due TEXT GENERATED ALWAYS AS (json_extract(doc, '$.due')) VIRTUAL;
+  CREATE INDEX gaps_by_owner ON gaps (partnership_id, owner);
+  CREATE INDEX gaps_by_agency ON gaps (partnership_id, agency, owner);
+  CREATE INDEX gaps_by_due ON gaps (partnership_id, due);
+  ALTER TABLE actions ADD COLUMN status TEXT GENERATED ALWAYS AS (json_extract(doc, '$.status')) VIRTUAL;
+  ALTER TABLE actions ADD COLUMN owner TEXT GENERATED ALWAYS AS (json_extract(doc, '$.ownerAadObjectId')) VIRTUAL;
+  ALTER TABLE actions ADD COLUMN agency TEXT GENERATED ALWAYS AS (json_extract(doc, '$.leadAgencyId')) VIRTUAL;
+  ALTER TABLE actions ADD COLUMN due TEXT GENERATED ALWAYS AS (json_extract(doc, '$.due')) VIRTUAL;
+  CREATE INDEX actions_by_owner ON actions (partnership_id, owner);
+  CREATE INDEX actions_by_agency ON actions (partnership_id, agency, owner);
+  CREATE INDEX actions_by_due ON actions (partnership_id, due);
   `,
 ];

@@ -639,6 +639,42 @@ class SqliteStore implements Store {
             ).all(partnershipId, districtId) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
+      listForAssignee: async (partnershipId, who, statuses, limit) =>
+        guard(() => {
+          const among = statuses.map(() => '?').join(', ') || 'NULL';
+          // Two indexed reads (named owner; the agency's with nobody named) rather than one OR.
+          return (
+            this.stmt(
+              `SELECT version, doc, due IS NULL AS undated, due, prefix, number FROM ${table}
+                 WHERE partnership_id = ? AND owner = ? AND status IN (${among})
+               UNION ALL
+               SELECT version, doc, due IS NULL AS undated, due, prefix, number FROM ${table}
+                 WHERE partnership_id = ? AND agency = ? AND owner IS NULL AND status IN (${among})
+               ORDER BY undated, due, prefix, number
+               LIMIT ?`,
+            ).all(
+              partnershipId,
+              who.aadObjectId.toLowerCase(),
+              ...statuses,
+              partnershipId,
+              who.agencyId,
+              ...statuses,
+              limit,
+            ) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version));
+        }),
+      listDueBefore: async (partnershipId, isoDate, statuses, limit) =>
+        guard(() =>
+          (
+            this.stmt(
+              `SELECT version, doc FROM ${table}
+                 WHERE partnership_id = ? AND due < ?
+                   AND status IN (${statuses.map(() => '?').join(', ') || 'NULL'})
+                 ORDER BY due, prefix, number
+                 LIMIT ?`,
+            ).all(partnershipId, isoDate, ...statuses, limit) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version)),
+        ),
       factsByDistrict: async (partnershipId, districtId) =>
         guard(() =>
           (

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { SYSTEM_IMPORT } from '../src/domain/audit.js';
+import { createLogger } from '../src/log.js';
+import { start } from '../src/start.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { BENCH_PARTNERSHIP_ID, BENCH_TENANT_ID, SENDER, generatePartnership } from './generate.js';
+import { ms, percentile } from './stats.js';
+
+/**
+ * `npm run bench:tasks`: how fast a task card button answers (Teams waits about five seconds for
+ * an invoke, then shows an error), and how long `my tasks` and `overdue` take, against the same
+ * generated partnership as `npm run bench` (default 10,000 districts, 200,000 gaps and actions).
+ * Options: --districts N, --presses N.
+ */
+const NOW = new Date('2026-11-02T09:00:00.000Z');
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive whole number`);
+  return v;
+}
+
+const districts = option('districts', 10_000);
+const presses = option('presses', 300);
+const lists = option('lists', 20);
+
+// The Teams side: takes the bot's replies and card updates, as the connector service would.
+const connector = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: randomUUID() }));
+  });
+});
+await new Promise<void>((r) => connector.listen(0, '127.0.0.1', r));
+const address = connector.address();
+const serviceUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+
+const dir = mkdtempSync(join(tmpdir(), 'soc-bench-tasks-'));
+const store = openSqliteStore({ file: join(dir, 'bench.db') });
+const t0 = performance.now();
+const { generated } = generatePartnership({ districts, itemsPerDistrict: 20, seed: 'soc-bench-1', now: NOW });
+const audit = { actor: SYSTEM_IMPORT, action: 'bench.imported', at: NOW.toISOString() };
+for (const agency of generated.agencies) await store.agencies.put(agency);
+await store.bulkLoad(BENCH_PARTNERSHIP_ID, generated.load, audit);
+for (const member of generated.members) await store.members.create(member, { ...audit, action: 'member.created' });
+await store.partnerships.put(generated.partnership);
+console.log(
+  `loaded ${districts.toLocaleString('en-GB')} districts, ${(generated.load.gaps.length + generated.load.actions.length).toLocaleString('en-GB')} gaps and actions in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+
+const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, DEMO_DATA: 'off', LOG_LEVEL: 'silent' });
+const running = await start(config, createLogger('silent'), { store, clock: () => new Date() });
+const url = `${running.url}/api/messages`;
+
+let seq = 0;
+function activity(extra: Record<string, unknown>): Record<string, unknown> {
+  seq += 1;
+  return {
+    id: `bench-${seq}`,
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:1${SENDER.aadObjectId}`, name: SENDER.name, aadObjectId: SENDER.aadObjectId },
+    recipient: { id: '28:bench-bot', name: 'SOC Profiles' },
+    conversation: { id: `a:1personal-${SENDER.aadObjectId}`, conversationType: 'personal', tenantId: BENCH_TENANT_ID },
+    channelData: { tenant: { id: BENCH_TENANT_ID } },
+    replyToId: `card-${seq}`,
+    ...extra,
+  };
+}
+
+async function timed(body: Record<string, unknown>): Promise<{ ms: number; status: number; text: string }> {
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { ms: performance.now() - started, status: res.status, text };
+}
+
+function report(label: string, values: number[], failures: number): void {
+  const sorted = Float64Array.from(values).sort();
+  console.log(
+    `${label.padEnd(34)} n=${String(sorted.length).padStart(4)}  p50 ${ms(percentile(sorted, 0.5)).padStart(6)} ms  p95 ${ms(percentile(sorted, 0.95)).padStart(6)} ms  p99 ${ms(percentile(sorted, 0.99)).padStart(6)} ms  max ${ms(sorted[sorted.length - 1] ?? NaN).padStart(6)} ms  failures ${failures}`,
+  );
+}
+
+await timed(activity({ type: 'message', text: 'help' }));
+
+// Task card presses: "Add note" on gaps spread over the partnership, each from the version just read.
+const refs = generated.load.gaps.filter(
+  (_, i) => i % Math.max(1, Math.floor(generated.load.gaps.length / presses)) === 0,
+);
+const pressMs: number[] = [];
+let pressFailures = 0;
+for (const gap of refs.slice(0, presses)) {
+  const current = await store.gaps.get(BENCH_PARTNERSHIP_ID, gap.ref);
+  const result = await timed(
+    activity({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'task.note',
+          data: { ref: gap.ref, etag: current!.etag, op: randomUUID(), note: 'Bench note' },
+        },
+        trigger: 'manual',
+      },
+    }),
+  );
+  if (result.status !== 200 || !result.text.includes('"type":"AdaptiveCard"')) pressFailures += 1;
+  pressMs.push(result.ms);
+}
+
+const listMs = { 'my tasks': [] as number[], overdue: [] as number[] };
+for (const command of ['my tasks', 'overdue'] as const) {
+  for (let i = 0; i < lists; i++) listMs[command].push((await timed(activity({ type: 'message', text: command }))).ms);
+}
+
+console.log('');
+report('task card button (invoke, Add note)', pressMs, pressFailures);
+report('my tasks (message)', listMs['my tasks'], 0);
+report('overdue (message)', listMs.overdue, 0);
+
+await running.close();
+await new Promise<void>((r) => connector.close(() => r()));
+rmSync(dir, { recursive: true, force: true });
