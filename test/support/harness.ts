@@ -52,6 +52,12 @@ export class Connector {
   private server: Server | undefined;
   url = '';
 
+  /**
+   * What was wrong with any card the bot sent here, in a reply or proactively (a task card, a
+   * digest): closing the bot fails the test file if it is not empty.
+   */
+  readonly invalidCards: string[] = [];
+
   /** While set, every request gets this status (a Teams outage), after any scripted answers. */
   outage: number | undefined;
 
@@ -98,7 +104,16 @@ export class Connector {
         res.end(JSON.stringify({ error: { code: 'ScriptedFailure', message: 'scripted by the test' } }));
         return;
       }
-      const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'];
+      const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['activity'] & {
+        conversation?: { conversationType?: string };
+      };
+      for (const a of activity.attachments ?? []) {
+        if (a.contentType !== 'application/vnd.microsoft.card.adaptive') continue;
+        const card = a.content as Card;
+        const where = activity.conversation?.conversationType;
+        const problems = [...cardProblems(card), ...classificationProblems(card, where)];
+        if (problems.length) this.invalidCards.push(`to ${String(where)} ${m[1]}: ${problems.join('; ')}`);
+      }
       this.posted.push({
         method: method as Posted['method'],
         conversationId: decodeURIComponent(m[1]!),
@@ -268,6 +283,9 @@ export class BotUnderTest {
     if (this.ownsConnector) await this.connector.close();
     await this.running.close();
     rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.connector.invalidCards.length) {
+      throw new Error(`the bot sent invalid cards:\n${this.connector.invalidCards.join('\n')}`);
+    }
   }
 }
 
