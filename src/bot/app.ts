@@ -79,15 +79,17 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   const delivery = new TaskDelivery(adapter, auth.enabled ? auth.appId : '', deps);
   const taskCommands = tasks.taskCommands(() => delivery);
 
-  // Help lists them by use, most asked first; routing tries them in the order below.
+  // Help lists them by use, most asked first (a person's own tasks before the coordinator's
+  // verbs, the board's channel commands, then the admin's); routing tries them in the order below.
+  const byUse = (c: Command) => (['my tasks', 'overdue'].includes(c.name) ? 0 : 1);
   const helpCommand = help.helpCommand(() => [
     summary.summaryCommand,
     gaps.gapsCommand,
     plan.planCommand,
     rank.rankCommand,
-    ...roles.ROLE_COMMANDS,
+    ...[...taskCommands].sort((a, b) => byUse(a) - byUse(b)),
     ...board.boardCommands,
-    ...taskCommands,
+    ...roles.ROLE_COMMANDS,
     helpCommand,
   ]);
   const commands: readonly Command[] = [
