@@ -102,7 +102,9 @@ try {
       addedAt: new Date(NOW.getTime() - 60 * DAY).toISOString(),
     }),
   );
-  for (const channel of channels) await store.boardChannels.put(channel);
+  for (const channel of channels) {
+    await store.boardChannels.put(channel, { actor: channel.addedBy, action: 'board.subscribed', at: channel.addedAt });
+  }
   console.log(
     `digest data: ${names.length.toLocaleString('en-GB')} districts, ${CHANGES.toLocaleString('en-GB')} changes this week, ${CHANNELS} board channels of ${DISTRICTS_PER_CHANNEL} districts, set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );

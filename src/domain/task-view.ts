@@ -1,6 +1,6 @@
 import { impactText } from './impact.js';
 import type { AuditEvent } from './audit.js';
-import { dueText, ownerText, type OwnerNames } from './plan-view.js';
+import { dueText, ownerText, type ListItem, type OwnerNames } from './plan-view.js';
 import { STRAND_LABEL } from './strand.js';
 import { banner, type Banner } from './summary.js';
 import { doneWord, isTaskOpen, offeredChanges, taskOf, taskStatusLabel, taskText, type Task } from './task.js';
@@ -155,15 +155,8 @@ export interface TaskListView {
   banner: Banner;
   title: string;
   summary: string;
-  items: {
-    ref: string;
-    text: string;
-    status: string;
-    owner: string;
-    due: string;
-    overdue: boolean;
-    district: string;
-  }[];
+  /** As a district's lists show them, with the district named (a person's tasks span many). */
+  items: (Omit<ListItem, 'sensitive'> & { district: string })[];
   hasItems: boolean;
   more: string;
   withheld: string;

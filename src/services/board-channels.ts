@@ -1,3 +1,4 @@
+import type { AuditContext } from '../domain/audit.js';
 import { BoardChannel, MAX_BOARD_DISTRICTS } from '../domain/conversation.js';
 import type { DigestView } from '../domain/digest.js';
 import type { DigestDelivery } from '../domain/digest-delivery.js';
@@ -50,6 +51,11 @@ export class BoardChannels {
     private readonly composer: DigestComposer,
     private readonly clock: Clock,
   ) {}
+
+  /** Who changed a board channel and how: where partnership data is posted is a governance matter. */
+  private audit(req: Requester, action: string): AuditContext {
+    return { actor: req.member.aadObjectId, action, at: this.clock().toISOString() };
+  }
 
   /**
    * Reads "Merseyside" (the partnership), nothing (the partnership too), or districts separated
@@ -132,7 +138,7 @@ export class BoardChannels {
       addedAt: existing?.addedAt ?? now,
       scheduleFrom: now,
     });
-    await this.store.boardChannels.put(channel);
+    await this.store.boardChannels.put(channel, this.audit(req, existing ? 'board.resubscribed' : 'board.subscribed'));
     return channel;
   }
 
@@ -140,7 +146,11 @@ export class BoardChannels {
   async unsubscribe(req: Requester, place: ChannelPlace): Promise<boolean> {
     const existing = await this.find(req.partnership.id, place.conversationId);
     if (!existing) return false;
-    await this.store.boardChannels.remove(req.partnership.id, place.conversationId);
+    await this.store.boardChannels.remove(
+      req.partnership.id,
+      place.conversationId,
+      this.audit(req, 'board.unsubscribed'),
+    );
     return true;
   }
 
@@ -156,7 +166,7 @@ export class BoardChannels {
       // A new time that has already passed this week waits for next week: no surprise digest now.
       scheduleFrom: this.clock().toISOString(),
     });
-    await this.store.boardChannels.put(channel);
+    await this.store.boardChannels.put(channel, this.audit(req, 'board.rescheduled'));
     return channel;
   }
 

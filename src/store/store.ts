@@ -134,13 +134,14 @@ export interface ConversationRepository {
   findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined>;
 }
 
+/** Board channel changes are audited (entity `board-channel`, id the conversation id) like records. */
 export interface BoardChannelRepository {
-  /** Creates or replaces the board channel of (partnershipId, conversationId). */
-  put(channel: BoardChannel): Promise<void>;
+  /** Creates or replaces the board channel of (partnershipId, conversationId), with its audit event. */
+  put(channel: BoardChannel, audit: AuditContext): Promise<void>;
   /** Ordered by when they were added. */
   list(partnershipId: string): Promise<BoardChannel[]>;
-  /** Removing a channel that is not there does nothing. */
-  remove(partnershipId: string, conversationId: string): Promise<void>;
+  /** Removes it, with its audit event; removing a channel that is not there does nothing, and audits nothing. */
+  remove(partnershipId: string, conversationId: string, audit: AuditContext): Promise<void>;
 }
 
 /**

@@ -100,6 +100,14 @@ describe('board channel commands', () => {
     const bad = cardText(onlyCard(await bot.say('digest settings Moonday 25:00', alex, 'channel')));
     expect(bad).toContain('Give a weekday and a time of day in UK time');
     expect((await bot.store.boardChannels.list(PID))[0]?.digestHour).toBe(8);
+
+    // Where partnership data is posted is audited: who made the channel a board channel, and each change.
+    const trail = await bot.store.audit.listForEntity(PID, 'board-channel', CHANNEL_ID);
+    expect(trail.map((e) => [e.action, e.actor])).toEqual([
+      ['board.subscribed', alex.aadObjectId],
+      ['board.rescheduled', alex.aadObjectId],
+    ]);
+    expect(trail[0]).toMatchObject({ before: null, after: { conversationId: CHANNEL_ID, addedBy: alex.aadObjectId } });
   });
 
   it('digest status says the last sent, the next due (UK time) and that nothing failed', async () => {

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { POLICE_UK_CRIME_TYPES } from '../../src/domain/crime-severity.js';
 import type { Profile } from '../../src/domain/profile.js';
 import { composeRanking } from '../../src/domain/ranking.js';
 import { markReviewed } from '../../src/domain/review.js';
@@ -153,21 +154,9 @@ describe('crime severity from the real files, checked by hand', () => {
       [
         'crime_type,weight,source',
         'Anti-social behaviour,0,not notifiable',
-        ...[
-          'Bicycle theft',
-          'Burglary',
-          'Criminal damage and arson',
-          'Drugs',
-          'Other crime',
-          'Other theft',
-          'Possession of weapons',
-          'Public order',
-          'Robbery',
-          'Shoplifting',
-          'Theft from the person',
-          'Vehicle crime',
-          'Violence and sexual offences',
-        ].map((t) => `${t},1,every crime counts once`),
+        ...POLICE_UK_CRIME_TYPES.filter((t) => t !== 'Anti-social behaviour').map(
+          (t) => `${t},1,every crime counts once`,
+        ),
       ].join('\n'),
     );
     await run([...REFERENCE, OCTOBER], { weightsFile: weights });

@@ -946,20 +946,23 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     });
 
     describe('board channels', () => {
+      const subscribe = audit('board.subscribed');
+
       it('lists a partnership’s board channels in the order they were added', async () => {
         const pid = freshPartnershipId();
         const tenant = randomUUID();
         const later = boardChannel(pid, tenant, teamsConversationId('channel'), at(20));
         const first = boardChannel(pid, tenant, teamsConversationId('channel'), at(10));
-        await store.boardChannels.put(later);
-        await store.boardChannels.put(first);
+        await store.boardChannels.put(later, subscribe);
+        await store.boardChannels.put(first, subscribe);
         await store.boardChannels.put(
           boardChannel(freshPartnershipId(), tenant, teamsConversationId('channel'), at(0)),
+          subscribe,
         );
         expect(await store.boardChannels.list(pid)).toStrictEqual([first, later]);
 
         const retimed = { ...later, digestWeekday: 5, digestHour: 16 };
-        await store.boardChannels.put(retimed);
+        await store.boardChannels.put(retimed, audit('board.rescheduled'));
         expect(await store.boardChannels.list(pid)).toStrictEqual([first, retimed]);
       });
 
@@ -968,12 +971,30 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
         const tenant = randomUUID();
         const kept = boardChannel(pid, tenant, teamsConversationId('channel'), at(1));
         const gone = boardChannel(pid, tenant, teamsConversationId('channel'), at(2));
-        await store.boardChannels.put(kept);
-        await store.boardChannels.put(gone);
-        await store.boardChannels.remove(pid, gone.conversationId);
+        await store.boardChannels.put(kept, subscribe);
+        await store.boardChannels.put(gone, subscribe);
+        await store.boardChannels.remove(pid, gone.conversationId, audit('board.unsubscribed'));
         expect(await store.boardChannels.list(pid)).toStrictEqual([kept]);
-        await expect(store.boardChannels.remove(pid, gone.conversationId)).resolves.toBeUndefined();
+        await expect(
+          store.boardChannels.remove(pid, gone.conversationId, audit('board.unsubscribed')),
+        ).resolves.toBeUndefined();
         expect(await store.boardChannels.list(pid)).toStrictEqual([kept]);
+      });
+
+      it('audits every change to a board channel with who, what, when, before and after', async () => {
+        const pid = freshPartnershipId();
+        const channel = boardChannel(pid, randomUUID(), teamsConversationId('channel'), at(1));
+        const retimed = { ...channel, digestWeekday: 5 };
+        await store.boardChannels.put(channel, audit('board.subscribed', at(1)));
+        await store.boardChannels.put(retimed, audit('board.rescheduled', at(2)));
+        await store.boardChannels.remove(pid, channel.conversationId, audit('board.unsubscribed', at(3)));
+        await store.boardChannels.remove(pid, channel.conversationId, audit('board.unsubscribed', at(4)));
+        const events = await store.audit.listForEntity(pid, 'board-channel', channel.conversationId);
+        expect(events.map((e) => [e.action, e.actor, e.at, e.before, e.after])).toStrictEqual([
+          ['board.subscribed', ACTOR, at(1), null, channel],
+          ['board.rescheduled', ACTOR, at(2), channel, retimed],
+          ['board.unsubscribed', ACTOR, at(3), retimed, null],
+        ]);
       });
     });
 

@@ -84,6 +84,50 @@ export const IMD_AS_OF = '2019 (mostly 2015/16 data)';
 export const POPULATION_AS_OF = 'mid-2015';
 export const OGL = 'Open Government Licence v3.0';
 
+/** The published files a profile can rest on, as its data sources name them. */
+export const PUBLISHED_SOURCES = {
+  crime: (asOf: string): DataSource => ({
+    id: SOURCE.crime,
+    name: 'police.uk street-level crime',
+    publisher: 'police.uk (Home Office)',
+    licence: OGL,
+    url: 'https://data.police.uk/data/archive/',
+    asOf,
+  }),
+  lookup: {
+    id: SOURCE.lookup,
+    name: 'LSOA (2011) to Ward (2019) lookup in England and Wales',
+    publisher: 'Office for National Statistics',
+    licence: OGL,
+    url: 'https://geoportal.statistics.gov.uk/',
+    asOf: 'December 2019',
+  },
+  imd: {
+    id: SOURCE.imd,
+    name: 'English Indices of Deprivation 2019 (File 1, IMD)',
+    publisher: 'Ministry of Housing, Communities and Local Government',
+    licence: OGL,
+    url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
+    asOf: IMD_AS_OF,
+  },
+  population: {
+    id: SOURCE.population,
+    name: 'English Indices of Deprivation 2019 (File 6, population)',
+    publisher: 'Ministry of Housing, Communities and Local Government (ONS estimates)',
+    licence: OGL,
+    url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
+    asOf: POPULATION_AS_OF,
+  },
+  weights: (name: string): DataSource => ({
+    id: SOURCE.weights,
+    name,
+    publisher: 'Office for National Statistics; join: M-O-P-D (University of Leeds)',
+    licence: `${OGL}; the join is MIT-licensed`,
+    url: 'https://github.com/M-O-P-D/Police-Supply-Demand',
+    asOf: 'late 2020 edition',
+  }),
+} satisfies Record<string, DataSource | ((arg: string) => DataSource)>;
+
 export interface Ward {
   code: string;
   name: string;
@@ -307,46 +351,12 @@ async function crimeFiles(dir: string): Promise<string[]> {
 }
 
 export function dataSourcesFor(periods: ReviewPeriods): DataSource[] {
+  const { previous, latest } = periods;
   return [
-    {
-      id: SOURCE.crime,
-      name: 'police.uk street-level crime',
-      publisher: 'police.uk (Home Office)',
-      licence: OGL,
-      url: 'https://data.police.uk/data/archive/',
-      asOf: `${periods.previous.from}/${periods.previous.to}, ${periods.latest.from}/${periods.latest.to}`,
-    },
-    {
-      id: SOURCE.lookup,
-      name: 'LSOA (2011) to Ward (2019) lookup in England and Wales',
-      publisher: 'Office for National Statistics',
-      licence: OGL,
-      url: 'https://geoportal.statistics.gov.uk/',
-      asOf: 'December 2019',
-    },
-    {
-      id: SOURCE.imd,
-      name: 'English Indices of Deprivation 2019 (File 1, IMD)',
-      publisher: 'Ministry of Housing, Communities and Local Government',
-      licence: OGL,
-      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
-      asOf: IMD_AS_OF,
-    },
-    {
-      id: SOURCE.population,
-      name: 'English Indices of Deprivation 2019 (File 6, population)',
-      publisher: 'Ministry of Housing, Communities and Local Government (ONS estimates)',
-      licence: OGL,
-      url: 'https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019',
-      asOf: POPULATION_AS_OF,
-    },
-    {
-      id: SOURCE.weights,
-      name: 'Crime Severity Score weights, joined to police.uk categories by the M-O-P-D project',
-      publisher: 'Office for National Statistics; join: M-O-P-D (University of Leeds)',
-      licence: `${OGL}; the join is MIT-licensed`,
-      url: 'https://github.com/M-O-P-D/Police-Supply-Demand',
-      asOf: 'late 2020 edition',
-    },
+    PUBLISHED_SOURCES.crime(`${previous.from}/${previous.to}, ${latest.from}/${latest.to}`),
+    { ...PUBLISHED_SOURCES.lookup },
+    { ...PUBLISHED_SOURCES.imd },
+    { ...PUBLISHED_SOURCES.population },
+    PUBLISHED_SOURCES.weights('Crime Severity Score weights, joined to police.uk categories by the M-O-P-D project'),
   ];
 }

@@ -23,6 +23,7 @@ export const op = {
     operationType: BulkOperationType.Upsert,
     resourceBody: document as JSONObject,
   }),
+  delete: (id: string): OperationInput => ({ operationType: BulkOperationType.Delete, id }),
   replace: (document: Envelope<unknown>, ifMatch: string): OperationInput => ({
     operationType: BulkOperationType.Replace,
     id: document.id,

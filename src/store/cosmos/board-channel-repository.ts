@@ -1,17 +1,25 @@
 import type { BoardChannel } from '../../domain/conversation.js';
 import type { BoardChannelRepository } from '../store.js';
-import { httpStatusOf } from './calls.js';
+import { auditDocument } from './audit-events.js';
+import { batchFailed, op, runBatch } from './batch.js';
 import type { CosmosContext } from './context.js';
 import { docId, epochMs, recordToStore, sha256Hex, type Envelope } from './documents.js';
-import { queryAll } from './reads.js';
+import { pointRead, queryAll } from './reads.js';
 
 function boardChannelId(conversationId: string): string {
   return docId('board', sha256Hex(conversationId));
 }
 
+/**
+ * Board channels live in the partnership's partition, so a change and its audit event are one
+ * TransactionalBatch: both are written, or neither.
+ */
 export function boardChannelRepository(ctx: CosmosContext): BoardChannelRepository {
+  const current = (partnershipId: string, conversationId: string) =>
+    pointRead<BoardChannel>(ctx.calls, ctx.data, boardChannelId(conversationId), partnershipId);
+
   return {
-    async put(channel) {
+    async put(channel, audit) {
       const record = recordToStore(channel);
       const document: Envelope<BoardChannel> = {
         id: boardChannelId(record.conversationId),
@@ -20,7 +28,22 @@ export function boardChannelRepository(ctx: CosmosContext): BoardChannelReposito
         addedMs: epochMs(record.addedAt, 'addedAt'),
         record,
       };
-      await ctx.calls.run((options) => ctx.data.items.upsert(document, options));
+      const before = await current(record.partnershipId, record.conversationId);
+      const event = auditDocument(
+        {
+          partnershipId: record.partnershipId,
+          entityType: 'board-channel',
+          entityId: record.conversationId,
+          before: before?.record ?? null,
+          after: record,
+        },
+        audit,
+      );
+      const outcome = await runBatch(ctx.calls, ctx.data, record.partnershipId, [
+        op.upsert(document),
+        op.create(event),
+      ]);
+      if (!outcome.ok) throw batchFailed(outcome);
     },
 
     async list(partnershipId) {
@@ -35,15 +58,20 @@ export function boardChannelRepository(ctx: CosmosContext): BoardChannelReposito
       );
     },
 
-    /** Removing a channel that is not there is done already. */
-    async remove(partnershipId, conversationId) {
-      await ctx.calls.run(async (options) => {
-        try {
-          await ctx.data.item(boardChannelId(conversationId), partnershipId).delete(options);
-        } catch (err) {
-          if (httpStatusOf(err) !== 404) throw err;
-        }
-      });
+    /** Removing a channel that is not there is done already, and audits nothing. */
+    async remove(partnershipId, conversationId, audit) {
+      const before = await current(partnershipId, conversationId);
+      if (!before) return;
+      const event = auditDocument(
+        { partnershipId, entityType: 'board-channel', entityId: conversationId, before: before.record, after: null },
+        audit,
+      );
+      const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
+        op.delete(boardChannelId(conversationId)),
+        op.create(event),
+      ]);
+      // Removed by someone else in between: it is gone, which is what was asked.
+      if (!outcome.ok && !(outcome.index === 0 && outcome.status === 404)) throw batchFailed(outcome);
     },
   };
 }

@@ -370,15 +370,20 @@ class SqliteStore implements Store {
   };
 
   readonly boardChannels = {
-    put: async (c: BoardChannel) =>
-      guard(() => {
-        this.db
-          .prepare(
-            `INSERT INTO board_channels (partnership_id, conversation_id, added_at, doc) VALUES (?, ?, ?, ?)
-             ON CONFLICT (partnership_id, conversation_id) DO UPDATE SET added_at = excluded.added_at, doc = excluded.doc`,
-          )
-          .run(c.partnershipId, c.conversationId, c.addedAt, JSON.stringify(c));
-      }),
+    put: async (c: BoardChannel, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const before = this.boardChannelDoc(c.partnershipId, c.conversationId);
+          const doc = JSON.stringify(c);
+          this.db
+            .prepare(
+              `INSERT INTO board_channels (partnership_id, conversation_id, added_at, doc) VALUES (?, ?, ?, ?)
+               ON CONFLICT (partnership_id, conversation_id) DO UPDATE SET added_at = excluded.added_at, doc = excluded.doc`,
+            )
+            .run(c.partnershipId, c.conversationId, c.addedAt, doc);
+          this.audit_.write(c.partnershipId, 'board-channel', c.conversationId, audit, before, doc);
+        })(),
+      ),
     list: async (partnershipId: string) =>
       guard(() =>
         (
@@ -387,13 +392,25 @@ class SqliteStore implements Store {
             .all(partnershipId) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as BoardChannel),
       ),
-    remove: async (partnershipId: string, conversationId: string) =>
-      guard(() => {
-        this.db
-          .prepare('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
-          .run(partnershipId, conversationId);
-      }),
+    remove: async (partnershipId: string, conversationId: string, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const before = this.boardChannelDoc(partnershipId, conversationId);
+          if (before === null) return;
+          this.db
+            .prepare('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
+            .run(partnershipId, conversationId);
+          this.audit_.write(partnershipId, 'board-channel', conversationId, audit, before, null);
+        })(),
+      ),
   };
+
+  private boardChannelDoc(partnershipId: string, conversationId: string): string | null {
+    const row = this.db
+      .prepare('SELECT doc FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
+      .get(partnershipId, conversationId) as { doc: string } | undefined;
+    return row?.doc ?? null;
+  }
 
   readonly jobLeases = {
     acquire: async (partnershipId: string, name: string, owner: string, now: Date, ttlMs: number) =>
