@@ -1,4 +1,5 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Named } from '../domain/member-lookup.js';
 
 /** A person @mentioned in the message: the name Teams showed, and their Entra object id when Teams told us. */
 export interface MentionedPerson {
@@ -31,4 +32,21 @@ export async function mentionedPeople(context: TurnContext): Promise<MentionedPe
       }
     }),
   );
+}
+
+const GUID = /^[0-9a-f][0-9a-f-]{30,38}[0-9a-f]$/i;
+
+/**
+ * Who a command names. An @mention Teams resolved to an Entra object id is exact; otherwise the
+ * name typed (or shown in the mention) is to be matched among the partnership's members.
+ */
+export async function personNamed(context: TurnContext, typed: string): Promise<Named> {
+  const text = typed.trim().replace(/^@/, '');
+  const mentions = await mentionedPeople(context);
+  const mention =
+    mentions.find((m) => m.name.toLowerCase() === text.toLowerCase()) ??
+    (mentions.length === 1 ? mentions[0] : undefined);
+  if (mention?.aadObjectId) return { aadObjectId: mention.aadObjectId };
+  if (GUID.test(text)) return { aadObjectId: text };
+  return { displayName: mention?.name || text };
 }

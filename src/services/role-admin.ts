@@ -1,20 +1,11 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Member, Role } from '../domain/member.js';
 import { rolesGranting, type Permission } from '../domain/permissions.js';
+import { findMember, type Found, type Named } from '../domain/member-lookup.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { MemberAdmin, type MemberChange } from './member-admin.js';
 import type { Requester } from './membership.js';
-
-/** Who a command names: an Entra object id (from a resolved @mention, or typed), or a display name. */
-export type Named = { aadObjectId: string } | { displayName: string };
-
-export type Found =
-  | { kind: 'found'; member: Member }
-  | { kind: 'ambiguous'; name: string; candidates: Member[] }
-  | { kind: 'unknown'; name: string; suggestions: Member[] };
-
-const fold = (s: string) => s.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
  * Roles granted and revoked in chat by a partnership's admin. Only members of the admin's own
@@ -29,18 +20,7 @@ export class RoleAdmin {
 
   async find(partnershipId: string, named: Named): Promise<Found> {
     const members = (await this.store.members.listByPartnership(partnershipId)).filter((m) => m.active);
-    if ('aadObjectId' in named) {
-      const id = named.aadObjectId.toLowerCase();
-      const member = members.find((m) => m.aadObjectId === id);
-      return member ? { kind: 'found', member } : { kind: 'unknown', name: id, suggestions: [] };
-    }
-    const wanted = fold(named.displayName.replace(/^@/, ''));
-    const exact = members.filter((m) => fold(m.displayName) === wanted);
-    if (exact.length === 1) return { kind: 'found', member: exact[0]! };
-    if (exact.length > 1) return { kind: 'ambiguous', name: named.displayName, candidates: exact };
-    const words = wanted.split(' ').filter((w) => w.length >= 2);
-    const suggestions = members.filter((m) => words.some((w) => fold(m.displayName).split(' ').includes(w)));
-    return { kind: 'unknown', name: named.displayName, suggestions: suggestions.slice(0, 5) };
+    return findMember(members, named);
   }
 
   async grant(admin: Requester, member: Member, role: Role): Promise<MemberChange> {

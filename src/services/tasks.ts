@@ -4,6 +4,7 @@ import type { ConversationRef } from '../domain/conversation.js';
 import { toIsoDate } from '../domain/dates.js';
 import { normalizeName } from '../domain/district-match.js';
 import { ConcurrencyError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { findMember, type Named } from '../domain/member-lookup.js';
 import { GapDraft, GapStatus, isGapOpen, type IntelligenceGap } from '../domain/gap.js';
 import { ActionDraft as ActionDraftSchema, ActionStatus, isActionOpen } from '../domain/action.js';
 import type { LastChange } from '../domain/last-change.js';
@@ -223,16 +224,30 @@ export class Tasks {
     }
   }
 
-  /** Finds an agency (by name or id) or a member (by display name) of the partnership. */
-  async findAssignee(req: Requester, typed: string): Promise<Assignee> {
+  /**
+   * Finds an agency (by name or id) or a member of the partnership: `person` is who an @mention
+   * resolved to, else the typed name. Two members of one name are never guessed between.
+   */
+  async findAssignee(req: Requester, typed: string, person: Named = { displayName: typed }): Promise<Assignee> {
     const pid = req.partnership.id;
     const want = normalizeName(typed.replace(/^@/, ''));
     const agencies = await this.store.agencies.list(pid);
     const agency = agencies.find((a) => normalizeName(a.name) === want || a.id === typed.trim().toLowerCase());
-    if (agency) return { agencyId: agency.id, name: agency.name };
+    if (agency && !('aadObjectId' in person)) return { agencyId: agency.id, name: agency.name };
     const members = (await this.store.members.listByPartnership(pid)).filter((m) => m.active);
-    const person = members.find((m) => normalizeName(m.displayName) === want);
-    if (person) return { agencyId: person.agencyId, ownerAadObjectId: person.aadObjectId, name: person.displayName };
+    const found = findMember(members, person);
+    if (found.kind === 'found') {
+      const m = found.member;
+      return { agencyId: m.agencyId, ownerAadObjectId: m.aadObjectId, name: m.displayName };
+    }
+    if (found.kind === 'ambiguous') {
+      const agencyName = new Map(agencies.map((a) => [a.id, a.name]));
+      throw new ValidationError(
+        `${found.candidates.length} members are called ${found.name}: ` +
+          found.candidates.map((m) => `${m.displayName} (${agencyName.get(m.agencyId) ?? m.agencyId})`).join(', ') +
+          '. @mention the one you mean; nothing was assigned.',
+      );
+    }
     throw new ValidationError(
       `No agency or member is called "${typed}". Agencies: ${agencies.map((a) => a.name).join(', ')}.`,
     );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FourPAction } from '../../src/domain/action.js';
 import type { IntelligenceGap } from '../../src/domain/gap.js';
@@ -278,6 +279,26 @@ describe('assigning', () => {
     const text = cardText(onlyCard(await bot.say(`assign ${ref} to Merseyside Police`, adele)));
     expect(text).toContain('Your role does not allow that');
     expect(await gap(ref)).toEqual(before);
+  });
+  it('never guesses between two members of one name: names both, and assigns nothing', async () => {
+    const ref = await newCouncilGap('Which car parks host drug deals at night?');
+    const before = await gap(ref);
+    const { etag: _etag, ...adeleRecord } = (await bot.store.members.get(adele.aadObjectId))!;
+    const audit = { actor: 'system:test', action: 'member.created', at: new Date().toISOString() };
+    const twin = await bot.store.members.create(
+      { ...adeleRecord, aadObjectId: randomUUID(), agencyId: 'merseyside-police' },
+      audit,
+    );
+    try {
+      const text = cardText(onlyCard(await bot.say(`assign ${ref} to Adele Vance`, alex)));
+      expect(text).toContain(
+        '2 members are called Adele Vance: Adele Vance (Liverpool City Council), Adele Vance (Merseyside Police). @mention the one you mean; nothing was assigned.',
+      );
+      expect(await gap(ref)).toEqual(before);
+    } finally {
+      const { etag, ...record } = twin;
+      await bot.store.members.replace({ ...record, active: false }, etag, { ...audit, action: 'member.deactivated' });
+    }
   });
 });
 

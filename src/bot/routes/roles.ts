@@ -2,38 +2,21 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Member } from '../../domain/member.js';
 import { Role as Roles } from '../../domain/member.js';
 import { PERMISSION_PHRASES, permissionAsked, roleNamed } from '../../domain/permission-phrases.js';
-import type { Named } from '../../services/role-admin.js';
 import { registerCommand, type Command } from '../command.js';
 import type { BotDeps } from '../deps.js';
 import type { RouteContext } from '../guard.js';
-import { mentionedPeople } from '../mentions.js';
+import { personNamed } from '../mentions.js';
 import { sendNotice } from '../reply.js';
 import type { BotState } from '../state.js';
 
 const ROLES = Roles.options.join(', ');
-const GUID = /^[0-9a-f][0-9a-f-]{30,38}[0-9a-f]$/i;
 const MAX_LISTED = 40;
-
-/**
- * Who the command names. An @mention Teams resolved to an Entra object id is exact; otherwise the
- * name typed (or shown in the mention) is matched among the partnership's members.
- */
-async function named(rc: RouteContext, typed: string): Promise<Named> {
-  const text = typed.trim().replace(/^@/, '');
-  const mentions = await mentionedPeople(rc.context);
-  const mention =
-    mentions.find((m) => m.name.toLowerCase() === text.toLowerCase()) ??
-    (mentions.length === 1 ? mentions[0] : undefined);
-  if (mention?.aadObjectId) return { aadObjectId: mention.aadObjectId };
-  if (GUID.test(text)) return { aadObjectId: text };
-  return { displayName: mention?.name || text };
-}
 
 /** The one member meant, or a notice saying why not (ambiguous, unknown) and what would work. */
 async function memberMeant(rc: RouteContext, typed: string, example: string): Promise<Member | undefined> {
   const { roles } = rc.deps;
   const pid = rc.requester.partnership.id;
-  const found = await roles.find(pid, await named(rc, typed));
+  const found = await roles.find(pid, await personNamed(rc.context, typed));
   if (found.kind === 'found') return found.member;
   const demo = rc.requester.partnership.demo;
   if (found.kind === 'ambiguous') {

@@ -2,6 +2,7 @@ import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { toIsoDate } from '../../domain/dates.js';
 import { ValidationError } from '../../domain/errors.js';
+import { personNamed } from '../mentions.js';
 import { EMPTY_FORM } from '../../domain/task-form.js';
 import { parseNewAction, parseNewGap, parseUpdate, UPDATE_PATTERNS, type TaskLine } from '../../domain/task-text.js';
 import type { TaskChange } from '../../domain/task.js';
@@ -124,7 +125,7 @@ function assignCommand(delivery: () => TaskDelivery): Command {
         throw new ValidationError(
           'Say what and to whom, for example: assign G-12 to Liverpool City Council, or assign PREV-3 to @Adele Vance.',
         );
-      const target = await rc.deps.tasks.findAssignee(rc.requester, m[2]!);
+      const target = await rc.deps.tasks.findAssignee(rc.requester, m[2]!, await personNamed(rc.context, m[2]!));
       const change: TaskChange = { op: 'assign', agencyId: target.agencyId, ownerAadObjectId: target.ownerAadObjectId };
       const outcome = await rc.deps.tasks.change(rc.requester, rc.viewer, m[1]!, change);
       const ref = outcome.stored.task.record.ref;
