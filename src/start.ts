@@ -1,8 +1,6 @@
 import type restify from 'restify';
 import { createBot, type Bot, type OutboundCredentials } from './bot/app.js';
 import { fitsCard, renderCard } from './bot/cards.js';
-import { proactiveSender } from './bot/proactive.js';
-import { SendThrottle } from './bot/send-throttle.js';
 import { DigestJob, type DigestJobDeps } from './jobs/digest-job.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { BoardChannels } from './services/board-channels.js';
@@ -93,7 +91,7 @@ export async function start(
     log,
     render: (view) => renderCard('digest', view),
     fits: (view) => fitsCard('digest', view),
-    send: proactiveSender(bot.adapter, config.auth.enabled ? config.auth.appId : '', new SendThrottle()),
+    send: bot.send,
     ...options.digestHooks,
   });
   const server = createServer({ bot, store, log });

@@ -19,6 +19,8 @@ import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
 import { refuseUnverifiableTokens } from './token-failures.js';
+import { proactiveSender, type SendCard } from './proactive.js';
+import { SendThrottle } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
 import { turnErrorHandler } from './turn-error.js';
 
@@ -56,6 +58,11 @@ export interface Bot {
   commands: readonly Command[];
   /** Commands for admins (roles), routed the same way but left out of the menu. */
   adminCommands: readonly Command[];
+  /**
+   * The one way the bot speaks unprompted (task cards, digests): behind one throttle, so Teams'
+   * per-bot rate limit holds across both.
+   */
+  send: SendCard;
 }
 
 /**
@@ -76,7 +83,8 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   app.error(turnErrorHandler(deps.log));
   app.turn('beforeTurn', membershipGuard(deps));
 
-  const delivery = new TaskDelivery(adapter, auth.enabled ? auth.appId : '', deps);
+  const send = proactiveSender(adapter, auth.enabled ? auth.appId : '', new SendThrottle());
+  const delivery = new TaskDelivery(send, deps);
   const taskCommands = tasks.taskCommands(() => delivery);
 
   // Help lists them by use, most asked first (a person's own tasks before the coordinator's
@@ -115,5 +123,5 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   board.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
-  return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS };
+  return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS, send };
 }

@@ -1,11 +1,10 @@
-import type { TeamsAdapter } from '@microsoft/teams-ai';
-import { MessageFactory } from 'botbuilder';
 import { errorSummary } from './guard.js';
 import { maySee } from '../domain/visibility.js';
 import type { Requester } from '../services/membership.js';
 import type { StoredTask } from '../services/tasks.js';
-import { cardAttachment, renderCard } from './cards.js';
+import { renderCard } from './cards.js';
 import type { BotDeps } from './deps.js';
+import type { SendCard } from './proactive.js';
 
 /** Who got the task card, and who could not be reached (no 1:1 chat yet, or not cleared for it). */
 export interface DeliveryReport {
@@ -16,12 +15,12 @@ export interface DeliveryReport {
 
 /**
  * Sends a task card to its owner's 1:1 chat with the bot, proactively, from the conversation
- * reference stored when they last spoke to it (the only way a bot may start a message in Teams).
+ * reference stored when they last spoke to it (the only way a bot may start a message in Teams),
+ * through the bot's one proactive sender (throttled, failures reported rather than swallowed).
  */
 export class TaskDelivery {
   constructor(
-    private readonly adapter: TeamsAdapter,
-    private readonly appId: string,
+    private readonly send: SendCard,
     private readonly deps: BotDeps,
   ) {}
 
@@ -42,9 +41,7 @@ export class TaskDelivery {
         note: `${req.member.displayName} assigned this to ${member.aadObjectId === stored.task.record.ownerAadObjectId ? 'you' : 'your agency'}.`,
       });
       try {
-        await this.adapter.continueConversationAsync(this.appId, ref.reference, async (context) => {
-          await context.sendActivity(MessageFactory.attachment(cardAttachment(renderCard('task', view))));
-        });
+        await this.send(ref, renderCard('task', view));
         report.sent.push(member.displayName);
       } catch (err) {
         this.deps.log.warn({ ref: stored.task.record.ref, err: errorSummary(err) }, 'task card not delivered');

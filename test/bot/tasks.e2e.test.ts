@@ -4,6 +4,7 @@ import type { FourPAction } from '../../src/domain/action.js';
 import type { IntelligenceGap } from '../../src/domain/gap.js';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import { actionsOf, cardText, type Card } from '../support/cards.js';
+import { TENANT_ID } from '../support/activities.js';
 import { BotUnderTest, onlyCard, type TurnResult } from '../support/harness.js';
 import { adele, alex, isaiah, megan, patti } from '../support/people.js';
 
@@ -272,6 +273,24 @@ describe('assigning', () => {
     expect(mine).toContain(ref);
     expect(mine).toContain('Which GP surgeries see patients with untreated injuries?');
   });
+
+  it('tells the coordinator the owner could not be reached when Teams refuses the card, never that it was sent', async () => {
+    const ref = await newCouncilGap('Which taxi firms move cash for dealers?');
+    const conversationId = `a:1personal-${adele.aadObjectId}`;
+    const chat = (await bot.store.conversations.get(TENANT_ID, conversationId))!;
+    // Teams answers 500 to the card and to every retry of the connector client.
+    // The connector client tries four times in all (three retries), then gives up.
+    bot.connector.fail(...Array.from({ length: 4 }, () => ({ status: 500, conversationId })));
+    const result = await bot.say(`assign ${ref} to Adele Vance`, alex);
+    expect(bot.connector.refused.filter((r) => r.conversationId === conversationId)).toHaveLength(4);
+    expect(result.posted.filter((p) => p.conversationId === conversationId)).toHaveLength(0);
+    const told = cardText(cardTo(result, alex));
+    expect(told).toContain(`I could not reach Adele Vance`);
+    expect(told).not.toContain('The task card was sent to Adele Vance');
+    // The gap is still hers, waiting in her tasks.
+    expect(await gap(ref)).toMatchObject({ ownerAadObjectId: adele.aadObjectId, status: 'assigned' });
+    await bot.store.conversations.put(chat);
+  }, 60_000);
 
   it('is for coordinators only', async () => {
     const ref = await newCouncilGap('Which nail bars employ trafficked workers?');

@@ -48,7 +48,7 @@ export class Connector {
   /** Requests answered with a scripted failure instead of being recorded. */
   readonly refused: { status: number; conversationId: string; at: number }[] = [];
   /** Failures to answer, in order, before recording again (429 with Retry-After, 500, …). */
-  private readonly script: { status: number; headers?: Record<string, string> }[] = [];
+  private readonly script: { status: number; headers?: Record<string, string>; conversationId?: string }[] = [];
   private server: Server | undefined;
   url = '';
 
@@ -61,12 +61,16 @@ export class Connector {
   /** While set, every request gets this status (a Teams outage), after any scripted answers. */
   outage: number | undefined;
 
-  /** The next requests get these answers (one each), as a throttled or failing Teams service would. */
-  fail(...answers: { status: number; retryAfterSeconds?: number }[]): void {
+  /**
+   * The next requests get these answers (one each), as a throttled or failing Teams service would;
+   * an answer naming a conversation is kept for the next request to that conversation.
+   */
+  fail(...answers: { status: number; retryAfterSeconds?: number; conversationId?: string }[]): void {
     for (const a of answers) {
       this.script.push({
         status: a.status,
         ...(a.retryAfterSeconds !== undefined ? { headers: { 'retry-after': String(a.retryAfterSeconds) } } : {}),
+        ...(a.conversationId !== undefined ? { conversationId: a.conversationId } : {}),
       });
     }
   }
@@ -97,7 +101,10 @@ export class Connector {
         res.end();
         return;
       }
-      const scripted = this.script.shift() ?? (this.outage ? { status: this.outage } : undefined);
+      const conversationId = decodeURIComponent(m[1]!);
+      const next = this.script.findIndex((a) => a.conversationId === undefined || a.conversationId === conversationId);
+      const scripted =
+        (next >= 0 ? this.script.splice(next, 1)[0] : undefined) ?? (this.outage ? { status: this.outage } : undefined);
       if (scripted) {
         this.refused.push({ status: scripted.status, conversationId: decodeURIComponent(m[1]!), at: Date.now() });
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
