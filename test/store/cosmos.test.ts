@@ -104,7 +104,7 @@ describe('Cosmos store', () => {
     );
   });
 
-  it('keeps the message path on point reads: member by object id, gap by partnership, chat by tenant', async () => {
+  it('keeps the message path on point reads: member by pointer then partnership, gap by partnership, chat by tenant', async () => {
     const store = await openCosmosStore({ endpoint: cosmos.endpoint, key: KEY, databaseId, agent });
     try {
       const pid = `p-${randomUUID().slice(0, 13)}`;
@@ -147,14 +147,21 @@ describe('Cosmos store', () => {
       });
 
       const db = raw.database(databaseId);
-      const member = await db.container('members').item(aad, aad).read();
-      expect(member.resource).toMatchObject({ id: aad, partnershipId: pid, type: 'member' });
+      const pointer = await db.container('members').item(aad, aad).read();
+      expect(pointer.resource).toMatchObject({ id: aad, partnershipId: pid, type: 'member-pointer' });
+      expect(pointer.resource).not.toHaveProperty('record.displayName');
+      const member = await db.container('partnership-data').item(`member:${aad}`, pid).read();
+      expect(member.resource).toMatchObject({ partnershipId: pid, type: 'member', record: { displayName: 'Priya Shah' } });
+      const roster = await db.container('partnership-data').item('roster:members', pid).read();
+      expect(roster.resource?.record.members).toEqual([expect.objectContaining({ aadObjectId: aad })]);
       const gapDoc = await db.container('partnership-data').item(`gap:${gap.ref}`, pid).read();
       expect(gapDoc.resource).toMatchObject({ partnershipId: pid, type: 'gap', record: { ref: gap.ref } });
       expect(gapDoc.resource?._etag).toBe(gap.etag);
       const hashed = createHash('sha256').update(conversationId).digest('hex');
       const chat = await db.container('conversations').item(hashed, tenant).read();
       expect(chat.resource).toMatchObject({ tenantId: tenant, record: { conversationId } });
+      const personal = await db.container('conversations').item(`personal:${aad}`, tenant).read();
+      expect(personal.resource).toMatchObject({ tenantId: tenant, type: 'personal', record: { conversationId } });
     } finally {
       await store.close();
     }

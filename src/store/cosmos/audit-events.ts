@@ -12,9 +12,12 @@ export interface AuditChange {
 
 /**
  * An audit event as a `partnership-data` document. `atMs` and `seq` order the trail: by the
- * instant the caller gave, then by the order the events were written.
+ * instant the caller gave, then by the order the events were written. With a retention
+ * (`ttlSeconds`), the event carries an item TTL and Cosmos DB deletes it that long after it was
+ * written (the container has TTL on with no default, so nothing else expires); without, it is
+ * kept for ever.
  */
-export function auditDocument(change: AuditChange, context: AuditContext): Envelope<AuditEvent> {
+export function auditDocument(change: AuditChange, context: AuditContext, ttlSeconds?: number): Envelope<AuditEvent> {
   const event: AuditEvent = {
     id: randomUUID(),
     partnershipId: change.partnershipId,
@@ -32,6 +35,7 @@ export function auditDocument(change: AuditChange, context: AuditContext): Envel
     partnershipId: change.partnershipId,
     atMs: epochMs(context.at, 'audit time'),
     seq: nextSeq(),
+    ...(ttlSeconds !== undefined && { ttl: ttlSeconds }),
     record: event,
   };
 }

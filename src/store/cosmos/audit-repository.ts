@@ -7,6 +7,11 @@ import { queryAll } from './reads.js';
 /** A partnership's audit trail: single-partition queries, oldest first, then in write order. */
 export function auditRepository(ctx: CosmosContext): AuditRepository {
   return {
+    /**
+     * Ordered by the filter's properties too, which changes nothing in the result (they are equal
+     * throughout) but lets Cosmos DB serve the filter and the order from one composite index
+     * (containers.ts) instead of reading the partition's whole trail in time order.
+     */
     async listForEntity(partnershipId, entityType, entityId) {
       return queryAll<AuditEvent>(
         ctx.calls,
@@ -14,7 +19,7 @@ export function auditRepository(ctx: CosmosContext): AuditRepository {
         `SELECT VALUE c.record FROM c
          WHERE c.partnershipId = @partnershipId AND c.type = 'audit'
            AND c.record.entityType = @entityType AND c.record.entityId = @entityId
-         ORDER BY c.atMs ASC, c.seq ASC`,
+         ORDER BY c.record.entityType ASC, c.record.entityId ASC, c.atMs ASC, c.seq ASC`,
         [
           { name: '@partnershipId', value: partnershipId },
           { name: '@entityType', value: entityType },

@@ -26,6 +26,7 @@ export async function createAudited<T>(
   const event = auditDocument(
     { partnershipId, entityType: entity, entityId: key, before: null, after: document.record },
     audit,
+    ctx.auditTtlSeconds,
   );
   const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [op.create(document), op.create(event)]);
   if (outcome.ok) return { ...document.record, etag: outcome.etags[0]! };
@@ -52,6 +53,7 @@ export async function replaceAudited<T>(
   const event = auditDocument(
     { partnershipId, entityType: entity, entityId: key, before: current.record, after: document.record },
     audit,
+    ctx.auditTtlSeconds,
   );
   const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [op.replace(document, ifMatch), op.create(event)]);
   if (outcome.ok) return { ...document.record, etag: outcome.etags[0]! };

@@ -38,6 +38,7 @@ export function boardChannelRepository(ctx: CosmosContext): BoardChannelReposito
           after: record,
         },
         audit,
+        ctx.auditTtlSeconds,
       );
       const outcome = await runBatch(ctx.calls, ctx.data, record.partnershipId, [
         op.upsert(document),
@@ -65,6 +66,7 @@ export function boardChannelRepository(ctx: CosmosContext): BoardChannelReposito
       const event = auditDocument(
         { partnershipId, entityType: 'board-channel', entityId: conversationId, before: before.record, after: null },
         audit,
+        ctx.auditTtlSeconds,
       );
       const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
         op.delete(boardChannelId(conversationId)),

@@ -67,6 +67,7 @@ export async function bulkLoad(
     const event = auditDocument(
       { partnershipId, entityType: entity, entityId, before, after: document.record },
       importAudit(entity),
+      ctx.auditTtlSeconds,
     );
     return [op.upsert(document), op.create(event)];
   };

@@ -5,11 +5,13 @@ import type { CosmosCalls } from './calls.js';
 export interface CosmosContext {
   /** `partnership-data`, partitioned by partnership id. */
   readonly data: Container;
-  /** `members`, partitioned by AAD object id. */
+  /** `members`, partitioned by AAD object id: pointers from object id to partnership. */
   readonly members: Container;
   /** `conversations`, partitioned by tenant id. */
   readonly conversations: Container;
   readonly calls: CosmosCalls;
   /** Deadline for one batch of a bulk load and for creating containers: slower by nature. */
   readonly slowDeadlineMs: number;
+  /** Audit events' item TTL (the configured retention); undefined keeps them for ever. */
+  readonly auditTtlSeconds?: number;
 }

@@ -1,6 +1,7 @@
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
+import type { Logger } from '../../log.js';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import { refPrefixForStrand } from '../../domain/refs.js';
@@ -16,6 +17,7 @@ import { conversationRepository } from './conversation-repository.js';
 import { digestDeliveryRepository } from './digest-delivery-repository.js';
 import { districtRepository } from './district-repository.js';
 import { jobLeaseRepository } from './job-lease-repository.js';
+import { migrateLayout } from './layout-migration.js';
 import { memberRepository } from './member-repository.js';
 import { partnershipRepository } from './partnership-repository.js';
 import { profileRepository } from './profile-repository.js';
@@ -40,6 +42,13 @@ export interface CosmosStoreOptions {
    * Turn it off when the account is reached through a proxy or relay those endpoints would bypass.
    */
   endpointDiscovery?: boolean;
+  /**
+   * How long audit events are kept, in days (an item TTL on each event); undefined keeps them for
+   * ever. Applies to events written from now on.
+   */
+  auditRetentionDays?: number;
+  /** Where start-up reports go: an indexing policy that differs from containers.ts, migrations. */
+  log?: Pick<Logger, 'error' | 'info'>;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
@@ -48,7 +57,8 @@ const SLOW_DEADLINE_MS = 60_000;
 
 /**
  * The production store. Opens the client, creates the database and containers if missing (see
- * containers.ts for the partition-key design) and checks their partition keys.
+ * containers.ts for the partition-key design), checks their partition keys and indexing policies,
+ * and moves data written by earlier versions into the current layout (layout-migration.ts).
  */
 export async function openCosmosStore(options: CosmosStoreOptions): Promise<Store> {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -75,7 +85,12 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     await calls.run(
       async (o) => {
         await client.databases.createIfNotExists({ id: options.databaseId }, o);
-        await ensureContainers(database, o);
+        await ensureContainers(database, o, (container, differences) =>
+          options.log?.error(
+            { container, differences },
+            'Cosmos DB container indexing policy differs from src/store/cosmos/containers.ts',
+          ),
+        );
       },
       {},
       SLOW_DEADLINE_MS,
@@ -91,7 +106,16 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     conversations: database.container(CONTAINERS.conversations.id),
     calls,
     slowDeadlineMs: SLOW_DEADLINE_MS,
+    ...(options.auditRetentionDays !== undefined && { auditTtlSeconds: options.auditRetentionDays * 86_400 }),
   };
+
+  try {
+    const migrated = await migrateLayout(ctx);
+    if (migrated.members + migrated.personalChats > 0) options.log?.info(migrated, 'Cosmos DB layout migrated');
+  } catch (err) {
+    await client.dispose();
+    throw err;
+  }
 
   return {
     kind: 'cosmos',

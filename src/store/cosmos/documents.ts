@@ -22,7 +22,11 @@ export type DocType =
   | 'lease'
   | 'delivery'
   | 'member'
-  | 'conversation';
+  | 'member-pointer'
+  | 'roster'
+  | 'conversation'
+  | 'personal'
+  | 'migration';
 
 export interface Envelope<T> {
   id: string;

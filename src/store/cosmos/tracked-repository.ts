@@ -162,6 +162,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
         const event = auditDocument(
           { partnershipId, entityType: entity, entityId: record.ref, before: null, after: record },
           audit,
+          ctx.auditTtlSeconds,
         );
         const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
           counterOperation(partnershipId, prefix, n, counter),
