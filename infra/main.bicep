@@ -43,6 +43,9 @@ param bootstrapAdminObjectIds array = []
 @maxValue(730)
 param logRetentionDays int = 90
 
+@description('Days an audit event is kept (AUDIT_RETENTION_DAYS: Cosmos DB deletes it by item TTL that long after it was written), or forever (the default). Applies to events written after a change.')
+param auditRetentionDays string = 'forever'
+
 @description('Load the Merseyside demo partnership into an empty store on first start. Off in production.')
 @allowed(['on', 'off'])
 param demoData string = 'off'
@@ -115,6 +118,8 @@ resource partnershipData 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
         paths: ['/partnershipId']
         kind: 'Hash'
       }
+      // TTL on, no default: only audit events carry a ttl, and only when a retention is set.
+      defaultTtl: -1
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -147,6 +152,13 @@ resource partnershipData 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
           [
             { path: '/refPrefix', order: 'ascending' }
             { path: '/refNumber', order: 'ascending' }
+          ]
+          // an entity's history: type and id, then time and write order
+          [
+            { path: '/record/entityType', order: 'ascending' }
+            { path: '/record/entityId', order: 'ascending' }
+            { path: '/atMs', order: 'ascending' }
+            { path: '/seq', order: 'ascending' }
           ]
           // audit events: by time, then the order they were written
           [
@@ -182,12 +194,6 @@ resource members 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
         ]
         excludedPaths: [
           { path: '/"_etag"/?' }
-        ]
-        compositeIndexes: [
-          [
-            { path: '/record/displayName', order: 'ascending' }
-            { path: '/id', order: 'ascending' }
-          ]
         ]
       }
     }
@@ -365,6 +371,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ALLOWED_TENANT_IDS', value: botTenantId }
         { name: 'ADMIN_AAD_OBJECT_IDS', value: join(bootstrapAdminObjectIds, ',') }
         { name: 'DEMO_DATA', value: demoData }
+        { name: 'AUDIT_RETENTION_DAYS', value: auditRetentionDays }
         { name: 'LOG_LEVEL', value: 'info' }
         // Oryx installs dependencies (dev ones too: `npm start` compiles TypeScript) on zip deploy.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }

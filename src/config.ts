@@ -31,7 +31,15 @@ export interface RateLimitConfig {
 
 export type StoreConfig =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'cosmos'; endpoint: string; key?: string; databaseId: string; tlsInsecure: boolean };
+  | {
+      kind: 'cosmos';
+      endpoint: string;
+      key?: string;
+      databaseId: string;
+      tlsInsecure: boolean;
+      /** Days an audit event is kept (an item TTL); absent keeps them for ever. */
+      auditRetentionDays?: number;
+    };
 
 export interface Config {
   port: number;
@@ -121,6 +129,19 @@ const Env = z.object({
   COSMOS_KEY: optionalText,
   COSMOS_DATABASE: optionalText.transform((v) => v ?? 'soc-profiles'),
   COSMOS_TLS_INSECURE: flag('COSMOS_TLS_INSECURE', false),
+  // Cosmos DB's largest item TTL is 2,147,483,647 seconds: 24,855 days.
+  AUDIT_RETENTION_DAYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '' || v.trim().toLowerCase() === 'forever') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 24_855) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of days from 1 to 24855, or forever (the default)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
   DEMO_DATA: flag('DEMO_DATA', true),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -189,7 +210,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     store = { kind: 'cosmos', endpoint, databaseId: e.COSMOS_DATABASE, tlsInsecure: e.COSMOS_TLS_INSECURE };
     if (e.COSMOS_KEY) store.key = e.COSMOS_KEY;
+    if (e.AUDIT_RETENTION_DAYS !== undefined) store.auditRetentionDays = e.AUDIT_RETENTION_DAYS;
   } else {
+    if (e.AUDIT_RETENTION_DAYS !== undefined) {
+      fail('AUDIT_RETENTION_DAYS', 'is kept only by the Cosmos DB store (STORE=cosmos); SQLite keeps every event');
+    }
     store = { kind: 'sqlite', file: resolve(e.DATA_DIR, 'soc-profiles.db') };
   }
 

@@ -75,7 +75,7 @@ export async function start(
   } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config.store));
+  const store = options.store ?? (await openStore(config.store, log));
   if (config.demoData) await seedDemoIfEmpty(store, { now: clock(), log });
 
   if (config.adminAadObjectIds.length > 0) {

@@ -54,6 +54,23 @@ describe('configuration', () => {
     }
   });
 
+  it('keeps audit events for ever unless a retention in days is set, on Cosmos DB only', () => {
+    const cosmos = { STORE: 'cosmos', COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' };
+    expect(loadConfig(cosmos).store).not.toHaveProperty('auditRetentionDays');
+    expect(loadConfig({ ...cosmos, AUDIT_RETENTION_DAYS: 'forever' }).store).not.toHaveProperty('auditRetentionDays');
+    expect(loadConfig({ ...cosmos, AUDIT_RETENTION_DAYS: '2557' }).store).toMatchObject({ auditRetentionDays: 2557 });
+    for (const bad of ['0', '-3', '7.5', 'a year', '30000']) {
+      expect(problem({ ...cosmos, AUDIT_RETENTION_DAYS: bad })).toEqual({
+        variable: 'AUDIT_RETENTION_DAYS',
+        message: `AUDIT_RETENTION_DAYS: must be a whole number of days from 1 to 24855, or forever (the default) (got '${bad}')`,
+      });
+    }
+    expect(problem({ AUDIT_RETENTION_DAYS: '365' })).toEqual({
+      variable: 'AUDIT_RETENTION_DAYS',
+      message: 'AUDIT_RETENTION_DAYS: is kept only by the Cosmos DB store (STORE=cosmos); SQLite keeps every event',
+    });
+  });
+
   it('never repeats a secret in an error', () => {
     const p = problem({ MicrosoftAppPassword: 's3cret-value' });
     expect(p?.variable).toBe('MicrosoftAppId');

@@ -54,6 +54,7 @@ describe('infra/main.bicep app settings', () => {
       botAppId: '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
       botTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       demoData: 'off',
+      auditRetentionDays: 'forever',
     };
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of settings) {

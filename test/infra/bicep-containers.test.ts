@@ -34,6 +34,9 @@ describe('infra/main.bicep', () => {
       );
       expect(declared).toEqual(expected);
       expect(block).toContain(`indexingMode: '${policy.indexingMode}'`);
+      const ttl = 'defaultTtl' in definition ? definition.defaultTtl : undefined;
+      if (ttl === undefined) expect(block).not.toContain('defaultTtl');
+      else expect(block).toContain(`defaultTtl: ${ttl}`);
     });
   }
 
