@@ -7,7 +7,7 @@ import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.j
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
-import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError, ValidationError } from '../../domain/errors.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
@@ -195,6 +195,13 @@ class SqliteStore implements Store {
           const row = this.db.prepare('SELECT version, doc FROM members WHERE aad_object_id = ?').get(m.aadObjectId) as
             VersionedRow | undefined;
           if (!row) throw new NotFoundError('member', m.aadObjectId);
+          const was = (JSON.parse(row.doc) as Member).partnershipId;
+          if (was !== m.partnershipId) {
+            throw new ValidationError(
+              `member ${m.aadObjectId} belongs to partnership ${was}; a member belongs to one partnership`,
+              ['partnershipId'],
+            );
+          }
           if (String(row.version) !== ifMatch) throw new ConcurrencyError('member', m.aadObjectId);
           const doc = docOf(m);
           this.db
