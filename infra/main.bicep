@@ -153,6 +153,12 @@ resource partnershipData 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
             { path: '/refPrefix', order: 'ascending' }
             { path: '/refNumber', order: 'ascending' }
           ]
+          // a district's gaps and actions: the district, then as above
+          [
+            { path: '/record/districtId', order: 'ascending' }
+            { path: '/refPrefix', order: 'ascending' }
+            { path: '/refNumber', order: 'ascending' }
+          ]
           // an entity's history: type and id, then time and write order
           [
             { path: '/record/entityType', order: 'ascending' }

@@ -137,7 +137,10 @@ const Env = z.object({
       if (v === undefined || v.trim() === '' || v.trim().toLowerCase() === 'forever') return undefined;
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 24_855) {
-        ctx.addIssue({ code: 'custom', message: 'must be a whole number of days from 1 to 24855, or forever (the default)' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a whole number of days from 1 to 24855, or forever (the default)',
+        });
         return z.NEVER;
       }
       return n;

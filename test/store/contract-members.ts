@@ -76,10 +76,7 @@ export function runMemberContract(store: () => Store): void {
       expect(plain((await store().members.get(created.aadObjectId))!)).toStrictEqual(winner);
       expect(await store().members.listByPartnership(pid)).toStrictEqual([winner]);
       const trail = await store().audit.listForEntity(pid, 'member', created.aadObjectId);
-      expect(trail.map((e) => e.action)).toEqual([
-        'member.created',
-        won === 0 ? 'member.roles' : 'member.deactivated',
-      ]);
+      expect(trail.map((e) => e.action)).toEqual(['member.created', won === 0 ? 'member.roles' : 'member.deactivated']);
       expect(trail[1]?.after).toStrictEqual(winner);
     });
 

@@ -178,9 +178,7 @@ describe('Cosmos layout: indexing policy and retention', () => {
       defaultTtl: undefined,
       indexingPolicy: {
         ...declared.indexingPolicy,
-        compositeIndexes: declared.indexingPolicy.compositeIndexes.filter(
-          (c) => c[0]!.path !== '/record/entityType',
-        ),
+        compositeIndexes: declared.indexingPolicy.compositeIndexes.filter((c) => c[0]!.path !== '/record/entityType'),
         excludedPaths: [...declared.indexingPolicy.excludedPaths, { path: '/record/question/?' }],
       },
     };
@@ -204,7 +202,13 @@ describe('Cosmos layout: indexing policy and retention', () => {
 
     // Containers as declared: nothing to report.
     const clean = captured();
-    const fresh = await openCosmosStore({ endpoint, key: KEY, databaseId: `clean-${randomUUID()}`, agent, log: clean.log });
+    const fresh = await openCosmosStore({
+      endpoint,
+      key: KEY,
+      databaseId: `clean-${randomUUID()}`,
+      agent,
+      log: clean.log,
+    });
     await fresh.close();
     expect(clean.lines.filter((l) => l.level === 50)).toEqual([]);
   });

@@ -151,7 +151,11 @@ describe('Cosmos store', () => {
       expect(pointer.resource).toMatchObject({ id: aad, partnershipId: pid, type: 'member-pointer' });
       expect(pointer.resource).not.toHaveProperty('record.displayName');
       const member = await db.container('partnership-data').item(`member:${aad}`, pid).read();
-      expect(member.resource).toMatchObject({ partnershipId: pid, type: 'member', record: { displayName: 'Priya Shah' } });
+      expect(member.resource).toMatchObject({
+        partnershipId: pid,
+        type: 'member',
+        record: { displayName: 'Priya Shah' },
+      });
       const roster = await db.container('partnership-data').item('roster:members', pid).read();
       expect(roster.resource?.record.members).toEqual([expect.objectContaining({ aadObjectId: aad })]);
       const gapDoc = await db.container('partnership-data').item(`gap:${gap.ref}`, pid).read();

@@ -83,6 +83,12 @@ export const CONTAINERS = {
           { path: '/refPrefix', order: 'ascending' },
           { path: '/refNumber', order: 'ascending' },
         ],
+        // a district's gaps and actions (listByDistrict, factsByDistrict): the district, then as above
+        [
+          { path: '/record/districtId', order: 'ascending' },
+          { path: '/refPrefix', order: 'ascending' },
+          { path: '/refNumber', order: 'ascending' },
+        ],
         // an entity's history (audit listForEntity): the filter's properties first, then time and
         // write order, as the query orders by them all, so it reads only that entity's events
         [

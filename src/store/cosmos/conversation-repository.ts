@@ -58,7 +58,10 @@ export async function keepPersonal(ctx: CosmosContext, ref: ConversationRef): Pr
           }
           return true;
         },
-        { 409: () => new ConcurrencyError('conversation', document.id), 412: () => new ConcurrencyError('conversation', document.id) },
+        {
+          409: () => new ConcurrencyError('conversation', document.id),
+          412: () => new ConcurrencyError('conversation', document.id),
+        },
       )
       .catch((err: unknown) => {
         if (err instanceof ConcurrencyError) return false;

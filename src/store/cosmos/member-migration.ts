@@ -40,20 +40,22 @@ export async function migrateLegacyMember(ctx: CosmosContext, legacy: LegacyMemb
     }
     await backOff(attempt);
   }
-  await ctx.calls.run(
-    (options) =>
-      ctx.members.item(legacy.id, legacy.id).replace(pointerDocument(member.aadObjectId, pid), {
-        ...options,
-        accessCondition: { type: 'IfMatch', condition: legacy._etag },
-      }),
-    {
-      412: () => new ConcurrencyError('member', member.aadObjectId),
-      404: () => new NotFoundError('member', member.aadObjectId),
-    },
-  ).catch((err: unknown) => {
-    // Someone else turned it into the pointer already.
-    if (!(err instanceof ConcurrencyError || err instanceof NotFoundError)) throw err;
-  });
+  await ctx.calls
+    .run(
+      (options) =>
+        ctx.members.item(legacy.id, legacy.id).replace(pointerDocument(member.aadObjectId, pid), {
+          ...options,
+          accessCondition: { type: 'IfMatch', condition: legacy._etag },
+        }),
+      {
+        412: () => new ConcurrencyError('member', member.aadObjectId),
+        404: () => new NotFoundError('member', member.aadObjectId),
+      },
+    )
+    .catch((err: unknown) => {
+      // Someone else turned it into the pointer already.
+      if (!(err instanceof ConcurrencyError || err instanceof NotFoundError)) throw err;
+    });
 }
 
 export interface MemberMigration {

@@ -32,9 +32,7 @@ export function memberRepository(ctx: CosmosContext): MemberRepository {
   async function readPointer(aadObjectId: string): Promise<PointerDocument | LegacyMemberDocument | undefined> {
     const id = memberKey(aadObjectId);
     return (await pointRead<MemberPointer | Member>(ctx.calls, ctx.members, id, id)) as
-      | PointerDocument
-      | LegacyMemberDocument
-      | undefined;
+      PointerDocument | LegacyMemberDocument | undefined;
   }
 
   /** The partnership a member belongs to, moving a member still in the old layout first. */
@@ -64,21 +62,26 @@ export function memberRepository(ctx: CosmosContext): MemberRepository {
       if (pointer && (pointer.type === 'member' || (await readMember(aadObjectId, pointer.partnershipId)))) {
         throw new ConcurrencyError('member', aadObjectId);
       }
-      const written = await ctx.calls.run(
-        async (options) => {
-          if (!pointer) await ctx.members.items.create(wanted, options);
-          else {
-            await ctx.members
-              .item(id, id)
-              .replace(wanted, { ...options, accessCondition: { type: 'IfMatch', condition: pointer._etag } });
-          }
-          return true;
-        },
-        { 409: () => new ConcurrencyError('member', aadObjectId), 412: () => new ConcurrencyError('member', aadObjectId) },
-      ).catch((err: unknown) => {
-        if (err instanceof ConcurrencyError) return false;
-        throw err;
-      });
+      const written = await ctx.calls
+        .run(
+          async (options) => {
+            if (!pointer) await ctx.members.items.create(wanted, options);
+            else {
+              await ctx.members
+                .item(id, id)
+                .replace(wanted, { ...options, accessCondition: { type: 'IfMatch', condition: pointer._etag } });
+            }
+            return true;
+          },
+          {
+            409: () => new ConcurrencyError('member', aadObjectId),
+            412: () => new ConcurrencyError('member', aadObjectId),
+          },
+        )
+        .catch((err: unknown) => {
+          if (err instanceof ConcurrencyError) return false;
+          throw err;
+        });
       if (written) return;
       await backOff(attempt);
     }

@@ -69,14 +69,18 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
 ): TrackedRepository<T, Draft, Facts> {
   const { entity } = kind;
 
-  /** A district's documents in list order (prefix, then number), projected by `select`. */
+  /**
+   * A district's documents in list order (prefix, then number), projected by `select`. Ordered by
+   * the district first (equal throughout) so one composite index (containers.ts) serves the
+   * filter and the order, reading only that district's records.
+   */
   function inDistrict<R>(select: string, partnershipId: string, districtId: string): Promise<R[]> {
     return queryAll<R>(
       ctx.calls,
       ctx.data,
       `SELECT ${select} FROM c
        WHERE c.partnershipId = @partnershipId AND c.type = @type AND c.record.districtId = @districtId
-       ORDER BY c.refPrefix ASC, c.refNumber ASC`,
+       ORDER BY c.record.districtId ASC, c.refPrefix ASC, c.refNumber ASC`,
       [
         { name: '@partnershipId', value: partnershipId },
         { name: '@type', value: entity },

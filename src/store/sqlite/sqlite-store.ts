@@ -7,7 +7,13 @@ import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.j
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
-import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError, ValidationError } from '../../domain/errors.js';
+import {
+  ConcurrencyError,
+  DomainError,
+  NotFoundError,
+  StoreUnavailableError,
+  ValidationError,
+} from '../../domain/errors.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
