@@ -46,11 +46,16 @@ export interface AgencyRepository {
 }
 
 export interface MemberRepository {
-  /** The message path's first read: a point read by the sender's AAD object id. */
+  /** The message path's first read, by the sender's AAD object id: point reads only. */
   get(aadObjectId: string): Promise<Stored<Member> | undefined>;
-  /** Ordered by display name. */
+  /**
+   * Ordered by display name, then object id. On the message path (`my tasks`, `overdue`,
+   * assigning, task cards): one read, whatever the partnership's size, and it always agrees with
+   * `get` (a change shows in both, with its audit event, or in neither).
+   */
   listByPartnership(partnershipId: string): Promise<Member[]>;
   create(member: Member, audit: AuditContext): Promise<Stored<Member>>;
+  /** A member belongs to one partnership: a replace naming another is refused (ValidationError). */
   replace(member: Member, ifMatch: string, audit: AuditContext): Promise<Stored<Member>>;
 }
 
@@ -130,7 +135,7 @@ export interface ConversationRepository {
   /** Creates or replaces the reference of (tenantId, conversationId). */
   put(ref: ConversationRef): Promise<void>;
   get(tenantId: string, conversationId: string): Promise<ConversationRef | undefined>;
-  /** The user's 1:1 chat with the bot, for task cards: the most recently updated one. */
+  /** The user's 1:1 chat with the bot, for task cards: the most recently updated one; a point read. */
   findPersonal(tenantId: string, aadObjectId: string): Promise<ConversationRef | undefined>;
 }
 

@@ -39,7 +39,11 @@ async function migratePersonalChats(ctx: CosmosContext): Promise<number> {
     undefined,
     ctx.slowDeadlineMs,
   );
-  for (const ref of personal) await keepPersonal(ctx, ref);
+  const queue = [...personal];
+  const workers = Array.from({ length: Math.min(4, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await keepPersonal(ctx, next);
+  });
+  await Promise.all(workers);
   await ctx.calls.run((options) =>
     ctx.conversations.items.upsert(
       {
