@@ -122,9 +122,19 @@ export type ActionRepository = TrackedRepository<FourPAction, ActionDraft, Actio
 export interface AuditRepository {
   /** Oldest first (by `at`, then by the order they were written). */
   listForEntity(partnershipId: string, entityType: AuditEntity, entityId: string): Promise<AuditEvent[]>;
-  /** Everything since an instant, oldest first (digests). */
+  /** Everything since an instant, oldest first. */
   listSince(partnershipId: string, sinceIso: string, limit: number): Promise<AuditEvent[]>;
+  /**
+   * What the weekly digest reads: gap and action events with `at` in [fromIso, toIso), imports
+   * (actor SYSTEM_IMPORT) left out, oldest first, at most `limit`. `before` and `after` hold only
+   * the CHANGE_FIELDS the record has (null stays null): filtered and trimmed by the database, so a
+   * week's read is the week's changes, not every event with its records whole.
+   */
+  listChanges(partnershipId: string, fromIso: string, toIso: string, limit: number): Promise<AuditEvent[]>;
 }
+
+/** The fields of a gap or action that say what changed (digest.ts's changesOf reads no others). */
+export const CHANGE_FIELDS = ['ref', 'districtId', 'status', 'ownerAgencyId', 'classification'] as const;
 
 export interface ConversationRepository {
   /** Creates or replaces the reference of (tenantId, conversationId). */

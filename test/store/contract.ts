@@ -12,6 +12,7 @@ import { Agency, Partnership } from '../../src/domain/partnership.js';
 import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
+import { digestReadCases } from './contract-digest-reads.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -338,6 +339,8 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
       }
       return events;
     }
+
+    digestReadCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

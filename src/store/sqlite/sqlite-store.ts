@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
-import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.js';
+import { SYSTEM_IMPORT, type AuditContext, type AuditEntity, type AuditEvent } from '../../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
@@ -13,7 +13,15 @@ import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
 import type { Profile } from '../../domain/profile.js';
 import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
-import type { BulkLoad, DistrictName, SeverityRow, Store, Stored, TrackedRepository } from '../store.js';
+import {
+  CHANGE_FIELDS,
+  type BulkLoad,
+  type DistrictName,
+  type SeverityRow,
+  type Store,
+  type Stored,
+  type TrackedRepository,
+} from '../store.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -336,6 +344,19 @@ class SqliteStore implements Store {
             .prepare('SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? ORDER BY at, seq LIMIT ?')
             .all(partnershipId, sinceIso, Math.max(0, Math.floor(limit))) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as AuditEvent),
+      ),
+    listChanges: async (partnershipId: string, fromIso: string, toIso: string, limit: number) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? AND at < ?
+               AND entity_type IN ('gap', 'action') AND json_extract(doc, '$.actor') != ?
+             ORDER BY at, seq LIMIT ?`,
+          ).all(partnershipId, fromIso, toIso, SYSTEM_IMPORT, Math.max(0, Math.floor(limit))) as { doc: string }[]
+        ).map((r) => {
+          const event = JSON.parse(r.doc) as AuditEvent;
+          return { ...event, before: changeFieldsOf(event.before), after: changeFieldsOf(event.after) };
+        }),
       ),
   };
 
@@ -787,4 +808,15 @@ class AuditWriter {
     };
     this.insert.run(event.id, partnershipId, entityType, entityId, ctx.at, JSON.stringify(event));
   }
+}
+
+/** A record cut to the CHANGE_FIELDS it has, as the Cosmos adapter's listChanges projects it. */
+function changeFieldsOf(record: unknown): unknown {
+  if (typeof record !== 'object' || record === null) return record ?? null;
+  const out: Record<string, unknown> = {};
+  for (const f of CHANGE_FIELDS) {
+    const value = (record as Record<string, unknown>)[f];
+    if (value !== undefined) out[f] = value;
+  }
+  return out;
 }
