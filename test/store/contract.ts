@@ -13,6 +13,7 @@ import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
 import { digestReadCases } from './contract-digest-reads.js';
+import { importWriteCases } from './contract-import-writes.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -341,6 +342,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     }
 
     digestReadCases(() => store);
+    importWriteCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -7,7 +7,13 @@ import { SYSTEM_IMPORT, type AuditContext, type AuditEntity, type AuditEvent } f
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
-import { ConcurrencyError, DomainError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import {
+  ConcurrencyError,
+  DomainError,
+  ImportConflictError,
+  NotFoundError,
+  StoreUnavailableError,
+} from '../../domain/errors.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
@@ -153,16 +159,15 @@ class SqliteStore implements Store {
           .get(partnershipId, id) as { doc: string } | undefined;
         return row && (JSON.parse(row.doc) as Agency);
       }),
-    put: async (a: Agency) =>
-      guard(() => {
-        this.db
-          .prepare(
-            `INSERT INTO agencies (partnership_id, id, name, doc) VALUES (?, ?, ?, ?)
-             ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name, doc = excluded.doc`,
-          )
-          .run(a.partnershipId, a.id, a.name, docOf(a));
-      }),
+    put: async (a: Agency) => guard(() => this.putAgency(a)),
   };
+
+  private putAgency(a: Agency): void {
+    this.stmt(
+      `INSERT INTO agencies (partnership_id, id, name, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name, doc = excluded.doc`,
+    ).run(a.partnershipId, a.id, a.name, docOf(a));
+  }
 
   readonly members = {
     get: async (aadObjectId: string) =>
@@ -533,6 +538,8 @@ class SqliteStore implements Store {
   async bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void> {
     guard(() =>
       this.db.transaction(() => {
+        this.checkExpected(partnershipId, load);
+        for (const a of load.agencies ?? []) this.putAgency({ ...a, partnershipId });
         for (const d of load.districts) this.putDistrict({ ...d, partnershipId });
         for (const p of load.profiles) {
           const prior = this.stmt('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?').get(
@@ -598,6 +605,33 @@ class SqliteStore implements Store {
         loadTracked('actions', 'action', load.actions, actionFacts);
       })(),
     );
+  }
+
+  /** A bulk load's records still as the import read them, or ImportConflictError before any write. */
+  private checkExpected(partnershipId: string, load: BulkLoad): void {
+    const stale: string[] = [];
+    const check = (entity: string, sql: string, key: string, wanted: string | null | undefined) => {
+      if (wanted === undefined) return;
+      const row = this.stmt(sql).get(partnershipId, key) as { version: number } | undefined;
+      if ((row ? String(row.version) : null) !== wanted) stale.push(`${entity} ${key}`);
+    };
+    for (const p of load.profiles) {
+      const sql = 'SELECT version FROM profiles WHERE partnership_id = ? AND district_id = ?';
+      check('profile', sql, p.districtId, load.expected?.profiles?.get(p.districtId));
+    }
+    for (const g of load.gaps) {
+      check(
+        'gap',
+        'SELECT version FROM gaps WHERE partnership_id = ? AND ref = ?',
+        g.ref,
+        load.expected?.gaps?.get(g.ref),
+      );
+    }
+    for (const a of load.actions) {
+      const sql = 'SELECT version FROM actions WHERE partnership_id = ? AND ref = ?';
+      check('action', sql, a.ref, load.expected?.actions?.get(a.ref));
+    }
+    if (stale.length > 0) throw new ImportConflictError(stale.sort(), false);
   }
 
   // Statements on the message path are prepared once and reused.
