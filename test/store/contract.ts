@@ -14,6 +14,7 @@ import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
 import { digestReadCases } from './contract-digest-reads.js';
 import { importWriteCases } from './contract-import-writes.js';
+import { boundedListCases } from './contract-bounded-lists.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -343,6 +344,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
 
     digestReadCases(() => store);
     importWriteCases(() => store);
+    boundedListCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GapDraft, IntelligenceGap } from '../../src/domain/gap.js';
 import { asBackgroundWork } from '../../src/store/background-work.js';
+import { newMeter } from '../../src/store/cosmos/calls.js';
 import { openCosmosStore } from '../../src/store/cosmos/cosmos-store.js';
 
 /**
@@ -95,6 +96,40 @@ describe('Cosmos adapter requests', () => {
       });
       expect(seen.length).toBeGreaterThan(2);
       expect(seen.every((r) => r.priority === 'Low')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads about `limit` documents for `my tasks` and `overdue`, however many records match', async () => {
+    const meter = newMeter();
+    const store = await openCosmosStore({ endpoint, key: KEY, databaseId: `bounded-${randomUUID()}`, agent, meter });
+    try {
+      const pid = 'p-backlog';
+      const backlog = gaps(pid, 300).map((g, i) => ({
+        ...g,
+        status: 'assigned' as const,
+        ownerAgencyId: 'council',
+        ...(i % 3 === 0 ? {} : { due: `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}` }),
+      }));
+      await store.bulkLoad(
+        pid,
+        { districts: [], profiles: [], gaps: backlog, actions: [] },
+        {
+          actor: 'system:import',
+          action: 'import.run',
+          at: T0,
+        },
+      );
+      const read = async (list: () => Promise<unknown[]>) => {
+        const before = meter.documentsRead;
+        expect(await list()).toHaveLength(25);
+        return meter.documentsRead - before;
+      };
+      const who = { aadObjectId: randomUUID(), agencyId: 'council' };
+      // 25 taken, and the others due on the 25th's date (at most a dozen here), not all 300.
+      expect(await read(() => store.gaps.listForAssignee(pid, who, ['assigned'], 25))).toBeLessThanOrEqual(40);
+      expect(await read(() => store.gaps.listDueBefore(pid, '2027-01-01', ['assigned'], 25))).toBeLessThanOrEqual(40);
     } finally {
       await store.close();
     }
