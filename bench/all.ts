@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench`: the import bench (sized by BENCH_IMPORT_ROWS), then the summary and digest
- * benches, each in its own process, the last two with the same arguments (an npm script chained
- * with && would hand them to the last command only).
+ * benches, each in its own process, the summary and digest with the same arguments (an npm script
+ * chained with && would hand them to the last command only), then the Cosmos adapter's cost per
+ * command (`bench:cosmos`, its own defaults).
  */
 const args = process.argv.slice(2);
 let failed = 0;
@@ -12,6 +13,7 @@ for (const [file, withArgs] of [
   ['import.bench.ts', false],
   ['summary.bench.ts', true],
   ['digest.bench.ts', true],
+  ['cosmos-cost.bench.ts', false],
 ] as const) {
   const result = spawnSync(
     process.execPath,

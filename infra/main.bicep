@@ -1,7 +1,10 @@
-// SOC local profiles bot on Azure: Azure Bot (Teams channel), App Service (Linux, Node 20) running
-// `npm start`, Cosmos DB (serverless, Entra ID only), Key Vault holding the bot's client secret,
-// Application Insights over a Log Analytics workspace, and one user-assigned managed identity that
-// reads the secret and has the Cosmos DB data-contributor role.
+// SOC local profiles bot on Azure, sized for every partnership in England and Wales on one account:
+// Azure Bot (Teams channel), App Service (Linux, Node 20, Premium v3, at least two instances with
+// an autoscale rule) running the built `dist`, Cosmos DB (autoscale throughput, continuous backup,
+// zone redundant, Entra ID only), Key Vault holding the bot's client secret, Application Insights
+// over a Log Analytics workspace, one user-assigned managed identity that reads the secret and has
+// the Cosmos DB data-contributor role on the database, and optionally private endpoints with VNet
+// integration.
 // Deploy into a resource group: see infra/README.md. Not compiled here (no Bicep CLI in this
 // workplace); checked by hand against the Azure resource reference.
 
@@ -25,8 +28,32 @@ param botAppPassword string
 @description('The Entra tenant of the app registration and of the partnership\'s users.')
 param botTenantId string = subscription().tenantId
 
-@description('App Service plan size. B1 is enough for a partnership; P0v3 for zone redundancy and more memory.')
-param appServiceSku string = 'B1'
+@description('App Service plan size: Premium v3 (zone redundancy, autoscale, VNet integration).')
+@allowed(['P0v3', 'P1v3', 'P2v3', 'P3v3', 'P1mv3', 'P2mv3'])
+param appServiceSku string = 'P1v3'
+
+@description('Fewest app instances: the autoscale floor, and the count the plan starts with (2 or more; 3 spreads over three zones).')
+@minValue(2)
+@maxValue(30)
+param appMinInstances int = 3
+
+@description('Most app instances the autoscale rule may add.')
+@minValue(2)
+@maxValue(30)
+param appMaxInstances int = 10
+
+@description('Highest throughput (RU/s) Cosmos DB autoscale may reach; it scales between a tenth of this and this. Shared by the database\'s containers.')
+@minValue(1000)
+param cosmosMaxThroughput int = 10000
+
+@description('Spread Cosmos DB and the App Service plan over the region\'s availability zones (the region must have them; UK South does).')
+param zoneRedundant bool = true
+
+@description('Private endpoints for Cosmos DB and Key Vault, the app integrated with a VNet, and public network access to both turned off. Operators then run `npm run admin` and `npm run import` from inside the VNet.')
+param privateNetworking bool = false
+
+@description('Address space of the VNet made when privateNetworking is on: a /24 or larger, split into an app subnet and a private-endpoint subnet.')
+param vnetAddressPrefix string = '10.40.0.0/24'
 
 @description('Azure Bot pricing tier: F0 (free, standard channels such as Teams are unlimited) or S1.')
 @allowed(['F0', 'S1'])
@@ -67,7 +94,9 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cosmos DB: serverless, keys disabled (Entra ID only), so production runs without COSMOS_KEY.
+// Cosmos DB: provisioned autoscale throughput on the database (serverless is one region with no
+// throughput guarantee), continuous backup (point-in-time restore, last 30 days), zones; keys
+// disabled (Entra ID only), so production runs without COSMOS_KEY.
 // Database, containers, partition keys and indexing policies exactly as
 // src/store/cosmos/containers.ts defines them (the source of truth); with data-plane RBAC the app
 // cannot create them itself.
@@ -79,14 +108,17 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   kind: 'GlobalDocumentDB'
   properties: {
     databaseAccountOfferType: 'Standard'
-    capabilities: [
-      { name: 'EnableServerless' }
-    ]
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: 'Continuous30Days'
+      }
+    }
     locations: [
       {
         locationName: location
         failoverPriority: 0
-        isZoneRedundant: false
+        isZoneRedundant: zoneRedundant
       }
     ]
     consistencyPolicy: {
@@ -94,7 +126,7 @@ resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
     }
     disableLocalAuth: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -104,6 +136,11 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
   properties: {
     resource: {
       id: databaseId
+    }
+    options: {
+      autoscaleSettings: {
+        maxThroughput: cosmosMaxThroughput
+      }
     }
   }
 }
@@ -231,15 +268,21 @@ resource conversations 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   }
 }
 
-// Data-plane role assignments are Cosmos DB's own (sqlRoleAssignments), not Azure RBAC.
+// Data-plane role assignments are Cosmos DB's own (sqlRoleAssignments), not Azure RBAC. Scoped to
+// the app's database, not the account: the identity can touch nothing else the account may hold.
+var databaseScope = '${cosmos.id}/dbs/${databaseId}'
+
 resource appCosmosAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: cosmos
   name: guid(cosmos.id, identity.id, cosmosDataContributor)
   properties: {
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
     principalId: identity.properties.principalId
-    scope: cosmos.id
+    scope: databaseScope
   }
+  dependsOn: [
+    database
+  ]
 }
 
 resource operatorCosmosAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = [
@@ -249,8 +292,11 @@ resource operatorCosmosAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssi
     properties: {
       roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'
       principalId: principalId
-      scope: cosmos.id
+      scope: databaseScope
     }
+    dependsOn: [
+      database
+    ]
   }
 ]
 
@@ -271,7 +317,7 @@ resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -293,6 +339,109 @@ resource appReadsSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalType: 'ServicePrincipal'
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Private networking (privateNetworking): a VNet with a subnet the app's outbound traffic goes
+// through (VNet integration) and one for private endpoints of Cosmos DB and Key Vault, each with
+// its private DNS zone linked to the VNet, so the app reaches both by their usual names.
+// ---------------------------------------------------------------------------------------------
+
+resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = if (privateNetworking) {
+  name: '${namePrefix}-vnet'
+  location: location
+  properties: {
+    addressSpace: {
+      addressPrefixes: [vnetAddressPrefix]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 25, 0)
+          delegations: [
+            {
+              name: 'app-service'
+              properties: {
+                serviceName: 'Microsoft.Web/serverFarms'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'private-endpoints'
+        properties: {
+          addressPrefix: cidrSubnet(vnetAddressPrefix, 25, 1)
+          privateEndpointNetworkPolicies: 'Disabled'
+        }
+      }
+    ]
+  }
+}
+
+var privateEndpointTargets = [
+  { name: 'cosmos', id: cosmos.id, group: 'Sql', zone: 'privatelink.documents.azure.com' }
+  { name: 'keyvault', id: keyVault.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+]
+
+resource privateZones 'Microsoft.Network/privateDnsZones@2020-06-01' = [
+  for target in privateEndpointTargets: if (privateNetworking) {
+    name: target.zone
+    location: 'global'
+  }
+]
+
+resource privateZoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = [
+  for (target, i) in privateEndpointTargets: if (privateNetworking) {
+    parent: privateZones[i]
+    name: '${namePrefix}-vnet-link'
+    location: 'global'
+    properties: {
+      registrationEnabled: false
+      virtualNetwork: {
+        id: vnet.id
+      }
+    }
+  }
+]
+
+resource privateEndpoints 'Microsoft.Network/privateEndpoints@2023-11-01' = [
+  for target in privateEndpointTargets: if (privateNetworking) {
+    name: '${namePrefix}-${target.name}-pe'
+    location: location
+    properties: {
+      subnet: {
+        id: '${vnet.id}/subnets/private-endpoints'
+      }
+      privateLinkServiceConnections: [
+        {
+          name: target.name
+          properties: {
+            privateLinkServiceId: target.id
+            groupIds: [target.group]
+          }
+        }
+      ]
+    }
+  }
+]
+
+resource privateDnsGroups 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-11-01' = [
+  for (target, i) in privateEndpointTargets: if (privateNetworking) {
+    parent: privateEndpoints[i]
+    name: 'default'
+    properties: {
+      privateDnsZoneConfigs: [
+        {
+          name: target.name
+          properties: {
+            privateDnsZoneId: privateZones[i].id
+          }
+        }
+      ]
+    }
+  }
+]
 
 // ---------------------------------------------------------------------------------------------
 // Monitoring: Application Insights (workspace-based) with the App Service agent on Linux, which
@@ -323,7 +472,8 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 }
 
 // ---------------------------------------------------------------------------------------------
-// App Service: Linux, Node 20, `npm start` (which builds, then runs dist/main.js).
+// App Service: Linux, Node 20, Premium v3 over the zones, running the built dist/main.js that the
+// deployment package carries (built once by `npm run build`, never at an instance's start).
 // Settings are the variables src/config.ts reads; HOST=0.0.0.0 is accepted there only because
 // MicrosoftAppId and MicrosoftAppPassword are set (authentication on).
 // ---------------------------------------------------------------------------------------------
@@ -334,9 +484,87 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   kind: 'linux'
   sku: {
     name: appServiceSku
+    capacity: appMinInstances
   }
   properties: {
     reserved: true
+    zoneRedundant: zoneRedundant
+  }
+}
+
+// Scale out on CPU or memory, back in when both are quiet; never below appMinInstances.
+resource planAutoscale 'Microsoft.Insights/autoscalesettings@2022-10-01' = {
+  name: '${namePrefix}-plan-autoscale'
+  location: location
+  properties: {
+    enabled: true
+    targetResourceUri: plan.id
+    profiles: [
+      {
+        name: 'default'
+        capacity: {
+          minimum: string(appMinInstances)
+          maximum: string(max(appMinInstances, appMaxInstances))
+          default: string(appMinInstances)
+        }
+        rules: [
+          {
+            metricTrigger: {
+              metricName: 'CpuPercentage'
+              metricResourceUri: plan.id
+              timeGrain: 'PT1M'
+              statistic: 'Average'
+              timeWindow: 'PT10M'
+              timeAggregation: 'Average'
+              operator: 'GreaterThan'
+              threshold: 70
+            }
+            scaleAction: {
+              direction: 'Increase'
+              type: 'ChangeCount'
+              value: '1'
+              cooldown: 'PT5M'
+            }
+          }
+          {
+            metricTrigger: {
+              metricName: 'MemoryPercentage'
+              metricResourceUri: plan.id
+              timeGrain: 'PT1M'
+              statistic: 'Average'
+              timeWindow: 'PT10M'
+              timeAggregation: 'Average'
+              operator: 'GreaterThan'
+              threshold: 80
+            }
+            scaleAction: {
+              direction: 'Increase'
+              type: 'ChangeCount'
+              value: '1'
+              cooldown: 'PT5M'
+            }
+          }
+          {
+            metricTrigger: {
+              metricName: 'CpuPercentage'
+              metricResourceUri: plan.id
+              timeGrain: 'PT1M'
+              statistic: 'Average'
+              timeWindow: 'PT20M'
+              timeAggregation: 'Average'
+              operator: 'LessThan'
+              threshold: 30
+            }
+            scaleAction: {
+              direction: 'Decrease'
+              type: 'ChangeCount'
+              value: '1'
+              cooldown: 'PT10M'
+            }
+          }
+        ]
+      }
+    ]
   }
 }
 
@@ -354,9 +582,12 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
+    virtualNetworkSubnetId: privateNetworking ? '${vnet.id}/subnets/app' : null
+    vnetRouteAllEnabled: privateNetworking
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
-      appCommandLine: 'npm start'
+      // The package holds the compiled dist and production node_modules (infra/README.md, step 3).
+      appCommandLine: 'node --enable-source-maps --disable-warning=DEP0111 dist/main.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'
@@ -379,8 +610,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'DEMO_DATA', value: demoData }
         { name: 'AUDIT_RETENTION_DAYS', value: auditRetentionDays }
         { name: 'LOG_LEVEL', value: 'info' }
-        // Oryx installs dependencies (dev ones too: `npm start` compiles TypeScript) on zip deploy.
-        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
+        // The package is built already (dist and production node_modules): no build on deploy.
+        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
         // Application Insights: the connection string, and the Linux agent that instruments Node.
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
@@ -393,6 +624,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
     partnershipData
     members
     conversations
+    privateDnsGroups
   ]
 }
 

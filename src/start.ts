@@ -19,6 +19,7 @@ import { CommandRateLimiter, type RateLimit } from './services/command-rate-limi
 import { Membership } from './services/membership.js';
 import { RoleAdmin } from './services/role-admin.js';
 import { Tasks } from './services/tasks.js';
+import { asBackgroundWork } from './store/background-work.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -102,7 +103,7 @@ export async function start(
   // After listening: an instance that failed to start must not deliver digests.
   const scheduler =
     config.digestCheckSeconds > 0
-      ? startScheduler(() => digests.runOnce(), config.digestCheckSeconds * 1000, log)
+      ? startScheduler(() => asBackgroundWork(() => digests.runOnce()), config.digestCheckSeconds * 1000, log)
       : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -23,6 +23,7 @@ import {
   type ExitCode,
 } from './cli-process.js';
 import { ProgressBar, type TtyStream } from './progress-bar.js';
+import { asBackgroundWork } from '../store/background-work.js';
 
 /**
  * `npm run import -- --partnership <id> [options] <files…>`: brings a partnership's data files
@@ -82,17 +83,20 @@ export async function runImport(
     if (files.length === 0) throw new UsageError('import: give the files to import (or --dataset <dir>)');
     const actor = v.as === undefined ? SYSTEM_IMPORT : auditActor(v.as);
     const bar = tty ? new ProgressBar(tty) : undefined;
+    // An import is background work: Cosmos DB throttles it before the partnership's Teams turns.
     const result = await withStore(io.env, (store) =>
-      new PartnershipImport(store, clock, actor).run(
-        {
-          partnershipId: v.partnership!.trim(),
-          files,
-          ...(v.weights !== undefined && { weightsFile: resolve(v.weights) }),
-          localAuthorityCodes: listOption(v.authorities),
-          dryRun: v['dry-run'] === true,
-          skipInvalid: v['skip-invalid'] === true,
-        },
-        progressReporter(io, bar),
+      asBackgroundWork(() =>
+        new PartnershipImport(store, clock, actor).run(
+          {
+            partnershipId: v.partnership!.trim(),
+            files,
+            ...(v.weights !== undefined && { weightsFile: resolve(v.weights) }),
+            localAuthorityCodes: listOption(v.authorities),
+            dryRun: v['dry-run'] === true,
+            skipInvalid: v['skip-invalid'] === true,
+          },
+          progressReporter(io, bar),
+        ),
       ),
     );
     bar?.clear();

@@ -51,6 +51,26 @@ export class ConcurrencyError extends DomainError {
   }
 }
 
+/**
+ * An import planned from records that someone changed before it wrote them (an edit in Teams
+ * during the import). Those records are never overwritten: `records` names each one
+ * ("gap G-12"), and `othersWritten` says whether the rest of the import was written.
+ */
+export class ImportConflictError extends ConcurrencyError {
+  constructor(
+    readonly records: readonly string[],
+    readonly othersWritten: boolean,
+  ) {
+    super('import', records.join(', '));
+    const shown = records.slice(0, 10).join(', ') + (records.length > 10 ? ` and ${records.length - 10} more` : '');
+    this.message =
+      `${records.length === 1 ? '1 record was' : `${records.length} records were`} changed by someone else ` +
+      `while the import ran, and ${records.length === 1 ? 'was' : 'were'} not overwritten: ${shown}. ` +
+      (othersWritten ? 'The rest of the import was written. ' : 'Nothing was written. ') +
+      'Run the import again to bring them in on top of those changes.';
+  }
+}
+
 export class ForbiddenError extends DomainError {
   constructor(
     readonly permission: string,

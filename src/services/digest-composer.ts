@@ -7,7 +7,7 @@ import type { DistrictDirectory } from './district-directory.js';
 import { fitList } from '../domain/plan-view.js';
 import { TtlCache } from './ttl-cache.js';
 
-/** More audit events than this in one week would be an import, not a week's work. */
+/** More gap and action changes than this in one week would be an import, not a week's work. */
 const WEEK_EVENTS_MAX = 50_000;
 /** More district sections than this never fit a 28 KB card: fitting starts here, not at 10,000. */
 const SECTIONS_MAX = 40;
@@ -44,7 +44,7 @@ export class DigestComposer {
     const [agencies, events, districts] = await Promise.all([
       this.store.agencies.list(pid),
       this.weekEvents.get(`${pid}|${week.from.toISOString()}|${week.to.toISOString()}`, () =>
-        this.store.audit.listSince(pid, week.from.toISOString(), WEEK_EVENTS_MAX),
+        this.store.audit.listChanges(pid, week.from.toISOString(), week.to.toISOString(), WEEK_EVENTS_MAX),
       ),
       mapLimited(ids, READ_CONCURRENCY, (id) => this.district(pid, id)),
     ]);

@@ -440,6 +440,8 @@ export class PartnershipImport {
     const sources = sourcesOf(files, crime.periods, weightsFile);
 
     const profileWrites: Profile[] = [];
+    // The etag of each profile as read here: the write is refused if someone changes it meanwhile.
+    const expectedProfiles = new Map<string, string | null>();
     for (const districtId of [...touched].sort()) {
       const stored = await this.store.profiles.get(pid, districtId);
       const { etag: _etag, ...before } = stored ?? { etag: '' };
@@ -483,6 +485,7 @@ export class PartnershipImport {
       }
       result.profiles[stored ? 'changed' : 'added'] += 1;
       profileWrites.push(merged);
+      expectedProfiles.set(districtId, stored?.etag ?? null);
     }
 
     const writes = await ownWrites(
@@ -515,20 +518,32 @@ export class PartnershipImport {
         actionWrites.length;
       progress({ step: 'writing', records });
       const audit = { actor: this.actor, at };
-      // Agencies first: members and the bulk load refer to them. Agencies and members are
-      // written before the one transaction of the rest; a failure after them leaves only records
-      // that the next run of the same import finds unchanged.
-      for (const a of agencyWrites) await this.store.agencies.put(a);
+      // One load (one transaction in SQLite; batches in Cosmos DB) with the agencies, which
+      // members refer to, so they are written first. Every profile, gap and action is written
+      // only if still as read above: an edit made in Teams meanwhile is never overwritten, and
+      // the import stops with ImportConflictError naming it. Members are written after (each
+      // with IfMatch on the etag read); a failure there leaves only records the next run of the
+      // same import finds unchanged.
+      if (
+        agencyWrites.length + districtWrites.length + profileWrites.length + gapWrites.length + actionWrites.length >
+        0
+      ) {
+        await this.store.bulkLoad(
+          pid,
+          {
+            agencies: agencyWrites,
+            districts: districtWrites,
+            profiles: profileWrites,
+            gaps: gapWrites,
+            actions: actionWrites,
+            expected: { profiles: expectedProfiles, ...writes.expected },
+          },
+          { ...audit, action: 'profile.imported' },
+        );
+      }
       for (const { member, etag } of memberWrites) {
         if (etag === undefined) await this.store.members.create(member, { ...audit, action: 'member.imported' });
         else await this.store.members.replace(member, etag, { ...audit, action: 'member.imported' });
-      }
-      if (districtWrites.length + profileWrites.length + gapWrites.length + actionWrites.length > 0) {
-        await this.store.bulkLoad(
-          pid,
-          { districts: districtWrites, profiles: profileWrites, gaps: gapWrites, actions: actionWrites },
-          { ...audit, action: 'profile.imported' },
-        );
       }
       result.written = true;
       progress({ step: 'written', ms: Math.round(performance.now() - writeStarted) });

@@ -127,9 +127,19 @@ export type ActionRepository = TrackedRepository<FourPAction, ActionDraft, Actio
 export interface AuditRepository {
   /** Oldest first (by `at`, then by the order they were written). */
   listForEntity(partnershipId: string, entityType: AuditEntity, entityId: string): Promise<AuditEvent[]>;
-  /** Everything since an instant, oldest first (digests). */
+  /** Everything since an instant, oldest first. */
   listSince(partnershipId: string, sinceIso: string, limit: number): Promise<AuditEvent[]>;
+  /**
+   * What the weekly digest reads: gap and action events with `at` in [fromIso, toIso), imports
+   * (actor SYSTEM_IMPORT) left out, oldest first, at most `limit`. `before` and `after` hold only
+   * the CHANGE_FIELDS the record has (null stays null): filtered and trimmed by the database, so a
+   * week's read is the week's changes, not every event with its records whole.
+   */
+  listChanges(partnershipId: string, fromIso: string, toIso: string, limit: number): Promise<AuditEvent[]>;
 }
+
+/** The fields of a gap or action that say what changed (digest.ts's changesOf reads no others). */
+export const CHANGE_FIELDS = ['ref', 'districtId', 'status', 'ownerAgencyId', 'classification'] as const;
 
 export interface ConversationRepository {
   /** Creates or replaces the reference of (tenantId, conversationId). */
@@ -185,18 +195,33 @@ export interface DigestDeliveryRepository {
 /**
  * A whole profile set loaded at once (the demo, the import of a refreshed profile, the
  * benchmark): one transaction where the database has one, audited as an import.
- * Districts, profiles, gaps and actions are created or replaced (no etag check: an import is the
- * new truth); each profile, gap and action written gets an audit event whose action is
- * "<entity>.imported" and whose `before` is the record it replaced, or null.
- * Every record is stored under `partnershipId`, whatever it carries.
+ * Agencies, districts, profiles, gaps and actions are created or replaced; each profile, gap and
+ * action written gets an audit event whose action is "<entity>.imported" and whose `before` is
+ * the record it replaced, or null. Every record is stored under `partnershipId`, whatever it carries.
  * Gaps and actions keep the references they carry; the partnership's counters move past them,
  * so the next `create` never reuses a loaded reference.
+ *
+ * `expected` is what the import read while planning: a record listed there is written only if
+ * it is still as read (its etag, or null for "was not there"), so an edit made in Teams during
+ * the import is never lost in silence. A record not listed is written whatever is stored (the
+ * demo). When a listed record differs at the start, nothing is written and ImportConflictError
+ * names every such record; where the load is not one transaction (Cosmos DB), a record changed
+ * while the load runs is left as it is, the rest is written, and the error says so.
  */
 export interface BulkLoad {
+  agencies?: readonly Agency[];
   districts: readonly District[];
   profiles: readonly Profile[];
   gaps: readonly IntelligenceGap[];
   actions: readonly FourPAction[];
+  expected?: BulkLoadExpected;
+}
+
+/** Etags read while planning, by district id (profiles) and by reference (gaps, actions). */
+export interface BulkLoadExpected {
+  profiles?: ReadonlyMap<string, string | null>;
+  gaps?: ReadonlyMap<string, string | null>;
+  actions?: ReadonlyMap<string, string | null>;
 }
 
 export interface Store {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARIABLES, loadConfig } from '../../src/config.js';
@@ -86,13 +86,21 @@ describe('infra/main.bicep app settings', () => {
 });
 
 describe('infra/main.bicep hosting', () => {
-  it("runs the Node major package.json asks for, with the app's start script", () => {
+  it('runs the Node major package.json asks for, starting the built dist/main.js with no compile at start', () => {
     const fx = /linuxFxVersion: 'NODE\|(\d+)-lts'/.exec(bicep);
     const engines = /^>=(\d+)$/.exec(pkg.engines.node);
     expect(fx && engines).toBeTruthy();
     expect(Number(fx![1])).toBeGreaterThanOrEqual(Number(engines![1]));
-    expect(bicep).toContain("appCommandLine: 'npm start'");
-    expect(pkg.scripts.start).toBeDefined();
+    const command = /appCommandLine: '([^']+)'/.exec(bicep)![1]!;
+    expect(command).toMatch(/^node (--[\w=-]+ )*dist\/main\.js$/);
+    // `npm run build` writes dist/ from src/, so dist/main.js is src/main.ts compiled.
+    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string };
+    };
+    expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
+    expect(existsSync(join(root, 'src/main.ts'))).toBe(true);
+    expect(pkg.scripts.build).toContain('tsconfig.build.json');
+    expect(appSettings().get('SCM_DO_BUILD_DURING_DEPLOYMENT')).toBe("'false'");
   });
 
   it('probes and registers the paths src/server.ts serves', () => {

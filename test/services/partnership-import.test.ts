@@ -6,6 +6,7 @@ import { POLICE_UK_CRIME_TYPES } from '../../src/domain/crime-severity.js';
 import type { Profile } from '../../src/domain/profile.js';
 import { composeRanking } from '../../src/domain/ranking.js';
 import { markReviewed } from '../../src/domain/review.js';
+import { ImportConflictError } from '../../src/domain/errors.js';
 import { DatasetFileError } from '../../src/services/import/dataset-file-error.js';
 import { MemberAdmin } from '../../src/services/member-admin.js';
 import { PartnershipImport, type PartnershipImportInput } from '../../src/services/partnership-import.js';
@@ -361,6 +362,41 @@ describe('bad input, nothing lost', () => {
     expect(again.profiles).toEqual({ added: 0, changed: 0, unchanged: 3 });
     expect(again.records.gaps).toEqual({ added: 0, changed: 0, unchanged: 3 });
     expect(await everything()).toEqual(first);
+  });
+
+  it('never overwrites an edit made in Teams while it ran: it stops, naming the record, and writes nothing', async () => {
+    const examples = ['agencies.csv', 'gaps.csv', 'actions.csv'].map((f) => join(EXAMPLES, f));
+    await run([...REFERENCE, ...examples]);
+    const g1 = (await store.gaps.get('mersey', 'G-1'))!;
+    const gaps = join(dir, 'gaps.csv');
+    writeFileSync(gaps, readFileSync(join(EXAMPLES, 'gaps.csv'), 'utf8').replaceAll('launder cash', 'store cash'));
+    let edit: Promise<unknown> | undefined;
+    const importing = new PartnershipImport(store, () => now, 'system:import').run(
+      {
+        partnershipId: 'mersey',
+        files: [...REFERENCE, join(EXAMPLES, 'agencies.csv'), gaps],
+        localAuthorityCodes: AUTHORITIES,
+        dryRun: false,
+        skipInvalid: false,
+      },
+      (p) => {
+        // Planned, not yet written: a partner moves G-1's due date in Teams now.
+        if (p.step === 'writing') {
+          edit = store.gaps.replace({ ...g1, due: '2026-09-30' }, g1.etag, {
+            actor: 'aad-partner',
+            action: 'gap.updated',
+            at: now.toISOString(),
+          });
+        }
+      },
+    );
+    await expect(importing).rejects.toThrow(/gap G-1.*Nothing was written/);
+    await expect(importing).rejects.toBeInstanceOf(ImportConflictError);
+    await edit;
+    expect(await store.gaps.get('mersey', 'G-1')).toMatchObject({
+      due: '2026-09-30',
+      question: 'Which licensed premises are used to launder cash?',
+    });
   });
 
   it('refuses a file in a format it does not know, naming the formats it accepts', async () => {

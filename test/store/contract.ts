@@ -13,6 +13,9 @@ import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
 import { runMemberContract } from './contract-members.js';
+import { digestReadCases } from './contract-digest-reads.js';
+import { importWriteCases } from './contract-import-writes.js';
+import { boundedListCases } from './contract-bounded-lists.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -341,6 +344,9 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     }
 
     runMemberContract(() => store);
+    digestReadCases(() => store);
+    importWriteCases(() => store);
+    boundedListCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -23,6 +23,8 @@ export interface OwnWrites {
   members: { member: Member; etag?: string }[];
   gaps: IntelligenceGap[];
   actions: FourPAction[];
+  /** The etag each written gap and action had when read here, or null: written only if still so. */
+  expected: { gaps: Map<string, string | null>; actions: Map<string, string | null> };
 }
 
 export interface OwnRows {
@@ -45,7 +47,13 @@ export async function ownWrites(
   rows: OwnRows,
   counts: Record<'agencies' | 'members' | 'gaps' | 'actions', Changes>,
 ): Promise<OwnWrites> {
-  const out: OwnWrites = { agencies: [], members: [], gaps: [], actions: [] };
+  const out: OwnWrites = {
+    agencies: [],
+    members: [],
+    gaps: [],
+    actions: [],
+    expected: { gaps: new Map(), actions: new Map() },
+  };
   const count = (kind: keyof typeof counts, change: Change) => {
     counts[kind][change] += 1;
     return change !== 'unchanged';
@@ -87,12 +95,20 @@ export async function ownWrites(
     return { record, before: stored && (before as T) };
   };
   for (const { row } of rows.gaps) {
-    const { record, before } = tracked<IntelligenceGap>(row, await store.gaps.get(partnershipId, row.ref));
-    if (count('gaps', changeOf(before, record))) out.gaps.push({ ...record, updatedAt: at });
+    const stored = await store.gaps.get(partnershipId, row.ref);
+    const { record, before } = tracked<IntelligenceGap>(row, stored);
+    if (count('gaps', changeOf(before, record))) {
+      out.gaps.push({ ...record, updatedAt: at });
+      out.expected.gaps.set(row.ref, stored?.etag ?? null);
+    }
   }
   for (const { row } of rows.actions) {
-    const { record, before } = tracked<FourPAction>(row, await store.actions.get(partnershipId, row.ref));
-    if (count('actions', changeOf(before, record))) out.actions.push({ ...record, updatedAt: at });
+    const stored = await store.actions.get(partnershipId, row.ref);
+    const { record, before } = tracked<FourPAction>(row, stored);
+    if (count('actions', changeOf(before, record))) {
+      out.actions.push({ ...record, updatedAt: at });
+      out.expected.actions.set(row.ref, stored?.etag ?? null);
+    }
   }
   return out;
 }

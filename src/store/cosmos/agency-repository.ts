@@ -24,14 +24,12 @@ export function agencyRepository(ctx: CosmosContext): AgencyRepository {
     },
 
     async put(agency) {
-      const record = recordToStore(agency);
-      const document: Envelope<Agency> = {
-        id: docId('agency', record.id),
-        type: 'agency',
-        partnershipId: record.partnershipId,
-        record,
-      };
+      const document = agencyDocument(recordToStore(agency));
       await ctx.calls.run((options) => ctx.data.items.upsert(document, options));
     },
   };
+}
+
+export function agencyDocument(record: Agency): Envelope<Agency> {
+  return { id: docId('agency', record.id), type: 'agency', partnershipId: record.partnershipId, record };
 }

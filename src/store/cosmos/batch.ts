@@ -81,20 +81,29 @@ export const MAX_BATCH_BYTES = 1_500_000;
  * few batches as the limits allow, in order. A unit is never split across batches.
  */
 export function packBatches(units: readonly OperationInput[][]): OperationInput[][] {
-  const batches: OperationInput[][] = [];
-  let current: OperationInput[] = [];
+  return packUnits(units, (unit) => unit).map((batch) => batch.flat());
+}
+
+/** packBatches for units that carry more than their operations: each batch as its units. */
+export function packUnits<U>(units: readonly U[], operationsOf: (unit: U) => readonly OperationInput[]): U[][] {
+  const batches: U[][] = [];
+  let current: U[] = [];
+  let count = 0;
   let bytes = 0;
   for (const unit of units) {
-    const unitBytes = Buffer.byteLength(JSON.stringify(unit), 'utf8');
+    const operations = operationsOf(unit);
+    const unitBytes = Buffer.byteLength(JSON.stringify(operations), 'utf8');
     if (
       current.length > 0 &&
-      (current.length + unit.length > MAX_BATCH_OPERATIONS || bytes + unitBytes > MAX_BATCH_BYTES)
+      (count + operations.length > MAX_BATCH_OPERATIONS || bytes + unitBytes > MAX_BATCH_BYTES)
     ) {
       batches.push(current);
       current = [];
+      count = 0;
       bytes = 0;
     }
-    current.push(...unit);
+    current.push(unit);
+    count += operations.length;
     bytes += unitBytes;
   }
   if (current.length > 0) batches.push(current);

@@ -10,7 +10,7 @@ import { agencyRepository } from './agency-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { boardChannelRepository } from './board-channel-repository.js';
 import { bulkLoad } from './bulk-load.js';
-import { CosmosCalls } from './calls.js';
+import { CosmosCalls, type CosmosMeter } from './calls.js';
 import { CONTAINERS, ensureContainers } from './containers.js';
 import type { CosmosContext } from './context.js';
 import { conversationRepository } from './conversation-repository.js';
@@ -33,8 +33,9 @@ export interface CosmosStoreOptions {
   /** Only for tests against a local server with a self-signed certificate. */
   agent?: Agent;
   /**
-   * How long one call to Cosmos DB may take, the SDK's own retries included, before the store
-   * answers StoreUnavailableError. A Teams turn must not wait on an unreachable account.
+   * How long one request to Cosmos DB (a point read, one page of a query, one batch) may take,
+   * the SDK's own retries included, before the store answers StoreUnavailableError. A Teams turn
+   * must not wait on an unreachable account.
    */
   requestTimeoutMs?: number;
   /**
@@ -49,6 +50,8 @@ export interface CosmosStoreOptions {
   auditRetentionDays?: number;
   /** Where start-up reports go: an indexing policy that differs from containers.ts, migrations. */
   log?: Pick<Logger, 'error' | 'info'>;
+  /** Counts what the adapter reads (documents, bytes): the benchmark's cost figures. */
+  meter?: CosmosMeter;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
@@ -79,7 +82,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
       },
     },
   });
-  const calls = new CosmosCalls(requestTimeoutMs);
+  const calls = new CosmosCalls(requestTimeoutMs, options.meter);
   const database = client.database(options.databaseId);
   try {
     await calls.run(

@@ -1,3 +1,4 @@
+import type { SqlParameter } from '@azure/cosmos';
 import type { AuditContext } from '../../domain/audit.js';
 import { ConcurrencyError, ValidationError } from '../../domain/errors.js';
 import { formatRef, parseRef, type RefPrefix } from '../../domain/refs.js';
@@ -90,6 +91,48 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
     );
   }
 
+  /**
+   * The first `limit` records matching `where` in byDue order, reading about `limit` documents
+   * however many match (a partnership's whole backlog must not be read for one list): the first
+   * `limit` with a due date by date, then every record due on the last date taken (ties are
+   * ordered by reference, which the date's own order does not give), then, if room is left,
+   * records without a due date by reference.
+   */
+  async function firstByDue(
+    where: string,
+    parameters: SqlParameter[],
+    partitionKey: string,
+    limit: number,
+    undated: boolean,
+  ): Promise<Stored<T>[]> {
+    const top = Math.max(0, Math.floor(limit));
+    if (top === 0) return [];
+    type Row = ReadDocument<T> & { refPrefix: string; refNumber: number };
+    const select = 'c.record, c._etag, c.refPrefix, c.refNumber';
+    const query = (sql: string, extra: SqlParameter[]) =>
+      queryAll<Row>(ctx.calls, ctx.data, sql, [...parameters, ...extra], partitionKey);
+    let rows = await query(
+      `SELECT TOP @top ${select} FROM c WHERE ${where} AND IS_DEFINED(c.record.due) ORDER BY c.record.due ASC`,
+      [{ name: '@top', value: top }],
+    );
+    if (rows.length === top) {
+      const last = rows[rows.length - 1]!.record.due!;
+      const tied = await query(`SELECT ${select} FROM c WHERE ${where} AND c.record.due = @last`, [
+        { name: '@last', value: last },
+      ]);
+      rows = [...rows.filter((r) => r.record.due! < last), ...tied];
+    } else if (undated) {
+      rows.push(
+        ...(await query(
+          `SELECT TOP @rest ${select} FROM c WHERE ${where} AND NOT IS_DEFINED(c.record.due)
+           ORDER BY c.refPrefix ASC, c.refNumber ASC`,
+          [{ name: '@rest', value: top - rows.length }],
+        )),
+      );
+    }
+    return byDue(rows).slice(0, top).map(storedOf);
+  }
+
   async function listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]> {
     return (await inDistrict<ReadDocument<T>>('c.record, c._etag', partnershipId, districtId)).map(storedOf);
   }
@@ -103,13 +146,10 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
     listByDistrict,
 
     async listForAssignee(partnershipId, who, statuses, limit) {
-      const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
-        ctx.calls,
-        ctx.data,
-        `SELECT c.record, c._etag, c.refPrefix, c.refNumber FROM c
-         WHERE c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
-           AND (c.record.ownerAadObjectId = @owner
-             OR (NOT IS_DEFINED(c.record.ownerAadObjectId) AND c.record.${kind.agencyField} = @agency))`,
+      return firstByDue(
+        `c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
+         AND (c.record.ownerAadObjectId = @owner
+           OR (NOT IS_DEFINED(c.record.ownerAadObjectId) AND c.record.${kind.agencyField} = @agency))`,
         [
           { name: '@partnershipId', value: partnershipId },
           { name: '@type', value: entity },
@@ -118,17 +158,15 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
           { name: '@agency', value: who.agencyId },
         ],
         partnershipId,
+        limit,
+        true,
       );
-      return byDue(docs).slice(0, limit).map(storedOf);
     },
 
     async listDueBefore(partnershipId, isoDate, statuses, limit) {
-      const docs = await queryAll<ReadDocument<T> & { refPrefix: string; refNumber: number }>(
-        ctx.calls,
-        ctx.data,
-        `SELECT c.record, c._etag, c.refPrefix, c.refNumber FROM c
-         WHERE c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
-           AND IS_DEFINED(c.record.due) AND c.record.due < @before`,
+      return firstByDue(
+        `c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
+         AND IS_DEFINED(c.record.due) AND c.record.due < @before`,
         [
           { name: '@partnershipId', value: partnershipId },
           { name: '@type', value: entity },
@@ -136,8 +174,9 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
           { name: '@before', value: isoDate },
         ],
         partnershipId,
+        limit,
+        false,
       );
-      return byDue(docs).slice(0, limit).map(storedOf);
     },
 
     async factsByDistrict(partnershipId, districtId) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
-import type { AuditContext, AuditEntity, AuditEvent } from '../../domain/audit.js';
+import { SYSTEM_IMPORT, type AuditContext, type AuditEntity, type AuditEvent } from '../../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
@@ -13,13 +13,22 @@ import {
   NotFoundError,
   StoreUnavailableError,
   ValidationError,
+  ImportConflictError,
 } from '../../domain/errors.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
 import type { Profile } from '../../domain/profile.js';
 import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
-import type { BulkLoad, DistrictName, SeverityRow, Store, Stored, TrackedRepository } from '../store.js';
+import {
+  CHANGE_FIELDS,
+  type BulkLoad,
+  type DistrictName,
+  type SeverityRow,
+  type Store,
+  type Stored,
+  type TrackedRepository,
+} from '../store.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -151,16 +160,15 @@ class SqliteStore implements Store {
           .get(partnershipId, id) as { doc: string } | undefined;
         return row && (JSON.parse(row.doc) as Agency);
       }),
-    put: async (a: Agency) =>
-      guard(() => {
-        this.db
-          .prepare(
-            `INSERT INTO agencies (partnership_id, id, name, doc) VALUES (?, ?, ?, ?)
-             ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name, doc = excluded.doc`,
-          )
-          .run(a.partnershipId, a.id, a.name, docOf(a));
-      }),
+    put: async (a: Agency) => guard(() => this.putAgency(a)),
   };
+
+  private putAgency(a: Agency): void {
+    this.stmt(
+      `INSERT INTO agencies (partnership_id, id, name, doc) VALUES (?, ?, ?, ?)
+       ON CONFLICT (partnership_id, id) DO UPDATE SET name = excluded.name, doc = excluded.doc`,
+    ).run(a.partnershipId, a.id, a.name, docOf(a));
+  }
 
   readonly members = {
     get: async (aadObjectId: string) =>
@@ -350,6 +358,19 @@ class SqliteStore implements Store {
             .all(partnershipId, sinceIso, Math.max(0, Math.floor(limit))) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as AuditEvent),
       ),
+    listChanges: async (partnershipId: string, fromIso: string, toIso: string, limit: number) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? AND at < ?
+               AND entity_type IN ('gap', 'action') AND json_extract(doc, '$.actor') != ?
+             ORDER BY at, seq LIMIT ?`,
+          ).all(partnershipId, fromIso, toIso, SYSTEM_IMPORT, Math.max(0, Math.floor(limit))) as { doc: string }[]
+        ).map((r) => {
+          const event = JSON.parse(r.doc) as AuditEvent;
+          return { ...event, before: changeFieldsOf(event.before), after: changeFieldsOf(event.after) };
+        }),
+      ),
   };
 
   readonly conversations = {
@@ -525,6 +546,8 @@ class SqliteStore implements Store {
   async bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void> {
     guard(() =>
       this.db.transaction(() => {
+        this.checkExpected(partnershipId, load);
+        for (const a of load.agencies ?? []) this.putAgency({ ...a, partnershipId });
         for (const d of load.districts) this.putDistrict({ ...d, partnershipId });
         for (const p of load.profiles) {
           const prior = this.stmt('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?').get(
@@ -590,6 +613,33 @@ class SqliteStore implements Store {
         loadTracked('actions', 'action', load.actions, actionFacts);
       })(),
     );
+  }
+
+  /** A bulk load's records still as the import read them, or ImportConflictError before any write. */
+  private checkExpected(partnershipId: string, load: BulkLoad): void {
+    const stale: string[] = [];
+    const check = (entity: string, sql: string, key: string, wanted: string | null | undefined) => {
+      if (wanted === undefined) return;
+      const row = this.stmt(sql).get(partnershipId, key) as { version: number } | undefined;
+      if ((row ? String(row.version) : null) !== wanted) stale.push(`${entity} ${key}`);
+    };
+    for (const p of load.profiles) {
+      const sql = 'SELECT version FROM profiles WHERE partnership_id = ? AND district_id = ?';
+      check('profile', sql, p.districtId, load.expected?.profiles?.get(p.districtId));
+    }
+    for (const g of load.gaps) {
+      check(
+        'gap',
+        'SELECT version FROM gaps WHERE partnership_id = ? AND ref = ?',
+        g.ref,
+        load.expected?.gaps?.get(g.ref),
+      );
+    }
+    for (const a of load.actions) {
+      const sql = 'SELECT version FROM actions WHERE partnership_id = ? AND ref = ?';
+      check('action', sql, a.ref, load.expected?.actions?.get(a.ref));
+    }
+    if (stale.length > 0) throw new ImportConflictError(stale.sort(), false);
   }
 
   // Statements on the message path are prepared once and reused.
@@ -800,4 +850,15 @@ class AuditWriter {
     };
     this.insert.run(event.id, partnershipId, entityType, entityId, ctx.at, JSON.stringify(event));
   }
+}
+
+/** A record cut to the CHANGE_FIELDS it has, as the Cosmos adapter's listChanges projects it. */
+function changeFieldsOf(record: unknown): unknown {
+  if (typeof record !== 'object' || record === null) return record ?? null;
+  const out: Record<string, unknown> = {};
+  for (const f of CHANGE_FIELDS) {
+    const value = (record as Record<string, unknown>)[f];
+    if (value !== undefined) out[f] = value;
+  }
+  return out;
 }
