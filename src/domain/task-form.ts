@@ -149,6 +149,8 @@ export interface TaskFormView {
   hasImpactBefore: boolean;
   errors: string[];
   hasErrors: boolean;
+  classificationLabel: string;
+  classifications: { title: string; value: string }[];
   agencies: { title: string; value: string }[];
   people: { title: string; value: string }[];
   gaps: { title: string; value: string }[];
@@ -162,6 +164,8 @@ export function composeTaskForm(input: {
   districtName: string;
   values: FormValues;
   errors: readonly string[];
+  /** Whether OFFICIAL-SENSITIVE may be chosen here (a cleared member's 1:1 chat). */
+  sensitiveOffered: boolean;
   op: string;
   agencies: readonly { title: string; value: string }[];
   people: readonly { title: string; value: string }[];
@@ -169,8 +173,10 @@ export function composeTaskForm(input: {
 }): TaskFormView {
   const isAction = input.kind === 'action';
   const strand = Strand.safeParse(input.values.strand);
+  // A draft shown again carries its own classification; where it may not be chosen, it is not shown.
+  const sensitive = input.sensitiveOffered && input.values.classification === 'OFFICIAL-SENSITIVE';
   return {
-    banner: banner('OFFICIAL', input.demo),
+    banner: banner(sensitive ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL', input.demo),
     title: isAction ? `New ${strand.success ? `${STRAND_LABEL[strand.data]} ` : '4P '}action` : 'New intelligence gap',
     district: input.districtName,
     isAction,
@@ -184,6 +190,13 @@ export function composeTaskForm(input: {
     hasImpactBefore: input.values.impactBefore.trim() !== '' && Number.isFinite(Number(input.values.impactBefore)),
     errors: [...input.errors],
     hasErrors: input.errors.length > 0,
+    classificationLabel: input.sensitiveOffered
+      ? 'Classification'
+      : 'Classification (OFFICIAL-SENSITIVE items are created in your 1:1 chat with me)',
+    classifications: [
+      { title: 'OFFICIAL', value: 'OFFICIAL' },
+      ...(input.sensitiveOffered ? [{ title: 'OFFICIAL-SENSITIVE', value: 'OFFICIAL-SENSITIVE' }] : []),
+    ],
     agencies: [...input.agencies],
     people: [...input.people],
     gaps: [...input.gaps],

@@ -114,7 +114,7 @@ async function realistic(name: CardName): Promise<Card> {
       const stored = await workedGap();
       return renderCard(
         'task',
-        await tasks.view(requester, requester.member, stored, { note: 'G-1 created.' }),
+        await tasks.view(requester, cleared1to1, requester.member, stored, { note: 'G-1 created.' }),
       ) as Card;
     }
     case 'task-form':
@@ -122,6 +122,7 @@ async function realistic(name: CardName): Promise<Card> {
         'task-form',
         await tasks.formView(
           requester,
+          cleared1to1,
           'action',
           largest.id,
           { ...EMPTY_FORM, strand: 'prevent', impactBefore: '12' },
@@ -158,7 +159,7 @@ async function realistic(name: CardName): Promise<Card> {
 async function workedGap(
   question = 'Which car washes in the district front cash laundering for the OCG?',
 ): Promise<StoredTask> {
-  const created = await tasks.createGap(requester, {
+  const created = await tasks.createGap(requester, cleared1to1, {
     districtId: largest.id,
     question,
     agencyId: 'liverpool-city-council',
@@ -298,7 +299,7 @@ describe('the longest lists and texts the domain allows', () => {
     });
     const card = renderCard(
       'task',
-      await tasks.view(requester, requester.member, filled.stored, { note: long(300, 'X') }),
+      await tasks.view(requester, cleared1to1, requester.member, filled.stored, { note: long(300, 'X') }),
     ) as Card;
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);

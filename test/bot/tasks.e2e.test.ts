@@ -154,7 +154,10 @@ describe('creating gaps and actions', () => {
       due: '2027-01-31',
       classification: 'OFFICIAL',
     });
-    const delivered = result.posted.filter((p) => p.conversationId === `a:1personal-${adele.aadObjectId}`);
+    // Only this gap's card: the previous test's form press delivers after its answer, maybe during this turn.
+    const delivered = result.posted.filter(
+      (p) => p.conversationId === `a:1personal-${adele.aadObjectId}` && JSON.stringify(p.activity).includes(ref),
+    );
     expect(delivered).toHaveLength(1);
   });
 
