@@ -13,7 +13,11 @@ export interface NewGap {
   ownerAadObjectId?: string | undefined;
   due?: string | undefined;
   classification: Classification;
+  noPersonalData: NoPersonalData;
 }
+
+/** How the creator vouched that the text holds no personal data (see LastChange). */
+export type NoPersonalData = 'confirmed' | 'typed';
 
 export interface NewAction {
   districtId: string;
@@ -26,6 +30,7 @@ export interface NewAction {
   impactBefore?: number | undefined;
   fromGapRef?: string | undefined;
   classification: Classification;
+  noPersonalData: NoPersonalData;
 }
 
 /** What the form holds, as strings (what the card sends back, and what it shows again). */
@@ -39,6 +44,8 @@ export interface FormValues {
   impactBefore: string;
   fromGap: string;
   classification: string;
+  /** The "contains no personal data" toggle: "true" when ticked. */
+  noPersonalData: string;
 }
 
 export const EMPTY_FORM: FormValues = {
@@ -51,6 +58,7 @@ export const EMPTY_FORM: FormValues = {
   impactBefore: '',
   fromGap: '',
   classification: 'OFFICIAL',
+  noPersonalData: '',
 };
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -71,6 +79,7 @@ function common(v: FormValues, textName: string, textMax: number, now: Date) {
   }
   const classification = Classification.safeParse(v.classification || 'OFFICIAL');
   if (!classification.success) errors.push('Classification must be OFFICIAL or OFFICIAL-SENSITIVE.');
+  if (v.noPersonalData !== 'true') errors.push('Confirm that it contains no personal data (no names of people).');
   return {
     errors,
     text,
@@ -94,6 +103,7 @@ export function readGapForm(districtId: string, v: FormValues, now: Date): FormR
       ownerAadObjectId: c.ownerAadObjectId,
       due: c.due,
       classification: c.classification,
+      noPersonalData: 'confirmed',
     },
   };
 }
@@ -130,6 +140,7 @@ export function readActionForm(districtId: string, v: FormValues, now: Date): Fo
       impactBefore,
       fromGapRef,
       classification: c.classification,
+      noPersonalData: 'confirmed',
     },
   };
 }

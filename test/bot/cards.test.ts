@@ -165,6 +165,7 @@ async function workedGap(
     agencyId: 'liverpool-city-council',
     due: '2027-01-31',
     classification: 'OFFICIAL',
+    noPersonalData: 'typed',
   });
   const accepted = await tasks.change(requester, cleared1to1, created.task.record.ref, { op: 'accept' });
   const noted = await tasks.change(requester, cleared1to1, accepted.stored.task.record.ref, {

@@ -67,7 +67,7 @@ function alexCard(r: TurnResult): Card {
   });
 }
 
-const GAP_FORM = { agency: COUNCIL, owner: '', due: '2027-02-28' };
+const GAP_FORM = { agency: COUNCIL, owner: '', due: '2027-02-28', noPersonalData: 'true' };
 const ACTION_FORM = {
   strand: 'prevent',
   agency: COUNCIL,
@@ -76,6 +76,7 @@ const ACTION_FORM = {
   impactMeasure: 'Referrals made',
   impactBefore: '',
   fromGap: '',
+  noPersonalData: 'true',
 };
 
 describe.each(SHARED)('in a %s', (where) => {
@@ -240,6 +241,7 @@ describe('Tasks.view, the last line', () => {
       districtId: EVERTON,
       question: 'Which door staff are bribed?',
       classification: 'OFFICIAL-SENSITIVE',
+      noPersonalData: 'typed',
     });
     await expect(tasks.view(req, personal, req.member, stored)).resolves.toBeTruthy();
     for (const conversation of ['channel', 'groupChat'] as const) {

@@ -55,6 +55,8 @@ async function createFromLine(
       ownerAadObjectId: owner?.ownerAadObjectId ?? lead?.ownerAadObjectId,
       due: line.due,
       classification: line.classification,
+      // Nothing to tick in a typed line: recorded as typed, after the automatic check passed.
+      noPersonalData: 'typed',
     });
   } else {
     if (!line.strand)
@@ -73,6 +75,7 @@ async function createFromLine(
       impactMeasure: line.measure ?? 'Not yet agreed',
       fromGapRef: line.fromGap,
       classification: line.classification,
+      noPersonalData: 'typed',
     });
   }
   const ref = stored.task.record.ref;
