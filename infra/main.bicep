@@ -1,16 +1,18 @@
 // SOC local profiles bot on Azure, sized for every partnership in England and Wales on one account:
-// Azure Bot (Teams channel), App Service (Linux, Node 20, Premium v3, at least two instances with
-// an autoscale rule) running the built `dist`, Cosmos DB (autoscale throughput, continuous backup,
-// zone redundant, Entra ID only), Key Vault holding the bot's client secret, Application Insights
-// over a Log Analytics workspace, one user-assigned managed identity that reads the secret and has
-// the Cosmos DB data-contributor role on the database, and optionally private endpoints with VNet
-// integration.
+// Azure Bot (Teams channel only), App Service (Linux, Node 20, Premium v3, at least two instances
+// with an autoscale rule) running the built `dist`, Cosmos DB (autoscale throughput, continuous
+// backup, zone redundant, Entra ID only), Application Insights over a Log Analytics workspace, one
+// user-assigned managed identity that is the bot's own identity (no client secret anywhere), has
+// the Cosmos DB data-contributor role on the database and publishes telemetry, and optionally
+// private endpoints with VNet integration. Nothing here accepts a key or password: Cosmos DB, the
+// Azure Bot and Application Insights have local auth off, and the web app has basic (SCM and FTP)
+// publishing credentials off.
 // Deploy into a resource group: see infra/README.md. Not compiled here (no Bicep CLI in this
 // workplace); checked by hand against the Azure resource reference.
 
 targetScope = 'resourceGroup'
 
-@description('Where the app, Cosmos DB and Key Vault live. The Azure Bot itself is global.')
+@description('Where the app and Cosmos DB live. The Azure Bot itself is global.')
 param location string = resourceGroup().location
 
 @description('Prefix of every resource name: lower-case letters, digits and hyphens.')
@@ -18,14 +20,7 @@ param location string = resourceGroup().location
 @maxLength(12)
 param namePrefix string = 'socprofiles'
 
-@description('Application (client) ID of the bot\'s Entra app registration (single tenant). Create it first: see README.')
-param botAppId string
-
-@description('A client secret of that app registration. Stored only in Key Vault.')
-@secure()
-param botAppPassword string
-
-@description('The Entra tenant of the app registration and of the partnership\'s users.')
+@description('The Entra tenant of the bot\'s identity and of the partnership\'s users.')
 param botTenantId string = subscription().tenantId
 
 @description('App Service plan size: Premium v3 (zone redundancy, autoscale, VNet integration).')
@@ -49,7 +44,7 @@ param cosmosMaxThroughput int = 10000
 @description('Spread Cosmos DB and the App Service plan over the region\'s availability zones (the region must have them; UK South does).')
 param zoneRedundant bool = true
 
-@description('Private endpoints for Cosmos DB and Key Vault, the app integrated with a VNet, and public network access to both turned off. Operators then run `npm run admin` and `npm run import` from inside the VNet.')
+@description('A private endpoint for Cosmos DB, the app integrated with a VNet, and public network access to Cosmos DB turned off. Operators then run `npm run admin` and `npm run import` from inside the VNet.')
 param privateNetworking bool = false
 
 @description('Address space of the VNet made when privateNetworking is on: a /24 or larger, split into an app subnet and a private-endpoint subnet.')
@@ -78,15 +73,14 @@ param auditRetentionDays string = 'forever'
 param demoData string = 'off'
 
 var suffix = uniqueString(resourceGroup().id)
-// Names that must be globally unique get the suffix; Key Vault names are at most 24 characters.
+// Names that must be globally unique get the suffix.
 var appName = '${namePrefix}-${suffix}'
 var cosmosName = '${namePrefix}-${suffix}'
-var keyVaultName = take('${namePrefix}kv${suffix}', 24)
 var databaseId = 'soc-profiles'
 
 // Built-in role ids (documented, the same in every tenant).
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor (data plane)
-var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault Secrets User
+var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb' // Monitoring Metrics Publisher
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: '${namePrefix}-app-identity'
@@ -301,49 +295,9 @@ resource operatorCosmosAccess 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssi
 ]
 
 // ---------------------------------------------------------------------------------------------
-// Key Vault: the bot's client secret, read by the app's identity through a Key Vault reference.
-// ---------------------------------------------------------------------------------------------
-
-resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: keyVaultName
-  location: location
-  properties: {
-    tenantId: subscription().tenantId
-    sku: {
-      family: 'A'
-      name: 'standard'
-    }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
-    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
-  }
-}
-
-resource botSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: keyVault
-  name: 'MicrosoftAppPassword'
-  properties: {
-    value: botAppPassword
-    contentType: 'Entra ID client secret of the bot app registration'
-  }
-}
-
-resource appReadsSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: botSecret
-  name: guid(botSecret.id, identity.id, keyVaultSecretsUser)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Private networking (privateNetworking): a VNet with a subnet the app's outbound traffic goes
-// through (VNet integration) and one for private endpoints of Cosmos DB and Key Vault, each with
-// its private DNS zone linked to the VNet, so the app reaches both by their usual names.
+// through (VNet integration) and one for the private endpoint of Cosmos DB, with its private DNS
+// zone linked to the VNet, so the app reaches the account by its usual name.
 // ---------------------------------------------------------------------------------------------
 
 resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = if (privateNetworking) {
@@ -381,7 +335,6 @@ resource vnet 'Microsoft.Network/virtualNetworks@2023-11-01' = if (privateNetwor
 
 var privateEndpointTargets = [
   { name: 'cosmos', id: cosmos.id, group: 'Sql', zone: 'privatelink.documents.azure.com' }
-  { name: 'keyvault', id: keyVault.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }
 ]
 
 resource privateZones 'Microsoft.Network/privateDnsZones@2020-06-01' = [
@@ -468,6 +421,19 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'Node.JS'
     WorkspaceResourceId: workspace.id
     RetentionInDays: logRetentionDays
+    // Entra ID ingestion only: the instrumentation key in the connection string is not enough.
+    DisableLocalAuth: true
+  }
+}
+
+// The identity sends the telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING names it).
+resource appPublishesTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: insights
+  name: guid(insights.id, identity.id, monitoringMetricsPublisher)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -475,7 +441,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 // App Service: Linux, Node 20, Premium v3 over the zones, running the built dist/main.js that the
 // deployment package carries (built once by `npm run build`, never at an instance's start).
 // Settings are the variables src/config.ts reads; HOST=0.0.0.0 is accepted there only because
-// MicrosoftAppId and MicrosoftAppPassword are set (authentication on).
+// MicrosoftAppId is set (authentication on), here as the user-assigned identity.
 // ---------------------------------------------------------------------------------------------
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -581,7 +547,6 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    keyVaultReferenceIdentity: identity.id
     virtualNetworkSubnetId: privateNetworking ? '${vnet.id}/subnets/app' : null
     vnetRouteAllEnabled: privateNetworking
     siteConfig: {
@@ -599,10 +564,10 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'COSMOS_DATABASE', value: databaseId }
         // DefaultAzureCredential picks the user-assigned identity by its client id.
         { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
-        { name: 'MicrosoftAppId', value: botAppId }
-        { name: 'MicrosoftAppType', value: 'SingleTenant' }
+        // The bot signs in as the user-assigned identity: no client secret exists to leak or rotate.
+        { name: 'MicrosoftAppId', value: identity.properties.clientId }
+        { name: 'MicrosoftAppType', value: 'UserAssignedMSI' }
         { name: 'MicrosoftAppTenantId', value: botTenantId }
-        { name: 'MicrosoftAppPassword', value: '@Microsoft.KeyVault(SecretUri=${botSecret.properties.secretUri})' }
         { name: 'HOST', value: '0.0.0.0' }
         // Only the partnership's own tenant may talk to the bot (the app registration is single tenant).
         { name: 'ALLOWED_TENANT_IDS', value: botTenantId }
@@ -615,17 +580,36 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         // Application Insights: the connection string, and the Linux agent that instruments Node.
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
+        // Local auth is off on Application Insights: the agent authenticates as the identity.
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identity.properties.clientId}' }
       ]
     }
   }
   dependsOn: [
-    appReadsSecret
+    appPublishesTelemetry
     appCosmosAccess
     partnershipData
     members
     conversations
     privateDnsGroups
   ]
+}
+
+// Deployments sign in with Entra ID (`az webapp deploy`), never with a site user name and password.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
 }
 
 resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
@@ -642,7 +626,8 @@ resource appLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Azure Bot: the registration Teams talks to, single tenant, with the Teams channel on.
+// Azure Bot: the registration Teams talks to, as the user-assigned managed identity (no app
+// registration, no secret), with local auth off: only Entra ID tokens are accepted.
 // ---------------------------------------------------------------------------------------------
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -655,9 +640,11 @@ resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   properties: {
     displayName: 'SOC Local Profiles'
     endpoint: 'https://${app.properties.defaultHostName}/api/messages'
-    msaAppId: botAppId
-    msaAppType: 'SingleTenant'
+    msaAppId: identity.properties.clientId
+    msaAppType: 'UserAssignedMSI'
+    msaAppMSIResourceId: identity.id
     msaAppTenantId: botTenantId
+    disableLocalAuth: true
     developerAppInsightsApplicationId: insights.properties.AppId
   }
 }
@@ -684,7 +671,7 @@ output botDomain string = app.properties.defaultHostName
 output cosmosEndpoint string = cosmos.properties.documentEndpoint
 
 output appName string = app.name
-output keyVaultName string = keyVault.name
+@description('The bot\'s app id: give it to `npm run package` as MicrosoftAppId.')
 output identityClientId string = identity.properties.clientId
 
 @description('Where to look at requests, failures and logs.')

@@ -1,13 +1,11 @@
 // Parameters for main.bicep. Values that differ per partnership come from the environment of the
 // shell that deploys, so nothing secret or tenant-specific is committed:
-//   export BOT_APP_ID=<client id> BOT_APP_PASSWORD=<client secret> OPERATOR_PRINCIPAL_ID=<your object id>
+//   export OPERATOR_PRINCIPAL_ID=<your object id>
 //   az deployment group create -g <resource group> -f infra/main.bicep -p infra/main.bicepparam
 // See infra/README.md for the whole sequence.
 using './main.bicep'
 
 param namePrefix = 'socprofiles'
-param botAppId = readEnvironmentVariable('BOT_APP_ID')
-param botAppPassword = readEnvironmentVariable('BOT_APP_PASSWORD')
 param operatorPrincipalIds = [readEnvironmentVariable('OPERATOR_PRINCIPAL_ID')]
 param bootstrapAdminObjectIds = []
 param appServiceSku = 'P1v3'

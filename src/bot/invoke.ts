@@ -1,3 +1,4 @@
+import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 
 /**
@@ -10,6 +11,36 @@ export async function invokeMessage(context: TurnContext, text: string): Promise
     value: {
       status: 200,
       body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text },
+    },
+  });
+}
+
+/** Matches an Action.Execute press of one verb (what teams-ai's actionExecute matches). */
+export function executeOf(verb: string): (context: TurnContext) => Promise<boolean> {
+  return async (context) => {
+    const a = context.activity;
+    const action = (a.value as { action?: { type?: unknown; verb?: unknown } } | undefined)?.action;
+    return a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.verb === verb;
+  };
+}
+
+/** The data an Action.Execute press carries (the button's data and the card's inputs). */
+export function executeData(context: TurnContext): unknown {
+  return (context.activity.value as { action?: { data?: unknown } } | undefined)?.action?.data ?? {};
+}
+
+/**
+ * Answers an Action.Execute to the person who pressed it alone: Teams shows the card in the
+ * invoke response to that client only, and the message everyone else sees is left as it was
+ * (teams-ai's actionExecute, as configured here, would replace it for the whole conversation).
+ */
+export async function answerPresser(context: TurnContext, result: AdaptiveCard | string): Promise<void> {
+  if (typeof result === 'string') return invokeMessage(context, result);
+  await context.sendActivity({
+    type: 'invokeResponse',
+    value: {
+      status: 200,
+      body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result },
     },
   });
 }

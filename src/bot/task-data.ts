@@ -26,6 +26,8 @@ const FormBase = z.object({
   owner: Typed(64).optional(),
   due: Typed(40).optional(),
   classification: Typed(40).optional(),
+  /** The required "contains no personal data" toggle: "true" when ticked. */
+  noPersonalData: Typed(10).optional(),
 });
 export const GapForm = FormBase.strict();
 export const ActionForm = FormBase.extend({

@@ -32,11 +32,12 @@ export class TaskDelivery {
         report.unreachable.push(member.displayName);
         continue;
       }
-      if (!maySee({ clearance: member.clearance, conversation: 'personal' }, stored.task.record.classification)) {
+      const viewer = { clearance: member.clearance, conversation: 'personal' } as const;
+      if (!maySee(viewer, stored.task.record.classification)) {
         report.notCleared.push(member.displayName);
         continue;
       }
-      const view = await this.deps.tasks.view(req, member, stored, {
+      const view = await this.deps.tasks.view(req, viewer, member, stored, {
         tenantId,
         note: `${req.member.displayName} assigned this to ${member.aadObjectId === stored.task.record.ownerAadObjectId ? 'you' : 'your agency'}.`,
       });

@@ -15,7 +15,7 @@ export async function taskCard(
   options: { personalView?: boolean } = {},
 ): Promise<AdaptiveCard> {
   const shared = !options.personalView && rc.facts.conversation !== 'personal';
-  const view = await rc.deps.tasks.view(rc.requester, rc.requester.member, stored, {
+  const view = await rc.deps.tasks.view(rc.requester, rc.viewer, rc.requester.member, stored, {
     tenantId: rc.facts.tenantId,
     note,
     shared,

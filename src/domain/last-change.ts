@@ -13,5 +13,11 @@ export const LastChange = z.strictObject({
   /** What was done: accept, progress, block, done, note, assign, create. */
   what: z.string().regex(/^[a-z-]+$/),
   op: z.string().max(64).optional(),
+  /**
+   * On a create, how the creator vouched that it holds no personal data (the automatic check
+   * cannot see names): "confirmed" ticked it on the form; "typed" wrote a one-line command, where
+   * there is nothing to tick, and the line passed the check. Kept so the audit event says which.
+   */
+  noPersonalData: z.enum(['confirmed', 'typed']).optional(),
 });
 export type LastChange = z.infer<typeof LastChange>;

@@ -13,7 +13,11 @@ export interface NewGap {
   ownerAadObjectId?: string | undefined;
   due?: string | undefined;
   classification: Classification;
+  noPersonalData: NoPersonalData;
 }
+
+/** How the creator vouched that the text holds no personal data (see LastChange). */
+export type NoPersonalData = 'confirmed' | 'typed';
 
 export interface NewAction {
   districtId: string;
@@ -26,6 +30,7 @@ export interface NewAction {
   impactBefore?: number | undefined;
   fromGapRef?: string | undefined;
   classification: Classification;
+  noPersonalData: NoPersonalData;
 }
 
 /** What the form holds, as strings (what the card sends back, and what it shows again). */
@@ -39,6 +44,8 @@ export interface FormValues {
   impactBefore: string;
   fromGap: string;
   classification: string;
+  /** The "contains no personal data" toggle: "true" when ticked. */
+  noPersonalData: string;
 }
 
 export const EMPTY_FORM: FormValues = {
@@ -51,6 +58,7 @@ export const EMPTY_FORM: FormValues = {
   impactBefore: '',
   fromGap: '',
   classification: 'OFFICIAL',
+  noPersonalData: '',
 };
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -71,6 +79,7 @@ function common(v: FormValues, textName: string, textMax: number, now: Date) {
   }
   const classification = Classification.safeParse(v.classification || 'OFFICIAL');
   if (!classification.success) errors.push('Classification must be OFFICIAL or OFFICIAL-SENSITIVE.');
+  if (v.noPersonalData !== 'true') errors.push('Confirm that it contains no personal data (no names of people).');
   return {
     errors,
     text,
@@ -94,6 +103,7 @@ export function readGapForm(districtId: string, v: FormValues, now: Date): FormR
       ownerAadObjectId: c.ownerAadObjectId,
       due: c.due,
       classification: c.classification,
+      noPersonalData: 'confirmed',
     },
   };
 }
@@ -130,6 +140,7 @@ export function readActionForm(districtId: string, v: FormValues, now: Date): Fo
       impactBefore,
       fromGapRef,
       classification: c.classification,
+      noPersonalData: 'confirmed',
     },
   };
 }
@@ -149,6 +160,8 @@ export interface TaskFormView {
   hasImpactBefore: boolean;
   errors: string[];
   hasErrors: boolean;
+  classificationLabel: string;
+  classifications: { title: string; value: string }[];
   agencies: { title: string; value: string }[];
   people: { title: string; value: string }[];
   gaps: { title: string; value: string }[];
@@ -162,6 +175,8 @@ export function composeTaskForm(input: {
   districtName: string;
   values: FormValues;
   errors: readonly string[];
+  /** Whether OFFICIAL-SENSITIVE may be chosen here (a cleared member's 1:1 chat). */
+  sensitiveOffered: boolean;
   op: string;
   agencies: readonly { title: string; value: string }[];
   people: readonly { title: string; value: string }[];
@@ -169,8 +184,10 @@ export function composeTaskForm(input: {
 }): TaskFormView {
   const isAction = input.kind === 'action';
   const strand = Strand.safeParse(input.values.strand);
+  // A draft shown again carries its own classification; where it may not be chosen, it is not shown.
+  const sensitive = input.sensitiveOffered && input.values.classification === 'OFFICIAL-SENSITIVE';
   return {
-    banner: banner('OFFICIAL', input.demo),
+    banner: banner(sensitive ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL', input.demo),
     title: isAction ? `New ${strand.success ? `${STRAND_LABEL[strand.data]} ` : '4P '}action` : 'New intelligence gap',
     district: input.districtName,
     isAction,
@@ -184,6 +201,13 @@ export function composeTaskForm(input: {
     hasImpactBefore: input.values.impactBefore.trim() !== '' && Number.isFinite(Number(input.values.impactBefore)),
     errors: [...input.errors],
     hasErrors: input.errors.length > 0,
+    classificationLabel: input.sensitiveOffered
+      ? 'Classification'
+      : 'Classification (OFFICIAL-SENSITIVE items are created in your 1:1 chat with me)',
+    classifications: [
+      { title: 'OFFICIAL', value: 'OFFICIAL' },
+      ...(input.sensitiveOffered ? [{ title: 'OFFICIAL-SENSITIVE', value: 'OFFICIAL-SENSITIVE' }] : []),
+    ],
     agencies: [...input.agencies],
     people: [...input.people],
     gaps: [...input.gaps],

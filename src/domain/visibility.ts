@@ -41,3 +41,14 @@ export function withheldHint(viewer: Viewer): string {
     ? 'OFFICIAL-SENSITIVE items need OFFICIAL-SENSITIVE clearance; ask your partnership admin.'
     : 'OFFICIAL-SENSITIVE items are shown only in a 1:1 chat with the bot, to members cleared for them.';
 }
+
+/**
+ * Why an OFFICIAL-SENSITIVE item may not be created (or undefined if it may): only in a 1:1 chat,
+ * where nobody else is reading, and only by a member cleared for it.
+ */
+export function sensitiveCreateRefusal(viewer: Viewer, classification: Classification): string | undefined {
+  if (maySee(viewer, classification)) return undefined;
+  return viewer.conversation === 'personal'
+    ? 'Only members cleared for OFFICIAL-SENSITIVE can create OFFICIAL-SENSITIVE items; ask your partnership admin. Nothing was saved.'
+    : 'OFFICIAL-SENSITIVE items are made only where nobody else is reading: create it in your 1:1 chat with me. Nothing was saved.';
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionDraft, FourPAction } from '../domain/action.js';
+import type { Classification } from '../domain/classification.js';
 import type { ConversationRef } from '../domain/conversation.js';
 import { toIsoDate } from '../domain/dates.js';
 import { normalizeName } from '../domain/district-match.js';
@@ -30,7 +31,7 @@ import {
   type TaskListView,
   type TaskView,
 } from '../domain/task-view.js';
-import { maySee, splitVisible, withheldHint, type Viewer } from '../domain/visibility.js';
+import { maySee, sensitiveCreateRefusal, splitVisible, withheldHint, type Viewer } from '../domain/visibility.js';
 import type { Store, Stored } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DistrictDirectory } from './district-directory.js';
@@ -103,8 +104,10 @@ export class Tasks {
     return { task: taskOf(plain as IntelligenceGap | FourPAction), etag };
   }
 
-  async createGap(req: Requester, input: NewGap, op?: string): Promise<StoredTask> {
+  /** `viewer` is where it is asked for: OFFICIAL-SENSITIVE is created only in a cleared member's 1:1 chat. */
+  async createGap(req: Requester, viewer: Viewer, input: NewGap, op?: string): Promise<StoredTask> {
     this.mustHold(req.member, 'gap.create', 'Only coordinators can raise intelligence gaps');
+    mayCreate(viewer, input.classification);
     const repeat = op ? await this.createdWith(req, 'gap', input.districtId, op) : undefined;
     if (repeat) return repeat;
     await this.mustBeDistrict(req, input.districtId);
@@ -120,7 +123,7 @@ export class Tasks {
       ...(input.agencyId && { ownerAgencyId: input.agencyId }),
       ...(input.agencyId && input.ownerAadObjectId && { ownerAadObjectId: input.ownerAadObjectId }),
       ...(input.due && { due: input.due }),
-      lastChange: lastChange(req.member, 'create', at, op),
+      lastChange: { ...lastChange(req.member, 'create', at, op), noPersonalData: input.noPersonalData },
       createdBy: req.member.aadObjectId,
       createdAt: at,
       updatedAt: at,
@@ -130,8 +133,9 @@ export class Tasks {
     return { task: { kind: 'gap', record: plain }, etag };
   }
 
-  async createAction(req: Requester, input: NewAction, op?: string): Promise<StoredTask> {
+  async createAction(req: Requester, viewer: Viewer, input: NewAction, op?: string): Promise<StoredTask> {
     this.mustHold(req.member, 'action.create', 'Only coordinators can add 4P actions');
+    mayCreate(viewer, input.classification);
     const repeat = op ? await this.createdWith(req, 'action', input.districtId, op) : undefined;
     if (repeat) return repeat;
     await this.mustBeDistrict(req, input.districtId);
@@ -139,7 +143,8 @@ export class Tasks {
     if (input.ownerAadObjectId) await this.mustBeMember(req, input.ownerAadObjectId, input.agencyId);
     if (input.fromGapRef) {
       const gap = await this.store.gaps.get(req.partnership.id, input.fromGapRef);
-      if (!gap || gap.districtId !== input.districtId) {
+      // A gap the asker may not see here is not named back to them, not even as "sensitive".
+      if (!gap || gap.districtId !== input.districtId || !maySee(viewer, gap.classification)) {
         throw new ValidationError(
           `${input.fromGapRef} is not a gap in this district, so the action cannot be linked to it.`,
         );
@@ -159,7 +164,7 @@ export class Tasks {
       ...(input.impactBefore !== undefined && { impactBefore: input.impactBefore }),
       ...(input.fromGapRef && { fromGapRef: input.fromGapRef }),
       classification: input.classification,
-      lastChange: lastChange(req.member, 'create', at, op),
+      lastChange: { ...lastChange(req.member, 'create', at, op), noPersonalData: input.noPersonalData },
       createdBy: req.member.aadObjectId,
       createdAt: at,
       updatedAt: at,
@@ -273,21 +278,26 @@ export class Tasks {
   /**
    * The task card for one person: `member` decides the buttons, `viewer` what may be shown.
    * `shared` (a group chat or channel) shows no buttons: Teams refreshes the card for the owner
-   * and coordinators, who then see their own.
+   * and coordinators, who then see their own. Callers load through `load`, which checks the
+   * classification; it is checked here again so that no path can render what the viewer may not see.
    */
   async view(
     req: Requester,
+    viewer: Viewer,
     member: Member,
     stored: StoredTask,
     options: { tenantId?: string | undefined; note?: string; shared?: boolean } = {},
   ): Promise<TaskView> {
     const { task, etag } = stored;
+    if (!maySee(viewer, task.record.classification)) {
+      throw new ForbiddenError('classification', `${task.record.ref} is OFFICIAL-SENSITIVE. ${withheldHint(viewer)}`);
+    }
     const pid = req.partnership.id;
     const [names, members, districtName, ledTo] = await Promise.all([
       this.names(pid),
       this.store.members.listByPartnership(pid),
       this.directory.label(pid, task.record.districtId),
-      task.kind === 'gap' ? this.actionsFrom(pid, task.record) : Promise.resolve([]),
+      task.kind === 'gap' ? this.actionsFrom(pid, viewer, task.record) : Promise.resolve([]),
     ]);
     const agencies = await this.store.agencies.list(pid);
     const active = members.filter((m) => m.active);
@@ -323,6 +333,7 @@ export class Tasks {
   /** The form card for a new gap or action, with what was typed so far and what was wrong with it. */
   async formView(
     req: Requester,
+    viewer: Viewer,
     kind: 'gap' | 'action',
     districtId: string,
     values: FormValues,
@@ -344,6 +355,8 @@ export class Tasks {
       districtName,
       values,
       errors,
+      // OFFICIAL-SENSITIVE is offered only where it may be created: a cleared member's 1:1 chat.
+      sensitiveOffered: sensitiveCreateRefusal(viewer, 'OFFICIAL-SENSITIVE') === undefined,
       op: this.newOp(),
       agencies: agencies.map((a) => ({ title: a.name, value: a.id })),
       people: members
@@ -484,9 +497,10 @@ export class Tasks {
     );
   }
 
-  private async actionsFrom(partnershipId: string, gap: IntelligenceGap): Promise<string[]> {
+  /** The actions raised from a gap that the viewer may see (a sensitive one is not even named). */
+  private async actionsFrom(partnershipId: string, viewer: Viewer, gap: IntelligenceGap): Promise<string[]> {
     const actions = await this.store.actions.listByDistrict(partnershipId, gap.districtId);
-    return actions.filter((a) => a.fromGapRef === gap.ref).map((a) => a.ref);
+    return actions.filter((a) => a.fromGapRef === gap.ref && maySee(viewer, a.classification)).map((a) => a.ref);
   }
 
   /** A retried create (the same form press twice) finds what the first one made. */
@@ -566,6 +580,11 @@ export class Tasks {
 /** Where partnership members may be: this turn's tenant first, then the others it accepts. */
 function tenantsOf(req: Requester, tenantId: string | undefined): string[] {
   return [...new Set([tenantId, ...req.partnership.tenantIds].filter((t): t is string => !!t))];
+}
+
+function mayCreate(viewer: Viewer, classification: Classification): void {
+  const refusal = sensitiveCreateRefusal(viewer, classification);
+  if (refusal) throw new ForbiddenError('classification', refusal);
 }
 
 function lastChange(member: Member, what: string, at: string, op: string | undefined): LastChange {

@@ -114,7 +114,7 @@ async function realistic(name: CardName): Promise<Card> {
       const stored = await workedGap();
       return renderCard(
         'task',
-        await tasks.view(requester, requester.member, stored, { note: 'G-1 created.' }),
+        await tasks.view(requester, cleared1to1, requester.member, stored, { note: 'G-1 created.' }),
       ) as Card;
     }
     case 'task-form':
@@ -122,6 +122,7 @@ async function realistic(name: CardName): Promise<Card> {
         'task-form',
         await tasks.formView(
           requester,
+          cleared1to1,
           'action',
           largest.id,
           { ...EMPTY_FORM, strand: 'prevent', impactBefore: '12' },
@@ -158,12 +159,13 @@ async function realistic(name: CardName): Promise<Card> {
 async function workedGap(
   question = 'Which car washes in the district front cash laundering for the OCG?',
 ): Promise<StoredTask> {
-  const created = await tasks.createGap(requester, {
+  const created = await tasks.createGap(requester, cleared1to1, {
     districtId: largest.id,
     question,
     agencyId: 'liverpool-city-council',
     due: '2027-01-31',
     classification: 'OFFICIAL',
+    noPersonalData: 'typed',
   });
   const accepted = await tasks.change(requester, cleared1to1, created.task.record.ref, { op: 'accept' });
   const noted = await tasks.change(requester, cleared1to1, accepted.stored.task.record.ref, {
@@ -298,7 +300,7 @@ describe('the longest lists and texts the domain allows', () => {
     });
     const card = renderCard(
       'task',
-      await tasks.view(requester, requester.member, filled.stored, { note: long(300, 'X') }),
+      await tasks.view(requester, cleared1to1, requester.member, filled.stored, { note: long(300, 'X') }),
     ) as Card;
     expect(cardProblems(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(TEAMS_CARD_LIMIT_BYTES);

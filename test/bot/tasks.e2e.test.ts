@@ -109,6 +109,7 @@ describe('creating gaps and actions', () => {
     expect((await bot.store.gaps.listByDistrict(PID, EVERTON)).length).toBe(before);
 
     const ok = await bot.press(invokeCard(refused), 'Raise gap', alex, 'personal', {
+      noPersonalData: 'true',
       text: 'Which takeaways are used to launder cash?',
       agency: COUNCIL,
       owner: '',
@@ -126,6 +127,7 @@ describe('creating gaps and actions', () => {
 
     // The same press again (a Teams retry) creates nothing more.
     const retry = await bot.press(invokeCard(refused), 'Raise gap', alex, 'personal', {
+      noPersonalData: 'true',
       text: 'Which takeaways are used to launder cash?',
       agency: COUNCIL,
       owner: '',
@@ -134,6 +136,29 @@ describe('creating gaps and actions', () => {
     });
     expect(refOn(invokeCard(retry))).toBe(ref);
     expect((await bot.store.gaps.listByDistrict(PID, EVERTON)).length).toBe(before + 1);
+  });
+
+  it('requires the "contains no personal data" confirmation on the form, and the audit event records how it was given', async () => {
+    const form = cardTo(await bot.say('new gap everton', alex), alex);
+    expect(JSON.stringify(form)).toContain('This contains no personal data');
+    const before = (await bot.store.gaps.listByDistrict(PID, EVERTON)).length;
+    const inputs = { text: 'Which scrapyards take stolen catalytic converters?', agency: COUNCIL, owner: '', due: '' };
+    for (const unticked of [{}, { noPersonalData: 'false' }]) {
+      const refused = await bot.press(form, 'Raise gap', alex, 'personal', { ...inputs, ...unticked });
+      expect(cardText(invokeCard(refused))).toContain('Confirm that it contains no personal data');
+    }
+    expect((await bot.store.gaps.listByDistrict(PID, EVERTON)).length).toBe(before);
+
+    const ok = await bot.press(form, 'Raise gap', alex, 'personal', { ...inputs, noPersonalData: 'true' });
+    const fromForm = refOn(invokeCard(ok));
+    const [created] = await bot.store.audit.listForEntity(PID, 'gap', fromForm);
+    expect(created?.action).toBe('gap.created');
+    expect((created?.after as IntelligenceGap).lastChange?.noPersonalData).toBe('confirmed');
+
+    // A one-line create has nothing to tick: its audit event says it was typed (and passed the check).
+    const typed = await newCouncilGap('Which garages re-plate stolen cars?');
+    const [line] = await bot.store.audit.listForEntity(PID, 'gap', typed);
+    expect((line?.after as IntelligenceGap).lastChange?.noPersonalData).toBe('typed');
   });
 
   it('creates a gap from one line, assigned to the lead agency, and sends the card to its members', async () => {
@@ -154,7 +179,10 @@ describe('creating gaps and actions', () => {
       due: '2027-01-31',
       classification: 'OFFICIAL',
     });
-    const delivered = result.posted.filter((p) => p.conversationId === `a:1personal-${adele.aadObjectId}`);
+    // Only this gap's card: the previous test's form press delivers after its answer, maybe during this turn.
+    const delivered = result.posted.filter(
+      (p) => p.conversationId === `a:1personal-${adele.aadObjectId}` && JSON.stringify(p.activity).includes(ref),
+    );
     expect(delivered).toHaveLength(1);
   });
 

@@ -100,6 +100,49 @@ describe('no named individuals are stored', () => {
     expect(Recommendation.safeParse({ text }).success).toBe(false);
   });
 
+  it.each([
+    ['a postcode', 'Premises at 14 Breck Road L5 6PX'],
+    ['a postcode', 'seen around l5 6px and EC1A 1BB'],
+    ['a vehicle registration', 'drives AB12 CDE'],
+    ['a vehicle registration', 'an older car, A123 BCD'],
+    ['a vehicle registration', 'and a van, ABC 123D'],
+    ['a phone number', 'Burner 07700-900-123'],
+    ['a phone number', 'rings +44 (0)7700 900123 at night'],
+    ['a phone number', 'or +447700900123'],
+    ['a phone number', 'landline 0151 123 4567'],
+    ['a phone number', 'landline (0151) 123 4567'],
+    ['a phone number', 'landline 020 7946 0018'],
+    ['a National Insurance number', 'NI QQ-12-34-56-C'],
+    ['a National Insurance number', 'NI QQ 12 34 56 C'],
+    ['an email address', 'writes from john(at)example.com'],
+    ['an email address', 'writes from john [at] example [dot] com'],
+    ['an email address', 'writes from john at example dot com'],
+    ['a person labelled by name', 'Suspect John Smith runs the car wash'],
+    ['a person labelled by name', 'the nominal Jones is linked'],
+    ['a person labelled by name', 'Nominal: Smith'],
+  ])('refuses %s in its common written forms (issue 13): %s', (what, text) => {
+    expect(personalIdentifierIn(text)).toBe(what);
+    expect(GapDraft.safeParse({ ...gap, question: text }).success).toBe(false);
+  });
+
+  it('refuses the whole example from issue 13', () => {
+    expect(personalIdentifierIn('Suspect John Smith, 14 Breck Road L5 6PX, drives AB12 CDE')).toBeDefined();
+  });
+
+  it('accepts the product’s own references, ward names, dates and scores (issue 13)', () => {
+    for (const text of [
+      'G-12 led to PREV-3, PURS-7 and PROT-5; OCG-14 (MoRILE 84) and OCG-3',
+      'Everton, Kirkdale, Bradford Moor, County and Anfield wards; E05000896 and LSOA E01006512',
+      'Due 2027-01-31, reviewed 2026-03-31 and in Q3 2026/27, H1 2026',
+      'FY24 and FY25 spend near the M62; OCG-14 works the A580 East Lancs Road and the A59 NHS clinic',
+      'SOC 4P plan review; KS2 2nd year pupils; Refer to Victim Support Merseyside',
+      'suspect County Lines activity near the school; nominal OCG-14 links; Suspected exploitation in Everton',
+      'the 0151 area; 2,000 people in 12 wards; call 999 or 101',
+    ]) {
+      expect(personalIdentifierIn(text), text).toBeUndefined();
+    }
+  });
+
   it('accepts the ordinary language of a profile', () => {
     for (const text of [
       'Which premises are used to launder cash in 2019/20?',

@@ -103,10 +103,13 @@ describe('the form', () => {
       errors: [
         'The question is needed.',
         'Due date must be a date such as 2027-01-31.',
+        'Confirm that it contains no personal data (no names of people).',
         'Choose the owning agency for the owner.',
       ],
     });
-    expect(readGapForm('E1', { ...EMPTY_FORM, text: 'Q?', agency: 'council', due: '2027-01-31' }, NOW)).toEqual({
+    expect(
+      readGapForm('E1', { ...EMPTY_FORM, text: 'Q?', agency: 'council', due: '2027-01-31', noPersonalData: 'true' }, NOW),
+    ).toEqual({
       ok: true,
       value: {
         districtId: 'E1',
@@ -115,6 +118,7 @@ describe('the form', () => {
         ownerAadObjectId: undefined,
         due: '2027-01-31',
         classification: 'OFFICIAL',
+        noPersonalData: 'confirmed',
       },
     });
   });
@@ -123,6 +127,7 @@ describe('the form', () => {
     const bad = readActionForm('E1', { ...EMPTY_FORM, text: 'Visits', impactBefore: 'twelve', fromGap: 'PREV-1' }, NOW);
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.errors).toEqual([
+      'Confirm that it contains no personal data (no names of people).',
       'Choose a strand: Prepare, Pursue, Prevent or Protect.',
       'Choose the lead agency.',
       'Say how its impact will be measured.',
@@ -139,6 +144,7 @@ describe('the form', () => {
         impactMeasure: 'Burglaries',
         impactBefore: '12',
         fromGap: 'g-4',
+        noPersonalData: 'true',
       },
       NOW,
     );

@@ -23,7 +23,21 @@ const PLATFORM_SETTINGS = new Set([
   'SCM_DO_BUILD_DURING_DEPLOYMENT', // App Service: run the build on zip deploy
   'APPLICATIONINSIGHTS_CONNECTION_STRING', // the Application Insights agent
   'ApplicationInsightsAgent_EXTENSION_VERSION', // App Service: turns the Linux Node agent on
+  'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', // the agent: send telemetry as the identity (local auth is off)
 ]);
+
+/** Bicep without its `//` comments (which may say what is not there). */
+function withoutComments(text: string): string {
+  return text.replace(/^\s*\/\/.*$/gm, '').replace(/ \/\/ .*$/gm, '');
+}
+
+/** The body of one resource declaration, `resource <name> '<type>@<version>' = { … }`. */
+function resourceBody(name: string): string {
+  const start = bicep.search(new RegExp(`^resource ${name} '`, 'm'));
+  if (start < 0) throw new Error(`no resource ${name} in main.bicep`);
+  const end = bicep.indexOf('\n}\n', start);
+  return bicep.slice(start, end + 2);
+}
 
 function appSettings(): Map<string, string> {
   const start = bicep.indexOf('appSettings: [');
@@ -51,7 +65,7 @@ describe('infra/main.bicep app settings', () => {
       "join(bootstrapAdminObjectIds, ',')": '',
       'cosmos.properties.documentEndpoint': 'https://socprofiles-x.documents.azure.com:443/',
       databaseId: 'soc-profiles',
-      botAppId: '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
+      'identity.properties.clientId': '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
       botTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       demoData: 'off',
       auditRetentionDays: 'forever',
@@ -65,23 +79,64 @@ describe('infra/main.bicep app settings', () => {
     const config = loadConfig(env);
     expect(config.store).toMatchObject({ kind: 'cosmos', databaseId: 'soc-profiles' });
     expect(config.store).not.toHaveProperty('key');
-    expect(config.auth).toMatchObject({ enabled: true, appType: 'SingleTenant' });
+    expect(config.auth).toMatchObject({
+      enabled: true,
+      appType: 'UserAssignedMSI',
+      appId: stand['identity.properties.clientId'],
+      tenantId: stand.botTenantId,
+    });
+    expect(config.auth).not.toHaveProperty('appPassword');
     expect(config.host).toBe('0.0.0.0');
     expect(config.demoData).toBe(false);
     expect(config.allowedTenantIds).toEqual([stand.botTenantId]);
   });
 
-  it('keeps the bot secret in Key Vault and never an account key', () => {
-    expect(appSettings().get('MicrosoftAppPassword')).toBe(
-      "'@Microsoft.KeyVault(SecretUri=${botSecret.properties.secretUri})'",
-    );
-    expect(appSettings().has('COSMOS_KEY')).toBe(false);
-    expect(bicep).toContain('disableLocalAuth: true');
+  it('holds no secret: the bot signs in as the managed identity, and there is no account key', () => {
+    const settings = appSettings();
+    expect(settings.get('MicrosoftAppType')).toBe("'UserAssignedMSI'");
+    expect(settings.get('MicrosoftAppId')).toBe('identity.properties.clientId');
+    expect(settings.has('MicrosoftAppPassword')).toBe(false);
+    expect(settings.has('COSMOS_KEY')).toBe(false);
+    const code = withoutComments(bicep);
+    expect(code).not.toMatch(/@secure\(\)/);
+    expect(code).not.toMatch(/password|secret|Microsoft\.KeyVault/i);
   });
 
   it('are each explained in infra/README.md', () => {
     const unexplained = [...appSettings().keys()].filter((n) => !infraReadme.includes(`\`${n}`));
     expect(unexplained).toEqual([]);
+  });
+});
+
+describe('infra/main.bicep local authentication is off everywhere (issue 13, finding 7)', () => {
+  it('the Azure Bot is the user-assigned managed identity, with local auth disabled', () => {
+    const bot = resourceBody('bot');
+    expect(bot).toContain("msaAppType: 'UserAssignedMSI'");
+    expect(bot).toContain('msaAppId: identity.properties.clientId');
+    expect(bot).toContain('msaAppMSIResourceId: identity.id');
+    expect(bot).toContain('msaAppTenantId: botTenantId');
+    expect(bot).toContain('disableLocalAuth: true');
+  });
+
+  it('the web app has SCM and FTP basic publishing credentials off', () => {
+    for (const name of ['scm', 'ftp']) {
+      const policy = new RegExp(
+        `resource \\w+ 'Microsoft\\.Web/sites/basicPublishingCredentialsPolicies@[^']+' = \\{\\n  parent: app\\n  name: '${name}'\\n  properties: \\{\\n    allow: false\\n  \\}\\n\\}`,
+      );
+      expect(bicep, name).toMatch(policy);
+    }
+  });
+
+  it('Application Insights takes only Entra ID ingestion, and the agent sends as the identity, which may publish', () => {
+    expect(resourceBody('insights')).toContain('DisableLocalAuth: true');
+    expect(appSettings().get('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')).toBe(
+      "'Authorization=AAD;ClientId=${identity.properties.clientId}'",
+    );
+    const publisher = resourceBody('appPublishesTelemetry');
+    expect(publisher).toContain('scope: insights');
+    expect(publisher).toContain('principalId: identity.properties.principalId');
+    // Monitoring Metrics Publisher, the built-in role Entra ID ingestion needs.
+    expect(bicep).toContain("'3913510d-42f4-4e42-8a64-420c390055eb'");
   });
 });
 
@@ -129,11 +184,11 @@ describe('infra/main.bicepparam', () => {
 
   it('sets every parameter main.bicep has no default for', () => {
     const required = [...declaredParams()].filter(([, p]) => !p.hasDefault).map(([name]) => name);
-    expect(required.length).toBeGreaterThan(0);
+    expect(declaredParams().size).toBeGreaterThan(0);
     expect(required.filter((p) => !set.includes(p))).toEqual([]);
   });
 
-  it('holds no secret: the client secret is read from the deploying shell', () => {
-    expect(bicepparam).toMatch(/^param botAppPassword = readEnvironmentVariable\('BOT_APP_PASSWORD'\)$/m);
+  it('holds no secret, and asks for none', () => {
+    expect(withoutComments(bicepparam)).not.toMatch(/PASSWORD|SECRET|botApp/i);
   });
 });

@@ -49,11 +49,12 @@ describe('infra/main.bicep', () => {
       'MicrosoftAppId',
       'MicrosoftAppType',
       'MicrosoftAppTenantId',
-      'MicrosoftAppPassword',
       'HOST',
     ]) {
       expect(bicep).toContain(`{ name: '${name}', value: `);
     }
     expect(bicep).not.toContain("name: 'COSMOS_KEY'");
+    // The bot is the managed identity: there is no client secret to set.
+    expect(bicep).not.toContain("name: 'MicrosoftAppPassword'");
   });
 });

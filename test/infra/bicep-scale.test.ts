@@ -51,22 +51,17 @@ describe('infra/main.bicep: Cosmos DB at national scale', () => {
 });
 
 describe('infra/main.bicep: private networking, on request', () => {
-  it('is a parameter, off by default, that closes public access to Cosmos DB and Key Vault', () => {
+  it('is a parameter, off by default, that closes public access to Cosmos DB', () => {
     expect(paramDefault('privateNetworking')).toBe('false');
-    for (const name of ['cosmos', 'keyVault']) {
-      expect(resource(name)).toContain("publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'");
-    }
+    expect(resource('cosmos')).toContain("publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'");
   });
 
-  it('makes a VNet, private endpoints and DNS zones for both, and integrates the app', () => {
+  it('makes a VNet, a private endpoint and DNS zone for Cosmos DB, and integrates the app', () => {
     for (const name of ['vnet', 'privateZones', 'privateZoneLinks', 'privateEndpoints', 'privateDnsGroups']) {
       expect(resource(name)).toMatch(/if \(privateNetworking\)/);
     }
     expect(resource('vnet')).toContain("serviceName: 'Microsoft.Web/serverFarms'");
     expect(bicep).toContain("{ name: 'cosmos', id: cosmos.id, group: 'Sql', zone: 'privatelink.documents.azure.com' }");
-    expect(bicep).toContain(
-      "{ name: 'keyvault', id: keyVault.id, group: 'vault', zone: 'privatelink.vaultcore.azure.net' }",
-    );
     const app = resource('app');
     expect(app).toContain("virtualNetworkSubnetId: privateNetworking ? '${vnet.id}/subnets/app' : null");
     expect(app).toContain('vnetRouteAllEnabled: privateNetworking');

@@ -1,5 +1,4 @@
 import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
 import type { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { EMPTY_FORM, readActionForm, readGapForm, type FormValues } from '../../domain/task-form.js';
@@ -9,7 +8,7 @@ import { renderCard } from '../cards.js';
 import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { guardedInvoke, type RouteContext } from '../guard.js';
-import { invokeMessage } from '../invoke.js';
+import { answerPresser, executeData, executeOf } from '../invoke.js';
 import type { BotState } from '../state.js';
 import {
   ActionForm,
@@ -25,6 +24,7 @@ import {
 import type { TaskDelivery } from '../task-delivery.js';
 import { outcomeNote, taskCard } from '../task-reply.js';
 import { VERB, type Verb } from '../verbs.js';
+import { sensitiveCreateRefusal } from '../../domain/visibility.js';
 
 type ButtonSchema = z.ZodType<{ ref: string; etag: string; op: string }, z.ZodTypeDef, unknown>;
 
@@ -102,47 +102,63 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
     }),
   );
 
+  // A form is answered to whoever submitted it, never put in place for the conversation: in a
+  // channel or group chat others would read the draft, or the card it became.
   for (const kind of ['gap', 'action'] as const) {
-    app.adaptiveCards.actionExecute(
-      kind === 'gap' ? VERB.gapCreate : VERB.actionCreate,
-      guardedInvoke(deps, kind === 'gap' ? 'gap.create' : 'action.create', async (rc, data) => {
-        const parsed = parseData(kind === 'gap' ? GapForm : ActionForm, data) as Record<string, string | undefined> & {
-          districtId: string;
-          op: string;
-        };
-        const values = formValues(parsed);
-        const again = async (errors: string[]) =>
-          renderCard('task-form', await rc.deps.tasks.formView(rc.requester, kind, parsed.districtId, values, errors));
-        const now = rc.deps.clock();
-        const read =
-          kind === 'gap' ? readGapForm(parsed.districtId, values, now) : readActionForm(parsed.districtId, values, now);
-        if (!read.ok) return again(read.errors);
-        let stored;
-        try {
-          stored =
-            kind === 'gap'
-              ? await rc.deps.tasks.createGap(
-                  rc.requester,
-                  read.value as Parameters<typeof rc.deps.tasks.createGap>[1],
-                  parsed.op,
-                )
-              : await rc.deps.tasks.createAction(
-                  rc.requester,
-                  read.value as Parameters<typeof rc.deps.tasks.createAction>[1],
-                  parsed.op,
-                );
-        } catch (err) {
-          if (err instanceof ValidationError) return again([err.message]);
-          throw err;
-        }
-        const owned = kind === 'gap' ? stored.task.record.status === 'assigned' : true;
-        if (owned) delivery.deliverLater(rc.requester, rc.facts.tenantId, stored);
-        return taskCard(
-          rc,
-          stored,
-          `${stored.task.record.ref} created${owned ? '; the owner gets the task card in their chat with me' : ''}.`,
+    const create = guardedInvoke(deps, kind === 'gap' ? 'gap.create' : 'action.create', async (rc, data) => {
+      const parsed = parseData(kind === 'gap' ? GapForm : ActionForm, data) as Record<string, string | undefined> & {
+        districtId: string;
+        op: string;
+      };
+      const values = formValues(parsed);
+      // Refused before anything is shown again: a sensitive draft is never re-shown where it may not be.
+      const refusal = sensitiveCreateRefusal(
+        rc.viewer,
+        values.classification === 'OFFICIAL' ? 'OFFICIAL' : 'OFFICIAL-SENSITIVE',
+      );
+      if (refusal) return refusal;
+      const again = async (errors: string[]) =>
+        renderCard(
+          'task-form',
+          await rc.deps.tasks.formView(rc.requester, rc.viewer, kind, parsed.districtId, values, errors),
         );
-      }),
+      const now = rc.deps.clock();
+      const read =
+        kind === 'gap' ? readGapForm(parsed.districtId, values, now) : readActionForm(parsed.districtId, values, now);
+      if (!read.ok) return again(read.errors);
+      let stored;
+      try {
+        stored =
+          kind === 'gap'
+            ? await rc.deps.tasks.createGap(
+                rc.requester,
+                rc.viewer,
+                read.value as Parameters<typeof rc.deps.tasks.createGap>[2],
+                parsed.op,
+              )
+            : await rc.deps.tasks.createAction(
+                rc.requester,
+                rc.viewer,
+                read.value as Parameters<typeof rc.deps.tasks.createAction>[2],
+                parsed.op,
+              );
+      } catch (err) {
+        if (err instanceof ValidationError) return again([err.message]);
+        throw err;
+      }
+      const owned = kind === 'gap' ? stored.task.record.status === 'assigned' : true;
+      if (owned) delivery.deliverLater(rc.requester, rc.facts.tenantId, stored);
+      return taskCard(
+        rc,
+        stored,
+        `${stored.task.record.ref} created${owned ? '; the owner gets the task card in their chat with me' : ''}.`,
+      );
+    });
+    const verb = kind === 'gap' ? VERB.gapCreate : VERB.actionCreate;
+    app.addRoute(
+      executeOf(verb),
+      async (context, state) => answerPresser(context, await create(context, state, executeData(context))),
+      true,
     );
   }
 
@@ -153,23 +169,8 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
     return taskCard(rc, await rc.deps.tasks.load(rc.requester, rc.viewer, ref), '', { personalView: true });
   });
   app.addRoute(
-    async (context: TurnContext) => {
-      const a = context.activity;
-      const action = (a.value as { action?: { verb?: unknown } } | undefined)?.action;
-      return a.type === 'invoke' && a.name === 'adaptiveCard/action' && action?.verb === VERB.taskRefresh;
-    },
-    async (context, state) => {
-      const data = (context.activity.value as { action?: { data?: unknown } }).action?.data;
-      const result = await refresh(context, state, data);
-      if (typeof result === 'string') return invokeMessage(context, result);
-      await context.sendActivity({
-        type: 'invokeResponse',
-        value: {
-          status: 200,
-          body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result },
-        },
-      });
-    },
+    executeOf(VERB.taskRefresh),
+    async (context, state) => answerPresser(context, await refresh(context, state, executeData(context))),
     true,
   );
 }

@@ -23,7 +23,7 @@ const FormOpen = z.object({ verb: z.string(), districtId: z.string().min(1).max(
 
 /** The form card for a district, as a new message. */
 async function sendForm(rc: RouteContext, kind: 'gap' | 'action', districtId: string, strand = ''): Promise<void> {
-  const view = await rc.deps.tasks.formView(rc.requester, kind, districtId, { ...EMPTY_FORM, strand });
+  const view = await rc.deps.tasks.formView(rc.requester, rc.viewer, kind, districtId, { ...EMPTY_FORM, strand });
   await sendNamedCard(rc.context, 'task-form', view);
 }
 
@@ -48,13 +48,15 @@ async function createFromLine(
   const agencyId = owner?.agencyId ?? lead?.agencyId;
   let stored;
   if (kind === 'gap') {
-    stored = await rc.deps.tasks.createGap(rc.requester, {
+    stored = await rc.deps.tasks.createGap(rc.requester, rc.viewer, {
       districtId,
       question: text,
       agencyId,
       ownerAadObjectId: owner?.ownerAadObjectId ?? lead?.ownerAadObjectId,
       due: line.due,
       classification: line.classification,
+      // Nothing to tick in a typed line: recorded as typed, after the automatic check passed.
+      noPersonalData: 'typed',
     });
   } else {
     if (!line.strand)
@@ -63,7 +65,7 @@ async function createFromLine(
       );
     if (!agencyId)
       throw new ValidationError('Name the lead agency: new action Everton prevent: <action> lead <agency>.');
-    stored = await rc.deps.tasks.createAction(rc.requester, {
+    stored = await rc.deps.tasks.createAction(rc.requester, rc.viewer, {
       districtId,
       strand: line.strand,
       title: text,
@@ -73,6 +75,7 @@ async function createFromLine(
       impactMeasure: line.measure ?? 'Not yet agreed',
       fromGapRef: line.fromGap,
       classification: line.classification,
+      noPersonalData: 'typed',
     });
   }
   const ref = stored.task.record.ref;
