@@ -1,5 +1,7 @@
 import {
   POLICE_UK_CRIME_TYPES,
+  crimeRate,
+  crimesCounted,
   rankBySeverity,
   severityScore,
   type CategoryWeights,
@@ -10,7 +12,10 @@ import { periodsOfMonths } from '../../domain/severity-history.js';
 import type { CrimeTally } from './street-crime-tally.js';
 import type { Ward } from './ward-profiles.js';
 
-/** Counts per ward and period, and each period's scores and ranks among the wards. */
+/**
+ * Counts per ward and period, and each period's scores and ranks among the wards. Without a
+ * population for any ward (no population file), wards are ranked by their number of crimes.
+ */
 export function crimeByPeriod(
   tally: CrimeTally,
   wards: readonly Ward[],
@@ -48,18 +53,25 @@ export function crimeByPeriod(
   }
   const countsOf = (ward: string, i: number) =>
     POLICE_UK_CRIME_TYPES.map((crimeType, t) => ({ crimeType, count: counts.get(ward)?.[i]?.[t] ?? 0 }));
+  const byCount = population.size === 0;
   const ranked = periods.map((_, i) => {
     const scores = wards.flatMap((w) => {
+      if (byCount) return [{ districtId: w.code, score: crimesCounted(countsOf(w.code, i)) }];
       const pop = population.get(w.code);
       const score = pop === undefined ? undefined : severityScore(countsOf(w.code, i), weights, pop);
       return score === undefined ? [] : [{ districtId: w.code, score }];
     });
     return { outOf: scores.length, byId: new Map(rankBySeverity(scores).map((r) => [r.districtId, r])) };
   });
+  const rateOf = (ward: string, i: number) => {
+    const pop = population.get(ward);
+    return pop === undefined ? undefined : crimeRate(countsOf(ward, i), pop);
+  };
   return {
     periods,
     rowsCounted,
     rowsOutside,
+    rankedBy: byCount ? ('crimes' as const) : ('severity' as const),
     /** The ward's periods, latest first, as the profile keeps them. */
     forWard(ward: string): CrimePeriod[] {
       return periods
@@ -68,7 +80,15 @@ export function crimeByPeriod(
           return {
             period: { ...period },
             counts: countsOf(ward, i),
-            ...(r && { severity: { score: r.score, rank: r.rank, outOf: ranked[i]!.outOf } }),
+            ...(r && {
+              severity: {
+                score: r.score,
+                rank: r.rank,
+                outOf: ranked[i]!.outOf,
+                ...(rateOf(ward, i) !== undefined && { crimeRate: rateOf(ward, i)! }),
+                ...(byCount && { rankedBy: 'crimes' as const }),
+              },
+            }),
           };
         })
         .reverse();
