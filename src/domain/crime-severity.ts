@@ -125,7 +125,7 @@ export function severityMethod(populationLabel: string): string {
 }
 
 /** The method of scores per head of the IoD 2019 File 6 population (mid-2015), as the demo and older imports used. */
-export const SEVERITY_METHOD = severityMethod('mid-2015 population');
+export const SEVERITY_METHOD = severityMethod('ONS mid-2015 population estimate');
 
 /** How a district without a population is ranked: by the number of crimes, ASB not counted. */
 export const COUNT_RANK_METHOD =

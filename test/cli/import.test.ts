@@ -58,10 +58,11 @@ describe('npm run import', () => {
       `  ${DATASET}/css_weights/policeuk-ons-code-join.csv: ONS crime severity weights joined to police.uk categories (M-O-P-D)`,
       `  ${DATASET}/imd/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv: IoD 2019 File 1 (Index of Multiple Deprivation)`,
       `  ${DATASET}/imd/File_6_-_IoD2019_Population_Denominators.csv: IoD 2019 File 6 (population denominators)`,
-      `  ${DATASET}/lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv: ONS LSOA (2011) to Ward (2019) lookup`,
+      `  ${DATASET}/lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv: ONS LSOA (2011) to Ward (2019) to LAD (2019) lookup`,
       'writing 6 changed records',
       'written in T s',
       'imported partnership mersey in T s',
+      '  read: ONS LSOA (2011) to Ward (2019) to LAD (2019) lookup; population mid-2015 (English Indices of Deprivation 2019 (File 6, population)); IMD 2019 on 2011 LSOAs',
       '  crime rows: 185 read in 2 files; 181 counted; 4 outside the partnership; 0 without an LSOA; 0 invalid',
       '  periods: 2019-04, 2019-10',
       '  districts: 3 new, 0 changed, 0 unchanged',
@@ -144,16 +145,12 @@ describe('npm run import', () => {
         'error: partnership mersey has no districts to count crime in: give the LSOA-to-ward lookup with --authorities',
       ],
       [
-        [...ALL, LOOKUP, OCTOBER],
-        'error: no population for E05000891 (Church): give IoD 2019 File 6 (population denominators)',
-      ],
-      [
         ['--partnership', 'mersey', '--authorities', 'Sefton', OCTOBER],
         'error: Sefton is not a local authority code; valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ],
       [
         ['--partnership', 'mersey', '--force', OCTOBER],
-        'error: import: unknown option --force; valid: --partnership, --weights, --authorities, --dataset, --dry-run, --skip-invalid, --as, --help',
+        'error: import: unknown option --force; valid: --partnership, --weights, --authorities, --dataset, --dry-run, --skip-invalid, --refresh, --population-year, --as, --help',
       ],
     ];
     for (const [args, line] of cases) {

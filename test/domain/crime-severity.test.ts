@@ -124,7 +124,7 @@ describe('severity score', () => {
   });
 
   it('says how it was computed in a sentence that fits the profile', () => {
-    expect(SEVERITY_METHOD).toMatch(/divided by residents \(mid-2015 population\)/);
+    expect(SEVERITY_METHOD).toMatch(/divided by residents \(ONS mid-2015 population estimate\)/);
     expect(SEVERITY_METHOD).toMatch(/ONS's Crime Severity Score scale/);
     expect(SEVERITY_METHOD).toMatch(/estimated from police\.uk categories/);
     expect(SEVERITY_METHOD).toMatch(/population/);

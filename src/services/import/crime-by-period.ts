@@ -7,6 +7,7 @@ import {
   type CategoryWeights,
 } from '../../domain/crime-severity.js';
 import { ValidationError } from '../../domain/errors.js';
+import type { Placement } from '../../domain/lsoa-placement.js';
 import type { CrimePeriod } from '../../domain/profile.js';
 import { periodsOfMonths } from '../../domain/severity-history.js';
 import type { CrimeTally } from './street-crime-tally.js';
@@ -19,7 +20,8 @@ import type { Ward } from './ward-profiles.js';
 export function crimeByPeriod(
   tally: CrimeTally,
   wards: readonly Ward[],
-  wardOfLsoa: ReadonlyMap<string, string>,
+  /** Where each LSOA of the tally falls (lsoa-placement.ts). */
+  placement: ReadonlyMap<string, Placement>,
   population: ReadonlyMap<string, number>,
   weights: CategoryWeights,
 ) {
@@ -37,12 +39,23 @@ export function crimeByPeriod(
   const counts = new Map<string, number[][]>();
   let rowsCounted = 0;
   let rowsOutside = 0;
+  let rowsMoved = 0;
+  /** LSOA → crimes, for the LSOAs that could not be placed: reported, never dropped in silence. */
+  const unplaced = new Map<string, { crimes: number; split: boolean }>();
   for (const { lsoa, month, crimeType, count } of tally.entries()) {
-    const ward = wardOfLsoa.get(lsoa);
-    if (ward === undefined) {
+    const place = placement.get(lsoa) ?? { kind: 'unknown' };
+    if (place.kind === 'outside') {
       rowsOutside += count;
       continue;
     }
+    if (place.kind === 'unknown' || place.kind === 'split') {
+      const u = unplaced.get(lsoa) ?? { crimes: 0, split: place.kind === 'split' };
+      u.crimes += count;
+      unplaced.set(lsoa, u);
+      continue;
+    }
+    const ward = place.ward;
+    if (place.kind === 'moved') rowsMoved += count;
     let byPeriod = counts.get(ward);
     if (!byPeriod) {
       byPeriod = periods.map(() => POLICE_UK_CRIME_TYPES.map(() => 0));
@@ -71,6 +84,8 @@ export function crimeByPeriod(
     periods,
     rowsCounted,
     rowsOutside,
+    rowsMoved,
+    unplaced,
     rankedBy: byCount ? ('crimes' as const) : ('severity' as const),
     /** The ward's periods, latest first, as the profile keeps them. */
     forWard(ward: string): CrimePeriod[] {
