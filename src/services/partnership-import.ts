@@ -563,8 +563,7 @@ export class PartnershipImport {
 
     /** A Welsh ward (W05…) takes the Welsh index, an English one the English: never the other. */
     const deprivationFor = (w: Ward): Indicator[] | undefined => {
-      const country = w.code.startsWith('W') ? 'Wales' : 'England';
-      const read = indices.find((i) => i.index.country === country);
+      const read = indices.find((i) => i.index.country === countryOf(w));
       if (!read || !population) return undefined;
       const rows = w.lsoas.map((l) => {
         const imd = read.byLsoa.get(l);
@@ -598,11 +597,12 @@ export class PartnershipImport {
     const ocgsByDistrict = groupBy(ocgs, (r) => r.row.districtId);
     const indicatorsByDistrict = groupBy(indicators, (r) => r.row.district);
     const wardById = new Map(wards.map((w) => [w.code, w]));
-    const sources = sourcesOf(crime.periods, weightsFile, [
-      ...(vintage ? [lookupSource(vintage)] : []),
-      ...indices.map((i) => indexSource(i.index)),
-      ...(population ? [population.source] : []),
-    ]);
+    const sourcesFor = (w: Ward) =>
+      sourcesOf(crime.periods, weightsFile, [
+        ...(vintage ? [lookupSource(vintage)] : []),
+        ...indices.filter((i) => i.index.country === countryOf(w)).map((i) => indexSource(i.index)),
+        ...(population ? [population.source] : []),
+      ]);
     const method = crime.rankedBy === 'crimes' ? COUNT_RANK_METHOD : severityMethod(populationText(populationLabel));
 
     const profileWrites: Profile[] = [];
@@ -634,7 +634,7 @@ export class PartnershipImport {
         {
           ...(ward && crime.periods.length > 0 && { crime: crime.forWard(ward.code) }),
           indicators: [...((ward && deprivationFor(ward)) ?? []), ...indicators],
-          sources: [...(ward ? sources : []), ...indicatorSources(indicatorRows)],
+          sources: [...(ward ? sourcesFor(ward) : []), ...indicatorSources(indicatorRows)],
           ...(ocgRefs && { ocgs: ocgRefs }),
         },
         method,
@@ -812,6 +812,11 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
   const out = new Map<string, T[]>();
   for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
   return out;
+}
+
+/** Welsh wards' codes start W05, English E05. */
+function countryOf(w: Ward): 'England' | 'Wales' {
+  return w.code.startsWith('W') ? 'Wales' : 'England';
 }
 
 /** "mid-2022" → "ONS mid-2022 population estimate", as the method sentence names it. */

@@ -207,6 +207,43 @@ describe('today’s files: 2021 LSOAs, 2023 wards, mid-2022 population, IoD 2025
     );
   });
 
+  it('gives a Welsh ward (W05…) the Welsh index, never the English one, even when both are given', async () => {
+    // The WIMD 2025 layout is assumed (test/fixtures/data/current/README.md): LSOA code, WIMD 2025.
+    const lookup = join(dir, 'LSOA21_WD24_LAD24_EW_LU.csv');
+    writeFileSync(
+      lookup,
+      'LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM\n' +
+        'W01000001,Wrexham 001A,W05000001,Acton,W06000006,Wrexham\n' +
+        'W01000002,Wrexham 001B,W05000001,Acton,W06000006,Wrexham\n',
+    );
+    const population = join(dir, 'mid-2022-wales.csv');
+    writeFileSync(
+      population,
+      'LAD 2021 Code,LAD 2021 Name,LSOA 2021 Code,LSOA 2021 Name,Total,0,30,70\n' +
+        'W06000006,Wrexham,W01000001,Wrexham 001A,1000,200,600,200\n' +
+        'W06000006,Wrexham,W01000002,Wrexham 001B,3000,600,1800,600\n',
+    );
+    const wimd = join(dir, 'wimd-2025.csv');
+    writeFileSync(wimd, 'LSOA code,LSOA name (Eng),WIMD 2025\nW01000001,Wrexham 001A,100\nW01000002,Wrexham 001B,500\n');
+    const result = await run([lookup, population, wimd, IMD_2025], { localAuthorityCodes: ['W06000006'] });
+    expect(result.files.find((f) => f.file === wimd)?.name).toBe('Welsh Index of Multiple Deprivation 2025 (ranks by LSOA)');
+    const acton = await profile('W05000001');
+    const v = new Map(acton.vulnerabilities.map((i) => [i.key, i]));
+    // (1,000 × 100 + 3,000 × 500) ÷ 4,000 = 400 of 1,917; decile ceil(400 × 10 ÷ 1,917) = 3;
+    // W01000001's rank 100 is decile ceil(1,000 ÷ 1,917) = 1: 1,000 of 4,000 residents = 25%.
+    expect(v.get('imd-average-rank')).toMatchObject({
+      label: 'WIMD 2025 average rank, population-weighted (1 = most deprived)',
+      display: '400 of 1,917',
+      sourceId: 'wimd2025',
+    });
+    expect(v.get('imd-average-rank-decile')?.display).toBe('decile 3 of 10');
+    expect(v.get('imd-most-deprived-10pct-share')).toMatchObject({
+      label: "Residents in Wales's 10% most deprived neighbourhoods (LSOAs)",
+      display: '25%',
+    });
+    expect(acton.dataSources.map((s) => s.id)).not.toContain('iod2025-imd');
+  });
+
   it('takes the mid-year from --population-year when the file name does not say it', async () => {
     const renamed = join(dir, 'sapelsoasyoatablefinal.csv');
     copyFileSync(POPULATION_2022, renamed);
