@@ -831,7 +831,7 @@ function checkAuthorities(codes: readonly string[]): string[] {
   if (bad.length > 0) {
     throw new ValidationError(
       `${bad.join(', ')} ${bad.length === 1 ? 'is not a local authority code' : 'are not local authority codes'}; ` +
-        'valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
+        'valid: local authority (LAD) codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ['authorities'],
     );
   }

@@ -146,7 +146,7 @@ describe('npm run import', () => {
       ],
       [
         ['--partnership', 'mersey', '--authorities', 'Sefton', OCTOBER],
-        'error: Sefton is not a local authority code; valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
+        'error: Sefton is not a local authority code; valid: local authority (LAD) codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ],
       [
         ['--partnership', 'mersey', '--force', OCTOBER],
@@ -164,5 +164,31 @@ describe('npm run import', () => {
       expect(result.err.at(-1), args.join(' ')).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
     }
     expect(await districtCount()).toBe(0);
+  });
+
+  it('counts and reports crimes in LSOAs no lookup places: exit 2, or written with --skip-invalid', async () => {
+    const current = join(import.meta.dirname, '../fixtures/data/current');
+    const files = [
+      join(current, 'LSOA21_WD23_LAD23_EW_LU.csv'),
+      join(current, 'Mid-2022 LSOA 2021.csv'),
+      join(current, '2022-10-merseyside-street.csv'),
+    ];
+    const args = ['--partnership', 'mersey', '--authorities', 'E08000015', ...files];
+    const refused = await importCli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      "5 crimes in 3 LSOAs of the partnership's authorities not in the lookup (E01007299, E01007285, E01007286); " +
+        "give the ONS LSOA 2011→2021 lookup (LSOA11CD, LSOA21CD, CHGIND, …) or a ward lookup on the crime files' LSOA vintage",
+    );
+    expect(refused.err.at(-1)).toMatch(/^nothing written: run again with --skip-invalid/);
+    expect(await districtCount()).toBe(0);
+
+    const skipped = await importCli([...args, '--skip-invalid']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.out).toContain('  left out (--skip-invalid): 5 crimes not placed in a ward');
+    expect(skipped.out).toContain(
+      '  read: ONS LSOA (2021) to Ward (2023) to LAD (2023) lookup; population mid-2022 (ONS mid-year population estimates by LSOA (2021))',
+    );
+    expect(await districtCount()).toBe(2);
   });
 });
