@@ -58,6 +58,15 @@ describe('today’s files with the mid-2022 population and IoD 2025', () => {
     expect(text).toContain('Data as of: Apr 2023 crime, imported 2 Apr 2026');
   });
 
+  it('help and errors name the partnership’s own districts, never the demo’s', async () => {
+    const help = cardText(onlyCard(await bot.say('help', coordinator)));
+    expect(help).toContain('summary Upton');
+    expect(help).not.toContain('Everton');
+    const error = cardText(onlyCard(await bot.say('new action Upton: Youth diversion lead Sefton Council', coordinator)));
+    expect(error).toContain('new action Upton prevent: <action> lead <agency>');
+    expect(error).not.toContain('Everton');
+  });
+
   it('the ranking card lists the wards by severity on ONS’s scale', async () => {
     const text = cardText(onlyCard(await bot.say('rank', coordinator)));
     expect(text).toContain('Highest harm: top 2 by crime severity');
