@@ -200,7 +200,9 @@ export function composeSummary(input: SummaryInput): SummaryView {
     title: district.name,
     subtitle: [
       district.localAuthorityName,
-      `population ${formatCount(district.population)}${district.populationSource ? ` (${district.populationSource})` : ''}`,
+      district.population > 0 || district.populationSource
+        ? `population ${formatCount(district.population)}${district.populationSource ? ` (${district.populationSource})` : ''}`
+        : 'population not imported',
     ]
       .filter(Boolean)
       .join(' · '),

@@ -84,6 +84,7 @@ describe('today’s files without a population file', () => {
 
   it('the summary card shows counts and the rank by count, and names the file severity per resident needs', async () => {
     const text = cardText(onlyCard(await bot.say('summary Upton', coordinator)));
+    expect(text).toContain('Wirral · population not imported');
     expect(text).toContain('6 crimes in Apr 2023 (anti-social behaviour not counted)');
     expect(text).toContain(
       "Severity and crime rate per resident need the population file: ONS's mid-year LSOA population estimates (or IoD 2019 File 6, population denominators).",
