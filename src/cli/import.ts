@@ -193,8 +193,8 @@ function notPlacedLines(r: PartnershipImportResult): string[] {
       `${count(n.crimes)} crime${n.crimes === 1 ? '' : 's'} in ${count(n.lsoas)} LSOA${n.lsoas === 1 ? '' : 's'} of the partnership's authorities not in the lookup` +
         ` (${n.examples.join(', ')}${n.lsoas > n.examples.length ? ', …' : ''}); ` +
         (hasChangeLookup
-          ? 'nor in the LSOA change lookup: give a ward lookup on the crime files\' LSOA vintage'
-          : 'give the ONS LSOA 2011→2021 lookup (LSOA11CD, LSOA21CD, CHGIND, …) or a ward lookup on the crime files\' LSOA vintage'),
+          ? "nor in the LSOA change lookup: give a ward lookup on the crime files' LSOA vintage"
+          : "give the ONS LSOA 2011→2021 lookup (LSOA11CD, LSOA21CD, CHGIND, …) or a ward lookup on the crime files' LSOA vintage"),
     );
   }
   if (n.splitCrimes > 0) {
@@ -219,7 +219,9 @@ function report(r: PartnershipImportResult, io: CliIo): ExitCode {
     return EXIT.badInput;
   }
   if (r.refused && r.errors.count === 0) {
-    io.err('nothing written: run again with --skip-invalid to write the rest and leave these crimes out (they stay counted above).');
+    io.err(
+      'nothing written: run again with --skip-invalid to write the rest and leave these crimes out (they stay counted above).',
+    );
     return EXIT.badInput;
   }
   if (r.refused) {
@@ -244,7 +246,9 @@ function report(r: PartnershipImportResult, io: CliIo): ExitCode {
     );
     if (c.rowsMoved > 0) lines.push(`  ${c.rowsMoved} crimes placed through the ONS LSOA change lookup`);
     if (c.notPlaced.crimes + c.notPlaced.splitCrimes > 0)
-      lines.push(`  left out (--skip-invalid): ${c.notPlaced.crimes + c.notPlaced.splitCrimes} crimes not placed in a ward`);
+      lines.push(
+        `  left out (--skip-invalid): ${c.notPlaced.crimes + c.notPlaced.splitCrimes} crimes not placed in a ward`,
+      );
     if (c.rankedBy === 'crimes') {
       lines.push(
         '  no population file: wards ranked by number of crimes; severity and rate per resident need ' +

@@ -162,8 +162,7 @@ const SINGLE: readonly FileFormat[] = [
 const YEAR = /^\d{4}$/;
 
 /** The file that gives residents, named for the messages that ask for it. */
-const POPULATION_FILES =
-  "ONS's mid-year LSOA population estimates (or IoD 2019 File 6, population denominators)";
+const POPULATION_FILES = "ONS's mid-year LSOA population estimates (or IoD 2019 File 6, population denominators)";
 
 interface PopulationRead {
   file: string;

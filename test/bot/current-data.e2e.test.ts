@@ -62,7 +62,9 @@ describe('today’s files with the mid-2022 population and IoD 2025', () => {
     const help = cardText(onlyCard(await bot.say('help', coordinator)));
     expect(help).toContain('summary Upton');
     expect(help).not.toContain('Everton');
-    const error = cardText(onlyCard(await bot.say('new action Upton: Youth diversion lead Sefton Council', coordinator)));
+    const error = cardText(
+      onlyCard(await bot.say('new action Upton: Youth diversion lead Sefton Council', coordinator)),
+    );
     expect(error).toContain('new action Upton prevent: <action> lead <agency>');
     expect(error).not.toContain('Everton');
   });

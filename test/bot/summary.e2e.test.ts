@@ -63,7 +63,9 @@ describe('summary <district>', () => {
     expect(text).toContain(
       `Crime severity score ${formatDecimal(severity.score, 2)} (Oct–Dec 2019), on ONS's Crime Severity Score scale, estimated from police.uk categories`,
     );
-    expect(text).toContain(`${formatDecimal(severity.crimeRate!)} crimes per 1,000 residents (ONS mid-2015 population estimate)`);
+    expect(text).toContain(
+      `${formatDecimal(severity.crimeRate!)} crimes per 1,000 residents (ONS mid-2015 population estimate)`,
+    );
     expect(text).toContain(`Rank ${severity.rank} of 105 in the partnership`);
     expect(text).toContain(`than at the last review`);
     // The trend, oldest period first, from the history the import keeps.

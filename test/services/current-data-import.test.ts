@@ -100,7 +100,7 @@ describe('today’s files: 2021 LSOAs, 2023 wards, mid-2022 population, IoD 2025
     });
 
     // Residents, mid-2022: Greasby 1,500 + 1,600 + 1,000; Upton 1,400 + 1,200 + 1,300 + 1,100.
-    expect((await store.districts.get('wirral', GREASBY))).toMatchObject({
+    expect(await store.districts.get('wirral', GREASBY)).toMatchObject({
       name: 'Greasby, Frankby and Irby',
       population: 4100,
       populationSource: 'mid-2022',
@@ -141,7 +141,11 @@ describe('today’s files: 2021 LSOAs, 2023 wards, mid-2022 population, IoD 2025
       label: "Residents in England's 10% most deprived neighbourhoods (LSOAs)",
       display: '39%',
     });
-    expect(v.get('children-0-15-share')).toMatchObject({ display: '20%', sourceId: 'ons-mid-year-population', asOf: 'mid-2022' });
+    expect(v.get('children-0-15-share')).toMatchObject({
+      display: '20%',
+      sourceId: 'ons-mid-year-population',
+      asOf: 'mid-2022',
+    });
     expect(v.get('aged-60-plus-share')?.display).toBe('23.2%');
     expect(greasby.dataSources.map((s) => `${s.id} ${s.asOf}`)).toEqual([
       'policeuk-street-crime 2022-10, 2023-04',
@@ -224,9 +228,14 @@ describe('today’s files: 2021 LSOAs, 2023 wards, mid-2022 population, IoD 2025
         'W06000006,Wrexham,W01000002,Wrexham 001B,3000,600,1800,600\n',
     );
     const wimd = join(dir, 'wimd-2025.csv');
-    writeFileSync(wimd, 'LSOA code,LSOA name (Eng),WIMD 2025\nW01000001,Wrexham 001A,100\nW01000002,Wrexham 001B,500\n');
+    writeFileSync(
+      wimd,
+      'LSOA code,LSOA name (Eng),WIMD 2025\nW01000001,Wrexham 001A,100\nW01000002,Wrexham 001B,500\n',
+    );
     const result = await run([lookup, population, wimd, IMD_2025], { localAuthorityCodes: ['W06000006'] });
-    expect(result.files.find((f) => f.file === wimd)?.name).toBe('Welsh Index of Multiple Deprivation 2025 (ranks by LSOA)');
+    expect(result.files.find((f) => f.file === wimd)?.name).toBe(
+      'Welsh Index of Multiple Deprivation 2025 (ranks by LSOA)',
+    );
     const acton = await profile('W05000001');
     const v = new Map(acton.vulnerabilities.map((i) => [i.key, i]));
     // (1,000 × 100 + 3,000 × 500) ÷ 4,000 = 400 of 1,917; decile ceil(400 × 10 ÷ 1,917) = 3;
@@ -278,7 +287,11 @@ for (const backend of ['SQLite', 'Cosmos DB'] as const) {
       } else {
         store = openSqliteStore({ file: join(dir, 'store.db') });
       }
-      await new MemberAdmin(store, () => now, 'system:cli').addPartnership({ id: 'wirral', name: 'Wirral', force: 'MP' });
+      await new MemberAdmin(store, () => now, 'system:cli').addPartnership({
+        id: 'wirral',
+        name: 'Wirral',
+        force: 'MP',
+      });
     });
     afterEach(async () => {
       await store.close();
@@ -317,7 +330,10 @@ for (const backend of ['SQLite', 'Cosmos DB'] as const) {
       const p = await profile(GREASBY);
       const { etag, ...plain } = p;
       const reviewed = markReviewed(plain, '11111111-2222-3333-4444-555555555555', new Date('2027-01-05T10:00:00Z'));
-      expect(reviewed.review).toMatchObject({ lastRefreshedAt: '2027-01-05T10:00:00.000Z', nextRefreshDue: '2028-01-05' });
+      expect(reviewed.review).toMatchObject({
+        lastRefreshedAt: '2027-01-05T10:00:00.000Z',
+        nextRefreshDue: '2028-01-05',
+      });
       await store.profiles.replace(reviewed, etag, {
         actor: '11111111-2222-3333-4444-555555555555',
         at: '2027-01-05T10:00:00.000Z',

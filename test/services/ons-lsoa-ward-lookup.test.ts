@@ -63,11 +63,16 @@ describe('ONS LSOA (2011) to ward (2019) lookup reader', () => {
   it('names the file and the column pattern missing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lookup-'));
     const file = join(dir, 'no-ward-names.csv');
-    await writeFile(file, 'FID,LSOA11CD,LSOA11NM,WD20CD,LAD20CD,LAD20NM\r\n1,E01006956,Sefton 030B,E05000936,E08000014,Sefton\r\n');
+    await writeFile(
+      file,
+      'FID,LSOA11CD,LSOA11NM,WD20CD,LAD20CD,LAD20NM\r\n1,E01006956,Sefton 030B,E05000936,E08000014,Sefton\r\n',
+    );
     const err = await readLsoaWardLookup(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingColumnError);
     expect((err as MissingColumnError).missing).toEqual(['WDyyNM']);
-    expect((err as Error).message).toMatch(/^no-ward-names\.csv, line 1: missing column "WDyyNM" of the ONS LSOA to Ward lookup/);
+    expect((err as Error).message).toMatch(
+      /^no-ward-names\.csv, line 1: missing column "WDyyNM" of the ONS LSOA to Ward lookup/,
+    );
   });
 
   it('refuses an LSOA given twice, which would count its residents twice', async () => {

@@ -83,7 +83,8 @@ const ENGLISH_DECILE = /^Index of Multiple Deprivation \(IMD\) Decile\b/i;
 const WELSH_LSOA = /^LSOA code( \((\d{4})\))?$/i;
 const WELSH_RANK = /^WIMD (\d{4})( rank)?$/i;
 
-export const ENGLISH_IMD_NAME = 'English Indices of Deprivation File 1, 2019 or 2025 (LSOA code (yyyy), IMD Rank, IMD Decile)';
+export const ENGLISH_IMD_NAME =
+  'English Indices of Deprivation File 1, 2019 or 2025 (LSOA code (yyyy), IMD Rank, IMD Decile)';
 export const WIMD_NAME = 'Welsh Index of Multiple Deprivation ranks, 2019 or 2025 (LSOA code, WIMD yyyy)';
 
 interface IndexLayout {
@@ -137,12 +138,20 @@ export async function readDeprivationIndex(
     };
     const rank = whole(layout.rank);
     if (rank === undefined || rank < 1 || rank > index.lsoas) {
-      bad(layout.rank, `rank "${cells[layout.rank] ?? ''}" is not a whole number from 1 to ${index.lsoas}`, 'rank not 1 to the LSOAs ranked');
+      bad(
+        layout.rank,
+        `rank "${cells[layout.rank] ?? ''}" is not a whole number from 1 to ${index.lsoas}`,
+        'rank not 1 to the LSOAs ranked',
+      );
       continue;
     }
     const decile = layout.decile === undefined ? Math.ceil((rank * 10) / index.lsoas) : whole(layout.decile);
     if (decile === undefined || decile < 1 || decile > 10) {
-      bad(layout.decile!, `decile "${cells[layout.decile!] ?? ''}" is not a whole number from 1 to 10`, 'decile not 1 to 10');
+      bad(
+        layout.decile!,
+        `decile "${cells[layout.decile!] ?? ''}" is not a whole number from 1 to 10`,
+        'decile not 1 to 10',
+      );
       continue;
     }
     rows.push({ lsoa: (cells[layout.lsoa] ?? '').trim(), imdRank: rank, imdDecile: decile });

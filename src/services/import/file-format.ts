@@ -48,7 +48,11 @@ interface Recognised {
 const CSV_FORMATS: readonly Recognised[] = [
   { format: 'police-uk-street-crime', ...STREET_CRIME_LAYOUT },
   { format: 'ons-lsoa-ward-lookup', name: LSOA_WARD_LOOKUP_NAME, match: (cells) => lookupLayout(cells)?.name },
-  { format: 'ons-lsoa-change-lookup', name: LSOA_CHANGE_LOOKUP_NAME, match: (cells) => changeLookupLayout(cells)?.name },
+  {
+    format: 'ons-lsoa-change-lookup',
+    name: LSOA_CHANGE_LOOKUP_NAME,
+    match: (cells) => changeLookupLayout(cells)?.name,
+  },
   {
     format: 'english-imd',
     name: ENGLISH_IMD_NAME,

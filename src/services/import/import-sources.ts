@@ -59,7 +59,11 @@ export function indexSource(index: DeprivationIndex): DataSource {
 }
 
 /** The published files' sources, for the profiles they shaped: crime and weights, then `references`. */
-export function sourcesOf(periods: readonly Period[], weightsFile: string, references: readonly DataSource[]): DataSource[] {
+export function sourcesOf(
+  periods: readonly Period[],
+  weightsFile: string,
+  references: readonly DataSource[],
+): DataSource[] {
   const out: DataSource[] = [];
   if (periods.length > 0) {
     const asOf = periods

@@ -21,7 +21,8 @@ const PATTERNS = {
 } as const;
 type Column = keyof typeof PATTERNS;
 
-export const LSOA_WARD_LOOKUP_NAME = 'ONS LSOA to Ward lookup, any vintage (LSOAyyCD, LSOAyyNM, WDyyCD, WDyyNM, LADyyCD, LADyyNM)';
+export const LSOA_WARD_LOOKUP_NAME =
+  'ONS LSOA to Ward lookup, any vintage (LSOAyyCD, LSOAyyNM, WDyyCD, WDyyNM, LADyyCD, LADyyNM)';
 
 /** The vintages a lookup is on, as four-digit years. */
 export interface LookupVintage {

@@ -60,7 +60,13 @@ export async function readMidYearPopulation(
     };
     const total = count(layout.total);
     if (total === undefined) {
-      errors.add({ file, line, column: 'Total', reason: `"${cells[layout.total] ?? ''}" is not a count of people`, kind: `${kind}: not a count` });
+      errors.add({
+        file,
+        line,
+        column: 'Total',
+        reason: `"${cells[layout.total] ?? ''}" is not a count of people`,
+        kind: `${kind}: not a count`,
+      });
       continue;
     }
     let sum = 0;
@@ -83,7 +89,9 @@ export async function readMidYearPopulation(
         file,
         line,
         column: 'Total',
-        reason: bad ? 'an age column is not a count of people' : `the ages of ${cells[layout.lsoa]} add up to ${sum}, not its Total ${total}`,
+        reason: bad
+          ? 'an age column is not a count of people'
+          : `the ages of ${cells[layout.lsoa]} add up to ${sum}, not its Total ${total}`,
         kind: `${kind}: ages do not add up`,
       });
       continue;

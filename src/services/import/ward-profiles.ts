@@ -228,11 +228,15 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
         crime: [
           {
             ...crimeOf(w, 'latest'),
-            ...(current && { severity: scored(current, latest.outOf, crimeOf(w, 'latest'), wardPopulation.get(w.code)!) }),
+            ...(current && {
+              severity: scored(current, latest.outOf, crimeOf(w, 'latest'), wardPopulation.get(w.code)!),
+            }),
           },
           {
             ...crimeOf(w, 'previous'),
-            ...(before && { severity: scored(before, previous.outOf, crimeOf(w, 'previous'), wardPopulation.get(w.code)!) }),
+            ...(before && {
+              severity: scored(before, previous.outOf, crimeOf(w, 'previous'), wardPopulation.get(w.code)!),
+            }),
           },
         ],
         ...(severity && { severity }),
