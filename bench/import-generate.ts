@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { POLICE_UK_CRIME_TYPES } from '../src/domain/crime-severity.js';
 import { seededRandom, type SeededRandom } from '../src/domain/seeded-random.js';
 import { STREET_CRIME_LAYOUT } from '../src/services/import/police-uk-street-crime.js';
-import { LSOA_WARD_LOOKUP_LAYOUT } from '../src/services/import/ons-lsoa-ward-lookup.js';
 import { POPULATION_FILE_6_LAYOUT } from '../src/services/import/iod2019-population.js';
 
 /**
@@ -42,7 +41,7 @@ export async function generateImportFiles(
 
   const lookup = join(dir, 'lookup.csv');
   const population = join(dir, 'population.csv');
-  const lookupLines = [LSOA_WARD_LOOKUP_LAYOUT.columns.join(',')];
+  const lookupLines = ['FID,LSOA11CD,LSOA11NM,WD19CD,WD19NM,LAD19CD,LAD19NM'];
   const populationLines = [POPULATION_FILE_6_LAYOUT.columns.join(',')];
   for (let w = 0; w < wards; w++) {
     const ward = `E05${String(100000 + w).padStart(6, '0')}`;

@@ -3,6 +3,7 @@ import { banner } from '../domain/summary.js';
 import type { RouteContext } from './guard.js';
 import { ECHO_MAX_CHARS, sendNamedCard } from './reply.js';
 import type { Verb } from './verbs.js';
+import { ownExample } from './own-example.js';
 
 export interface ChoiceData {
   banner: ReturnType<typeof banner>;
@@ -38,7 +39,7 @@ export async function withDistrict(
       text,
       echo: echo ? clip(echo, ECHO_MAX_CHARS) : '',
       choices,
-      hint: `Type a district's name after the command, for example: ${example}`,
+      hint: `Type a district's name after the command, for example: ${await ownExample(rc, example)}`,
     };
     await sendNamedCard(rc.context, 'district-choice', data);
   };

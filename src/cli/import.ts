@@ -39,6 +39,8 @@ const OPTIONS = {
   dataset: { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
   'skip-invalid': { type: 'boolean' },
+  refresh: { type: 'boolean' },
+  'population-year': { type: 'string' },
   as: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
@@ -55,7 +57,10 @@ export function helpText(): string[] {
     '  --weights <file>          severity weights per police.uk crime type (default datasets/weights/police-uk-category-weights.csv)',
     '  --dataset <dir>           every file in a folder laid out like datasets/merseyside-2019, as if listed',
     '  --dry-run                 check everything and say what would change; write nothing',
-    '  --skip-invalid            write the valid rows and report the invalid ones (default: write nothing if any row is invalid)',
+    '  --skip-invalid            write the valid rows and report the invalid ones (default: write nothing if any row is invalid);',
+    '                            crimes in LSOAs no lookup places are then left out, and counted',
+    '  --refresh                 this import is the profiles\' 12-month refresh (default: it moves only "data as of")',
+    '  --population-year <yyyy>  the mid-year of an ONS population estimates file whose name does not say it',
     '  --as <aad object id>      who the audit trail names (default system:import)',
     '',
     'Importing the same files again changes nothing. Recorded reviews, recommendations and other data are kept.',
@@ -94,6 +99,8 @@ export async function runImport(
             localAuthorityCodes: listOption(v.authorities),
             dryRun: v['dry-run'] === true,
             skipInvalid: v['skip-invalid'] === true,
+            refresh: v.refresh === true,
+            ...(v['population-year'] !== undefined && { populationYear: v['population-year'] }),
           },
           progressReporter(io, bar),
         ),
@@ -179,13 +186,45 @@ function progressReporter(io: CliIo, bar: ProgressBar | undefined) {
 
 const period = (p: Period) => (p.from === p.to ? p.from : `${p.from}/${p.to}`);
 
+/** "1,204 crimes in 37 LSOAs not in the lookup (E01033750, …); give …": never a silent drop. */
+function notPlacedLines(r: PartnershipImportResult): string[] {
+  const n = r.crime.notPlaced;
+  const lines: string[] = [];
+  const count = (x: number) => x.toLocaleString('en-GB');
+  const hasChangeLookup = r.files.some((f) => f.format === 'ons-lsoa-change-lookup');
+  if (n.crimes > 0) {
+    lines.push(
+      `${count(n.crimes)} crime${n.crimes === 1 ? '' : 's'} in ${count(n.lsoas)} LSOA${n.lsoas === 1 ? '' : 's'} of the partnership's authorities not in the lookup` +
+        ` (${n.examples.join(', ')}${n.lsoas > n.examples.length ? ', …' : ''}); ` +
+        (hasChangeLookup
+          ? "nor in the LSOA change lookup: give a ward lookup on the crime files' LSOA vintage"
+          : "give the ONS LSOA 2011→2021 lookup (LSOA11CD, LSOA21CD, CHGIND, …) or a ward lookup on the crime files' LSOA vintage"),
+    );
+  }
+  if (n.splitCrimes > 0) {
+    lines.push(
+      `${count(n.splitCrimes)} crime${n.splitCrimes === 1 ? '' : 's'} in ${count(n.splitLsoas)} LSOA${n.splitLsoas === 1 ? '' : 's'} ` +
+        'whose counterparts in the other LSOA vintage lie in more than one ward: no one ward to count them in',
+    );
+  }
+  return lines;
+}
+
 function report(r: PartnershipImportResult, io: CliIo): ExitCode {
   r.errors.summary().forEach((l) => io.err(l));
+  const unplaced = notPlacedLines(r);
+  unplaced.forEach((l) => io.err(l));
   if (r.referenceInvalid) {
     io.err(
       'nothing written: the LSOA-to-ward lookup and the IoD files are taken whole, even with --skip-invalid ' +
         '(a skipped row would move crimes out of their ward or change the residents a score is per 1,000 of). ' +
         'Correct them, or download them again.',
+    );
+    return EXIT.badInput;
+  }
+  if (r.refused && r.errors.count === 0) {
+    io.err(
+      'nothing written: run again with --skip-invalid to write the rest and leave these crimes out (they stay counted above).',
     );
     return EXIT.badInput;
   }
@@ -202,15 +241,28 @@ function report(r: PartnershipImportResult, io: CliIo): ExitCode {
   const lines = [
     `${r.written ? 'imported' : 'dry run, nothing written:'} partnership ${r.partnershipId} in ${seconds(r.ms)}`,
   ];
+  if (r.references.length > 0) lines.push(`  read: ${r.references.join('; ')}`);
   if (c.files > 0) {
     lines.push(
       `  crime rows: ${c.rowsRead} read in ${c.files} file${c.files === 1 ? '' : 's'}; ${c.rowsCounted} counted; ` +
         `${c.rowsOutsidePartnership} outside the partnership; ${c.rowsWithoutLsoa} without an LSOA; ${c.rowsInvalid} invalid`,
       `  periods: ${c.periods.map(period).join(', ')}`,
     );
+    if (c.rowsMoved > 0) lines.push(`  ${c.rowsMoved} crimes placed through the ONS LSOA change lookup`);
+    if (c.notPlaced.crimes + c.notPlaced.splitCrimes > 0)
+      lines.push(
+        `  left out (--skip-invalid): ${c.notPlaced.crimes + c.notPlaced.splitCrimes} crimes not placed in a ward`,
+      );
+    if (c.rankedBy === 'crimes') {
+      lines.push(
+        '  no population file: wards ranked by number of crimes; severity and rate per resident need ' +
+          "ONS's mid-year LSOA population estimates (or IoD 2019 File 6)",
+      );
+    }
   }
   lines.push(`  ${changes('districts:', r.districts)}`, `  ${changes('profiles:', r.profiles)}`);
   if (c.files > 0) lines.push(`  severity rank moved in ${r.rankMoved} profiles`);
+  if (r.refreshed) lines.push('  12-month refresh recorded (--refresh)');
   for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions', 'indicators'] as const) {
     const x = r.records[kind];
     if (x.added + x.changed + x.unchanged > 0) lines.push(`  ${changes(`${kind}:`, x)}`);

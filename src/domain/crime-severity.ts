@@ -110,19 +110,36 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export const SEVERITY_METHOD =
-  'Crime severity score: the sum of police.uk crimes × their category weight per 1,000 residents (mid-2015 population), ' +
-  'as ONS computes its Crime Severity Score, here for the period shown. A category weight is the median ONS Crime Severity Score weight of the offences in that ' +
-  'police.uk category; anti-social behaviour weighs 0 (not a notifiable crime).';
+/**
+ * How a score was computed, in a sentence, naming the population estimate it is per head of
+ * ("ONS mid-2022 estimate"). ONS's Crime Severity Score is Σ(offences × weight) ÷ residents; its
+ * published scores are for 12 months, ours for the period shown, so a quarter's score is about a
+ * quarter of the year's.
+ */
+export function severityMethod(populationLabel: string): string {
+  return (
+    `Crime severity score, estimated from police.uk categories: the sum of crimes × their category weight divided by residents (${populationLabel}), ` +
+    "on ONS's Crime Severity Score scale, for the period shown. A category weight is the median ONS Crime Severity Score weight of the offences in that " +
+    'police.uk category; anti-social behaviour weighs 0 (not a notifiable crime).'
+  );
+}
 
-/** Scores are per 1,000 residents, as ONS publishes its Crime Severity Score. */
-export const SEVERITY_PER_RESIDENTS = 1000;
+/** The method of scores per head of the IoD 2019 File 6 population (mid-2015), as the demo and older imports used. */
+export const SEVERITY_METHOD = severityMethod('ONS mid-2015 population estimate');
+
+/** How a district without a population is ranked: by the number of crimes, ASB not counted. */
+export const COUNT_RANK_METHOD =
+  'Ranked by the number of crimes in the period (anti-social behaviour not counted): without a population file there is no rate or severity per resident.';
+
+/** The plain crime rate is per 1,000 residents, as police.uk and ONS publish rates. */
+export const RATE_PER_RESIDENTS = 1000;
 
 /**
- * Σ(count × category weight) × 1,000 ÷ population: ONS's Crime Severity Score formula (a rate per
- * 1,000 residents), rounded to 2 decimals (the figure people see, and the one ranks are decided
- * on). Undefined for no residents: a rate per head of nobody is
- * not a score, and ranking it would put an empty ward at the top or bottom for no reason.
+ * Σ(count × category weight) ÷ population: ONS's Crime Severity Score formula, on its own scale
+ * (an average of weighted offences per resident). Rounded to 5 decimals (the figure ranks are
+ * decided on; it keeps every tie and order the earlier per-1,000 score at 2 decimals had).
+ * Undefined for no residents: a rate per head of nobody is not a score, and ranking it would put
+ * an empty ward at the top or bottom for no reason.
  */
 export function severityScore(
   counts: readonly CrimeCount[],
@@ -136,11 +153,24 @@ export function severityScore(
     if (type === undefined) throw new ValidationError(`"${crimeType}" is not a police.uk crime type`, ['crimeType']);
     harm += count * weights[type].weight;
   }
-  return roundScore((harm * SEVERITY_PER_RESIDENTS) / population);
+  return roundScore(harm / population);
+}
+
+/** Crimes (anti-social behaviour not counted: it is not a crime) in the counts. */
+export function crimesCounted(counts: readonly CrimeCount[]): number {
+  let n = 0;
+  for (const { crimeType, count } of counts) if (policeUkCrimeType(crimeType) !== ANTI_SOCIAL_BEHAVIOUR) n += count;
+  return n;
+}
+
+/** Crimes per 1,000 residents, to 1 decimal; undefined for no residents. */
+export function crimeRate(counts: readonly CrimeCount[], population: number): number | undefined {
+  if (!(population > 0)) return undefined;
+  return Math.round(((crimesCounted(counts) * RATE_PER_RESIDENTS) / population) * 10) / 10;
 }
 
 export function roundScore(score: number): number {
-  return Math.round(score * 100) / 100;
+  return Math.round(score * 100_000) / 100_000;
 }
 
 export interface RankedScore {

@@ -7,10 +7,21 @@ export const IMD_LSOA_COUNT = 32_844;
  * The decile a national rank falls in (1 = most deprived 10%): ceil(rank × 10 ÷ 32,844). This
  * reproduces the published decile of every LSOA in File 1, and so serves for an average rank too.
  */
-export function imdDecileOfRank(rank: number): number {
-  if (!(rank >= 1 && rank <= IMD_LSOA_COUNT)) throw new RangeError(`an IMD rank is between 1 and ${IMD_LSOA_COUNT}`);
-  return Math.ceil((rank * 10) / IMD_LSOA_COUNT);
+export function imdDecileOfRank(rank: number, lsoas = IMD_LSOA_COUNT): number {
+  if (!(rank >= 1 && rank <= lsoas)) throw new RangeError(`an IMD rank is between 1 and ${lsoas}`);
+  return Math.ceil((rank * 10) / lsoas);
 }
+
+/** The index a ward's LSOAs are ranked in: England's IMD or Wales's WIMD, and its edition. */
+export interface IndexOfDeprivation {
+  /** "IMD 2019", "IMD 2025", "WIMD 2019". */
+  name: string;
+  country: 'England' | 'Wales';
+  /** LSOAs ranked: 1 to this. */
+  lsoas: number;
+}
+
+export const IMD_2019: IndexOfDeprivation = { name: 'IMD 2019', country: 'England', lsoas: IMD_LSOA_COUNT };
 
 /** One LSOA of a ward, with what the IoD 2019 files say of it. */
 export interface LsoaDeprivation {
@@ -37,7 +48,10 @@ export interface WardDeprivation {
  * Rolls LSOAs up to a ward, weighting by population so that a small LSOA does not count as much
  * as a large one. Undefined when the ward has no residents (nothing to weight by).
  */
-export function rollUpDeprivation(lsoas: readonly LsoaDeprivation[]): WardDeprivation | undefined {
+export function rollUpDeprivation(
+  lsoas: readonly LsoaDeprivation[],
+  index: IndexOfDeprivation = IMD_2019,
+): WardDeprivation | undefined {
   let population = 0;
   let weightedRank = 0;
   let inMostDeprived = 0;
@@ -56,7 +70,7 @@ export function rollUpDeprivation(lsoas: readonly LsoaDeprivation[]): WardDepriv
     lsoas: lsoas.length,
     population,
     averageRank,
-    averageRankDecile: imdDecileOfRank(averageRank),
+    averageRankDecile: imdDecileOfRank(averageRank, index.lsoas),
     mostDeprived10PctShare: (100 * inMostDeprived) / population,
     children0to15Share: (100 * children) / population,
     aged60plusShare: (100 * older) / population,
@@ -69,7 +83,11 @@ export interface DeprivationSources {
 }
 
 /** The roll-up as profile indicators, each naming the file it came from. */
-export function deprivationIndicators(d: WardDeprivation, sources: DeprivationSources): Indicator[] {
+export function deprivationIndicators(
+  d: WardDeprivation,
+  sources: DeprivationSources,
+  index: IndexOfDeprivation = IMD_2019,
+): Indicator[] {
   const imd = { sourceId: sources.imd.sourceId, asOf: sources.imd.asOf, classification: 'OFFICIAL' as const };
   const pop = {
     sourceId: sources.population.sourceId,
@@ -80,21 +98,21 @@ export function deprivationIndicators(d: WardDeprivation, sources: DeprivationSo
   return [
     {
       key: 'imd-average-rank',
-      label: 'IMD 2019 average rank, population-weighted (1 = most deprived)',
+      label: `${index.name} average rank, population-weighted (1 = most deprived)`,
       value: rank,
-      display: `${thousands(rank)} of ${thousands(IMD_LSOA_COUNT)}`,
+      display: `${thousands(rank)} of ${thousands(index.lsoas)}`,
       ...imd,
     },
     {
       key: 'imd-average-rank-decile',
-      label: 'IMD 2019 decile of the average rank (1 = most deprived 10%)',
+      label: `${index.name} decile of the average rank (1 = most deprived 10%)`,
       value: d.averageRankDecile,
       display: `decile ${d.averageRankDecile} of 10`,
       ...imd,
     },
     {
       key: 'imd-most-deprived-10pct-share',
-      label: "Residents in England's 10% most deprived neighbourhoods (LSOAs)",
+      label: `Residents in ${index.country}'s 10% most deprived neighbourhoods (LSOAs)`,
       value: oneDecimal(d.mostDeprived10PctShare),
       display: `${oneDecimal(d.mostDeprived10PctShare)}%`,
       ...imd,

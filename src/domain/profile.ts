@@ -30,11 +30,24 @@ export const CrimeCount = z.strictObject({
 });
 export type CrimeCount = z.infer<typeof CrimeCount>;
 
-/** A period's severity score and its rank among the districts imported with it. */
+/**
+ * What a district's rank was decided on: its crime severity score per resident (the default), or,
+ * when the import had no population for the districts, the number of crimes.
+ */
+export const RankedBy = z.enum(['severity', 'crimes']);
+export type RankedBy = z.infer<typeof RankedBy>;
+
+/**
+ * A period's severity score and its rank among the districts imported with it. With `rankedBy`
+ * "crimes", `score` is the number of crimes (no residents to divide by).
+ */
 export const PeriodSeverity = z.strictObject({
   score: z.number().nonnegative(),
   rank: z.number().int().positive(),
   outOf: z.number().int().positive(),
+  /** Crimes (anti-social behaviour not counted) per 1,000 residents; absent without a population. */
+  crimeRate: z.number().nonnegative().optional(),
+  rankedBy: RankedBy.optional(),
 });
 export type PeriodSeverity = z.infer<typeof PeriodSeverity>;
 
@@ -58,6 +71,9 @@ export const Severity = z.strictObject({
   outOf: z.number().int().positive(),
   rankAtLastReview: z.number().int().positive().optional(),
   scoreAtLastReview: z.number().nonnegative().optional(),
+  crimeRate: z.number().nonnegative().optional(),
+  /** Absent: ranked by severity score. */
+  rankedBy: RankedBy.optional(),
   /** How the score was computed, in a sentence (weights, denominator); shown on request. */
   method: boundedText(400),
 });
@@ -106,6 +122,11 @@ export const Review = z.strictObject({
   csiReviewDue: IsoDate,
   lastReviewedAt: IsoDateTime.optional(),
   lastReviewedBy: AadObjectId.optional(),
+  /**
+   * When data was last imported into the profile ("data as of"). An import of more data is not a
+   * refresh: it moves this, never the 12-month refresh date.
+   */
+  dataUpdatedAt: IsoDateTime.optional(),
 });
 export type Review = z.infer<typeof Review>;
 

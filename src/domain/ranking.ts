@@ -1,5 +1,6 @@
-import { formatDecimal, ordinal, type Trend } from './format.js';
-import { banner, type Banner } from './summary.js';
+import { ordinal, type Trend } from './format.js';
+import type { RankedBy } from './profile.js';
+import { POPULATION_FILE_NAME, banner, scoreText, type Banner } from './summary.js';
 
 /**
  * Districts ranked by crime severity (guidance section 4, West Yorkshire's practice): where harm
@@ -20,12 +21,17 @@ export interface RankingView {
   banner: Banner;
   rows: RankingRow[];
   hasRows: boolean;
+  /** The score column's heading and what the score is. */
+  scoreHeading: string;
+  footnote: string;
 }
 
 export interface RankingInput {
   demo: boolean;
   outOf: number;
   periodText: string;
+  /** What the latest period was ranked on; absent: severity. */
+  rankedBy?: RankedBy | undefined;
   rows: readonly {
     districtId: string;
     label: string;
@@ -46,8 +52,9 @@ export function rankChange(rank: number, rankAtLastReview: number | undefined): 
 }
 
 export function composeRanking(input: RankingInput): RankingView {
+  const byCount = input.rankedBy === 'crimes';
   return {
-    title: `Highest harm: top ${input.rows.length} by crime severity`,
+    title: `Highest harm: top ${input.rows.length} by ${byCount ? 'number of crimes' : 'crime severity'}`,
     subtitle: input.rows.length
       ? `Of ${input.outOf} districts · ${input.periodText} · ▲ means more harm than at the last review`
       : '',
@@ -56,9 +63,13 @@ export function composeRanking(input: RankingInput): RankingView {
       rank: ordinal(r.rank),
       districtId: r.districtId,
       label: r.label,
-      score: formatDecimal(r.score),
+      score: scoreText({ score: r.score, rankedBy: input.rankedBy }),
       ...rankChange(r.rank, r.rankAtLastReview),
     })),
     hasRows: input.rows.length > 0,
+    scoreHeading: byCount ? 'Crimes' : 'Score',
+    footnote: byCount
+      ? `Tap a district for its summary. Ranked by number of crimes (anti-social behaviour not counted): severity and rate per resident need the population file, ${POPULATION_FILE_NAME}.`
+      : "Tap a district for its summary. Score: crimes in the period × ONS crime severity weights ÷ residents, on ONS's Crime Severity Score scale, estimated from police.uk categories.",
   };
 }

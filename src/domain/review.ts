@@ -17,8 +17,9 @@ export function reviewAfterRefresh(refreshedAt: Date, previous?: Review): Review
 }
 
 /**
- * A coordinator records the six-monthly severity review: who and when, and the rank and score it
- * saw, so the next card can show the change since this review.
+ * A coordinator records the review: who and when, and the rank and score it saw, so the next card
+ * can show the change since this review. A recorded review is also the profile's refresh: it
+ * moves the 12-month date (an import of more data does not).
  */
 export function markReviewed(profile: Profile, reviewer: string, now: Date): Profile {
   const at = now.toISOString();
@@ -31,6 +32,8 @@ export function markReviewed(profile: Profile, reviewer: string, now: Date): Pro
     },
     review: {
       ...profile.review,
+      lastRefreshedAt: at,
+      nextRefreshDue: addMonths(at, REFRESH_MONTHS),
       lastReviewedAt: at,
       lastReviewedBy: reviewer,
       csiReviewDue: addMonths(toIsoDate(now), CSI_REVIEW_MONTHS),

@@ -91,13 +91,17 @@ export function reviewBaseline(history: readonly CrimePeriod[]): CrimePeriod | u
 export function severityFromHistory(history: readonly CrimePeriod[], method: string): Severity | undefined {
   const latest = history[0];
   if (!latest?.severity) return undefined;
-  const base = reviewBaseline(history)?.severity;
+  const found = reviewBaseline(history)?.severity;
+  // A rank by crime count and a rank by severity per resident are different measures.
+  const base = found && (found.rankedBy ?? 'severity') === (latest.severity.rankedBy ?? 'severity') ? found : undefined;
   return {
     score: latest.severity.score,
     period: { ...latest.period },
     rank: latest.severity.rank,
     outOf: latest.severity.outOf,
     ...(base && { rankAtLastReview: base.rank, scoreAtLastReview: base.score }),
+    ...(latest.severity.crimeRate !== undefined && { crimeRate: latest.severity.crimeRate }),
+    ...(latest.severity.rankedBy === 'crimes' && { rankedBy: 'crimes' as const }),
     method,
   };
 }

@@ -28,6 +28,8 @@ export interface SummaryView {
     topCrimes: { crimeType: string; count: string; change: string; trend: Trend }[];
     hasCrime: boolean;
     severityText: string;
+    /** Crimes per 1,000 residents and the population estimate they are per, or why there is none. */
+    rateText: string;
     rankText: string;
     rankChangeText: string;
     rankTrend: Trend;
@@ -50,6 +52,8 @@ export interface SummaryView {
     csiReviewDue: string;
     csiState: DueState;
     lastReviewed: string;
+    /** When data was last imported: more data is not a refresh. */
+    dataAsOf: string;
     warning: string;
   };
   withheld: { count: number; text: string };
@@ -148,7 +152,7 @@ export function composeSummary(input: SummaryInput): SummaryView {
       : 'Trend: ' +
         scoredPeriods
           .reverse()
-          .map((c) => `${formatPeriod(c.period)} ${formatDecimal(c.severity!.score)} (${ordinal(c.severity!.rank)})`)
+          .map((c) => `${formatPeriod(c.period)} ${scoreText(c.severity!)} (${ordinal(c.severity!.rank)})`)
           .join(' → ');
 
   // Vulnerabilities: each with where it came from and when.
@@ -196,7 +200,9 @@ export function composeSummary(input: SummaryInput): SummaryView {
     title: district.name,
     subtitle: [
       district.localAuthorityName,
-      `population ${formatCount(district.population)}${district.populationSource ? ` (${district.populationSource})` : ''}`,
+      district.population > 0 || district.populationSource
+        ? `population ${formatCount(district.population)}${district.populationSource ? ` (${district.populationSource})` : ''}`
+        : 'population not imported',
     ]
       .filter(Boolean)
       .join(' · '),
@@ -206,10 +212,21 @@ export function composeSummary(input: SummaryInput): SummaryView {
       crimePeriodText,
       topCrimes,
       hasCrime: topCrimes.length > 0,
-      severityText: sev
-        ? `Crime severity score ${formatDecimal(sev.score)} per 1,000 residents (${formatPeriod(sev.period)})`
-        : 'No crime severity score yet',
-      rankText: sev ? `Rank ${formatCount(sev.rank)} of ${formatCount(sev.outOf)} in the partnership` : '',
+      severityText: !sev
+        ? 'No crime severity score yet'
+        : sev.rankedBy === 'crimes'
+          ? `${plural(sev.score, 'crime')} in ${formatPeriod(sev.period)} (anti-social behaviour not counted)`
+          : `Crime severity score ${scoreText(sev)} (${formatPeriod(sev.period)}), on ONS's Crime Severity Score scale, estimated from police.uk categories`,
+      rateText: !sev
+        ? ''
+        : sev.crimeRate !== undefined
+          ? `${formatDecimal(sev.crimeRate)} crimes per 1,000 residents (${populationText(district)})`
+          : sev.rankedBy === 'crimes'
+            ? `Severity and crime rate per resident need the population file: ${POPULATION_FILE_NAME}.`
+            : '',
+      rankText: sev
+        ? `Rank ${formatCount(sev.rank)} of ${formatCount(sev.outOf)} in the partnership${sev.rankedBy === 'crimes' ? ' by number of crimes' : ''}`
+        : '',
       rankChangeText,
       rankTrend,
       trendText,
@@ -234,6 +251,7 @@ export function composeSummary(input: SummaryInput): SummaryView {
       lastReviewed: profile.review.lastReviewedAt
         ? `${formatDay(profile.review.lastReviewedAt)}${input.reviewerName ? ` by ${input.reviewerName}` : ''}`
         : 'Not yet reviewed',
+      dataAsOf: dataAsOf(profile),
       warning: warnings.length ? `Review overdue: ${warnings.join('; ')}.` : '',
     },
     withheld: {
@@ -243,6 +261,32 @@ export function composeSummary(input: SummaryInput): SummaryView {
     canReview: input.canReview,
     etag: input.profile.etag ?? '',
   };
+}
+
+/** The file that gives a rate and severity per resident, for the card that has neither. */
+export const POPULATION_FILE_NAME =
+  "ONS's mid-year LSOA population estimates (or IoD 2019 File 6, population denominators)";
+
+/** A severity score as shown: ONS's scale, 2 decimals; a number of crimes when ranked by count. */
+export function scoreText(s: { score: number; rankedBy?: 'severity' | 'crimes' | undefined }): string {
+  return s.rankedBy === 'crimes' ? formatCount(s.score) : formatDecimal(s.score, 2);
+}
+
+function populationText(district: District): string {
+  if (!district.populationSource) return 'population as stored';
+  // Both files the import reads give ONS mid-year estimates ("mid-2015", "mid-2022").
+  return /^mid-\d{4}$/.test(district.populationSource)
+    ? `ONS ${district.populationSource} population estimate`
+    : district.populationSource;
+}
+
+/** "Oct–Dec 2019 crime, imported 2 Apr 2026": what the figures are as of. */
+function dataAsOf(profile: Profile): string {
+  const latest = profile.threat.crime[0];
+  const parts = [];
+  if (latest) parts.push(`${formatPeriod(latest.period)} crime`);
+  if (profile.review.dataUpdatedAt) parts.push(`imported ${formatDay(profile.review.dataUpdatedAt)}`);
+  return parts.length ? parts.join(', ') : 'No data imported yet';
 }
 
 const STATUS_ORDER: readonly ActionStatus[] = ['planned', 'in_progress', 'blocked', 'done', 'cancelled'];

@@ -1,5 +1,6 @@
 import { buildNameIndex, matchDistrict, type DistrictMatch, type NameIndex } from '../domain/district-match.js';
 import { districtLabel } from '../domain/district.js';
+import { exampleDistrictNames } from '../domain/example-districts.js';
 import type { Store } from '../store/store.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -8,7 +9,7 @@ import { TtlCache } from './ttl-cache.js';
  * kept for `ttlMs`: matching 10,000 names then costs no store round trip on the message path.
  */
 export class DistrictDirectory {
-  private readonly indexes: TtlCache<string, { index: NameIndex; labels: Map<string, string> }>;
+  private readonly indexes: TtlCache<string, { index: NameIndex; labels: Map<string, string>; examples: string[] }>;
 
   constructor(
     private readonly store: Store,
@@ -27,7 +28,7 @@ export class DistrictDirectory {
         const shared = (index.byName.get(e.norm)?.length ?? 0) > 1;
         labels.set(e.district.id, shared ? districtLabel(e.district) : e.district.name);
       }
-      return { index, labels };
+      return { index, labels, examples: exampleDistrictNames(names.map((n) => n.name)) };
     });
   }
 
@@ -38,6 +39,11 @@ export class DistrictDirectory {
   /** "Church (Sefton)" where the name alone is ambiguous, else the name. */
   async label(partnershipId: string, districtId: string): Promise<string> {
     return (await this.load(partnershipId)).labels.get(districtId) ?? districtId;
+  }
+
+  /** Two of the partnership's district names for examples in help and error messages. */
+  async exampleNames(partnershipId: string): Promise<string[]> {
+    return (await this.load(partnershipId)).examples;
   }
 
   invalidate(partnershipId: string): void {

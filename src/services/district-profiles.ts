@@ -132,6 +132,7 @@ export class DistrictProfiles {
       demo: req.partnership.demo,
       outOf: severity?.outOf ?? rows.length,
       periodText: severity ? formatPeriod(severity.period) : '',
+      rankedBy: severity?.rankedBy,
       rows: labelled,
     });
   }

@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { FourPAction } from '../domain/action.js';
-import { SEVERITY_METHOD, type CategoryWeights } from '../domain/crime-severity.js';
+import { COUNT_RANK_METHOD, severityMethod, type CategoryWeights } from '../domain/crime-severity.js';
 import { deprivationIndicators, rollUpDeprivation } from '../domain/deprivation.js';
+import { placeLsoa, type Placement } from '../domain/lsoa-placement.js';
 import { District } from '../domain/district.js';
 import { ValidationError } from '../domain/errors.js';
 import { formatDecimal } from '../domain/format.js';
@@ -11,7 +12,7 @@ import { slugOf, type IndicatorRow, type OwnRow } from '../domain/import-rows.js
 import { mergeImported, newProfile } from '../domain/imported-profile.js';
 import { Member } from '../domain/member.js';
 import { Agency } from '../domain/partnership.js';
-import { Profile, type Indicator, type OcgRef, type Period } from '../domain/profile.js';
+import { Profile, type DataSource, type Indicator, type OcgRef, type Period } from '../domain/profile.js';
 import { reviewAfterRefresh } from '../domain/review.js';
 import { changeOf, sameRecord } from '../domain/same-record.js';
 import type { Store } from '../store/store.js';
@@ -19,9 +20,17 @@ import type { Clock } from './clock.js';
 import { DEFAULT_WEIGHTS_FILE } from './import/category-weights-file.js';
 import { DatasetFileError } from './import/dataset-file-error.js';
 import { detectFormat, type FileFormat } from './import/file-format.js';
-import { readImdFile1 } from './import/iod2019-imd.js';
-import { readPopulationFile6 } from './import/iod2019-population.js';
-import { readLsoaWardLookup } from './import/ons-lsoa-ward-lookup.js';
+import {
+  englishImdLayout,
+  readDeprivationIndex,
+  wimdLayout,
+  type DeprivationIndex,
+} from './import/deprivation-index.js';
+import type { LsoaImd } from './import/iod2019-imd.js';
+import { readPopulationFile6, type LsoaPopulation } from './import/iod2019-population.js';
+import { readLsoaChanges, type LsoaChanges } from './import/ons-lsoa-change-lookup.js';
+import { midYearOfFileName, readMidYearPopulation } from './import/ons-mid-year-population.js';
+import { readWardLookup, vintageName, type LookupVintage } from './import/ons-lsoa-ward-lookup.js';
 import {
   readIndicatorsCsv,
   readOwnCsv,
@@ -33,8 +42,14 @@ import {
 import { RowErrors } from './import/row-errors.js';
 import { CrimeTally, tallyStreetCrime } from './import/street-crime-tally.js';
 import { crimeByPeriod } from './import/crime-by-period.js';
-import { indicatorSources, sourcesOf } from './import/import-sources.js';
-import { IMD_AS_OF, POPULATION_AS_OF, SOURCE, wardsOf, type Ward } from './import/ward-profiles.js';
+import {
+  indexSource,
+  indicatorSources,
+  lookupSource,
+  midYearPopulationSource,
+  sourcesOf,
+} from './import/import-sources.js';
+import { POPULATION_AS_OF, PUBLISHED_SOURCES, wardsOf, type Ward } from './import/ward-profiles.js';
 import { readWeightsFile } from './import/weights-file.js';
 import { noChanges, ownWrites, type Changes } from './import/own-record-writes.js';
 
@@ -69,6 +84,13 @@ export interface PartnershipImportInput {
   localAuthorityCodes?: readonly string[];
   dryRun: boolean;
   skipInvalid: boolean;
+  /**
+   * This import is the profiles' 12-month refresh: it moves "last refreshed" and the refresh due
+   * date. Without it an import moves only "data as of" (more data is not a refresh).
+   */
+  refresh?: boolean;
+  /** The mid-year of an ONS population estimates file whose name does not say it ("2022"). */
+  populationYear?: string;
 }
 
 export type PartnershipImportProgress =
@@ -106,8 +128,20 @@ export interface PartnershipImportResult {
     rowsCounted: number;
     rowsOutsidePartnership: number;
     rowsWithoutLsoa: number;
+    /** Crimes on an LSOA of the other vintage, placed through the ONS LSOA change lookup. */
+    rowsMoved: number;
+    /**
+     * Crimes in the partnership's area whose LSOA is in no lookup, or whose counterparts lie in
+     * several wards: never dropped in silence. The import is refused unless `skipInvalid`.
+     */
+    notPlaced: { crimes: number; lsoas: number; splitCrimes: number; splitLsoas: number; examples: string[] };
     periods: Period[];
+    rankedBy: 'severity' | 'crimes';
   };
+  /** The vintage of the ward lookup read, and of the other reference files, as the output names them. */
+  references: string[];
+  /** Whether the 12-month refresh was recorded (`refresh`). */
+  refreshed: boolean;
   districts: Changes;
   profiles: Changes;
   /** Profiles whose severity rank differs from the stored one. */
@@ -117,7 +151,33 @@ export interface PartnershipImportResult {
 }
 
 const LAD_CODE = /^(E0[6-9]|W06)\d{6}$/;
-const SINGLE: readonly FileFormat[] = ['ons-lsoa-ward-lookup', 'iod2019-imd', 'iod2019-population'];
+const SINGLE: readonly FileFormat[] = [
+  'ons-lsoa-ward-lookup',
+  'ons-lsoa-change-lookup',
+  'english-imd',
+  'wimd',
+  'iod2019-population',
+  'ons-mid-year-population',
+];
+const YEAR = /^\d{4}$/;
+
+/** The file that gives residents, named for the messages that ask for it. */
+const POPULATION_FILES = "ONS's mid-year LSOA population estimates (or IoD 2019 File 6, population denominators)";
+
+interface PopulationRead {
+  file: string;
+  /** "mid-2022": what the rates are per head of. */
+  label: string;
+  lsoaYear: string;
+  byLsoa: Map<string, LsoaPopulation>;
+  source: DataSource;
+}
+
+interface IndexRead {
+  file: string;
+  index: DeprivationIndex;
+  byLsoa: Map<string, LsoaImd>;
+}
 
 export class PartnershipImport {
   constructor(
@@ -173,22 +233,27 @@ export class PartnershipImport {
     const stored = await this.storedDistricts(pid);
     const lookupFile = of('ons-lsoa-ward-lookup')[0];
     let wards: Ward[] = [];
+    let vintage: LookupVintage | undefined;
+    /** Every LSOA the lookup lists, in any authority (or, without one, the stored districts'). */
+    let lookupLsoas = new Set<string>();
     if (lookupFile) {
       const before = errors.count;
-      const lookup = await reading(lookupFile, () => readLsoaWardLookup(lookupFile, errors));
-      done(lookupFile, lookup.length + errors.count - before, errors.count - before);
+      const lookup = await reading(lookupFile, () => readWardLookup(lookupFile, errors));
+      vintage = lookup.vintage;
+      lookupLsoas = new Set(lookup.rows.map((r) => r.lsoa));
+      done(lookupFile, lookup.rows.length + errors.count - before, errors.count - before);
       let codes = authorities;
       if (codes.length === 0) {
-        codes = [...new Set(lookup.filter((r) => stored.has(r.wardCode)).map((r) => r.localAuthorityCode))];
+        codes = [...new Set(lookup.rows.filter((r) => stored.has(r.wardCode)).map((r) => r.localAuthorityCode))];
         if (codes.length === 0) {
           throw new ValidationError(
             `partnership ${pid} has no districts in the lookup yet: give --authorities (LAD codes such as E08000012)`,
             ['authorities'],
           );
         }
-        wards = wardsOf(lookupFile, lookup, codes).filter((w) => stored.has(w.code));
+        wards = wardsOf(lookupFile, lookup.rows, codes).filter((w) => stored.has(w.code));
       } else {
-        wards = wardsOf(lookupFile, lookup, codes);
+        wards = wardsOf(lookupFile, lookup.rows, codes);
       }
     } else {
       if (authorities.length > 0) {
@@ -203,22 +268,67 @@ export class PartnershipImport {
           localAuthorityName: d.localAuthorityName ?? '',
           lsoas: [...(d.onsCodes?.lsoas ?? [])],
         }));
+      lookupLsoas = new Set(wards.flatMap((w) => w.lsoas));
     }
     const wardOfLsoa = new Map<string, string>();
     for (const w of wards) for (const l of w.lsoas) wardOfLsoa.set(l, w.code);
 
-    /** Reads a whole-file reference table, by LSOA. */
-    const byLsoa = async <T extends { lsoa: string }>(file: string | undefined, read: (f: string) => Promise<T[]>) => {
-      if (file === undefined) return undefined;
+    const changeFile = of('ons-lsoa-change-lookup')[0];
+    let changes: LsoaChanges | undefined;
+    if (changeFile) {
       const before = errors.count;
-      const rows = await reading(file, () => read(file));
-      done(file, rows.length + errors.count - before, errors.count - before);
-      return new Map(rows.map((r) => [r.lsoa, r] as const));
-    };
-    const populationFile = of('iod2019-population')[0];
-    const lsoaPopulation = await byLsoa(populationFile, (f) => readPopulationFile6(f, errors));
-    const imdFile = of('iod2019-imd')[0];
-    const lsoaImd = await byLsoa(imdFile, (f) => readImdFile1(f, errors));
+      changes = await reading(changeFile, () => readLsoaChanges(changeFile, errors));
+      done(changeFile, changes.pairs + errors.count - before, errors.count - before);
+    }
+
+    let population: PopulationRead | undefined;
+    const file6 = of('iod2019-population')[0];
+    const midYearFile = of('ons-mid-year-population')[0];
+    if (file6 && midYearFile) throw new ValidationError('give one population file, not two');
+    if (file6) {
+      const before = errors.count;
+      const rows = await reading(file6, () => readPopulationFile6(file6, errors));
+      done(file6, rows.length + errors.count - before, errors.count - before);
+      population = {
+        file: file6,
+        label: POPULATION_AS_OF,
+        lsoaYear: '2011',
+        byLsoa: new Map(rows.map((r) => [r.lsoa, r])),
+        source: { ...PUBLISHED_SOURCES.population },
+      };
+    } else if (midYearFile) {
+      const year = input.populationYear?.trim() || midYearOfFileName(midYearFile);
+      if (year === undefined || !YEAR.test(year)) {
+        throw new ValidationError(
+          `${basename(midYearFile)}: say which mid-year the estimates are for: name the file after its sheet ` +
+            '("Mid-2022 LSOA 2021.csv") or give --population-year 2022',
+          ['population-year'],
+        );
+      }
+      const before = errors.count;
+      const read = await reading(midYearFile, () => readMidYearPopulation(midYearFile, errors));
+      done(midYearFile, read.rows.length + errors.count - before, errors.count - before);
+      population = {
+        file: midYearFile,
+        label: `mid-${year}`,
+        lsoaYear: read.lsoaYear,
+        byLsoa: new Map(read.rows.map((r) => [r.lsoa, r])),
+        source: midYearPopulationSource(year, read.lsoaYear),
+      };
+    }
+
+    const indices: IndexRead[] = [];
+    for (const [format, layoutOf] of [
+      ['english-imd', englishImdLayout],
+      ['wimd', wimdLayout],
+    ] as const) {
+      const file = of(format)[0];
+      if (!file) continue;
+      const before = errors.count;
+      const read = await reading(file, () => readDeprivationIndex(file, layoutOf, errors));
+      done(file, read.rows.length + errors.count - before, errors.count - before);
+      indices.push({ file, index: read.index, byLsoa: new Map(read.rows.map((r) => [r.lsoa, r])) });
+    }
 
     if (errors.count > 0) {
       return {
@@ -229,20 +339,46 @@ export class PartnershipImport {
       };
     }
 
-    const population = new Map<string, number>();
-    for (const w of wards) {
-      if (lsoaPopulation) {
-        let sum = 0;
-        for (const l of w.lsoas) {
-          const row = lsoaPopulation.get(l);
-          if (!row) throw new DatasetFileError(populationFile!, `no population for LSOA ${l} (ward ${w.code})`);
-          sum += row.total;
-        }
-        population.set(w.code, sum);
-      } else if (stored.get(w.code)?.population !== undefined) {
-        population.set(w.code, stored.get(w.code)!.population);
+    // A file on 2021 LSOAs cannot be summed over wards made of 2011 LSOAs, nor the other way.
+    if (vintage) {
+      const onOther = [
+        ...(population ? [{ file: population.file, lsoaYear: population.lsoaYear }] : []),
+        ...indices.map((i) => ({ file: i.file, lsoaYear: i.index.lsoaYear })),
+      ].filter((f) => f.lsoaYear !== vintage!.lsoa);
+      for (const f of onOther) {
+        throw new ValidationError(
+          `${basename(f.file)} is on ${f.lsoaYear} LSOAs but the ward lookup (${vintageName(vintage)}) is on ` +
+            `${vintage.lsoa} LSOAs: give files of one LSOA vintage (an ONS LSOA (${f.lsoaYear}) to Ward lookup, ` +
+            `or the ${vintage.lsoa === '2011' ? 'IoD 2019 files' : 'files on 2021 LSOAs'})`,
+        );
       }
     }
+
+    const populationOf = new Map<string, number>();
+    for (const w of wards) {
+      if (population) {
+        let sum = 0;
+        for (const l of w.lsoas) {
+          const row = population.byLsoa.get(l);
+          if (!row) {
+            throw new DatasetFileError(
+              population.file,
+              `no population for LSOA ${l} (ward ${w.code}); this file is on ${population.lsoaYear} LSOAs`,
+            );
+          }
+          sum += row.total;
+        }
+        populationOf.set(w.code, sum);
+      } else if ((stored.get(w.code)?.population ?? 0) > 0) {
+        populationOf.set(w.code, stored.get(w.code)!.population);
+      }
+    }
+    // Without residents for every ward, rates and severity per resident would rank some wards
+    // and not others: rank them all by their number of crimes instead, and say so on the card.
+    if (wards.some((w) => !populationOf.has(w.code))) populationOf.clear();
+    const populationLabel = population
+      ? population.label
+      : (wards.map((w) => stored.get(w.code)?.populationSource).find((s) => s !== undefined) ?? 'population as stored');
 
     const weightsFile = input.weightsFile ?? weightFiles[0] ?? DEFAULT_WEIGHTS_FILE;
     let weights: CategoryWeights;
@@ -259,15 +395,6 @@ export class PartnershipImport {
         ['files'],
       );
     }
-    if (of('police-uk-street-crime').length > 0) {
-      for (const w of wards) {
-        if (!population.has(w.code)) {
-          throw new ValidationError(
-            `no population for ${w.code} (${w.name}): give IoD 2019 File 6 (population denominators)`,
-          );
-        }
-      }
-    }
 
     // Crime, streamed: each row is checked, counted and dropped.
     const tally = new CrimeTally();
@@ -275,7 +402,23 @@ export class PartnershipImport {
       const r = await reading(file, (onBytes) => tallyStreetCrime(file, tally, errors, { onBytes }));
       done(file, r.rows, r.invalid);
     }
-    const crime = crimeByPeriod(tally, wards, wardOfLsoa, population, weights);
+    const placementContext = {
+      wardOf: wardOfLsoa,
+      inLookup: (l: string) => lookupLsoas.has(l),
+      counterparts: changes?.counterparts,
+      authorityNames: [...new Set(wards.map((w) => w.localAuthorityName).filter((n) => n !== ''))],
+    };
+    const placement = new Map<string, Placement>();
+    for (const [lsoa, name] of tally.lsoaNames) placement.set(lsoa, placeLsoa(lsoa, name, placementContext));
+    const crime = crimeByPeriod(tally, wards, placement, populationOf, weights);
+    const unplaced = [...crime.unplaced.entries()].sort((a, b) => b[1].crimes - a[1].crimes || (a[0] < b[0] ? -1 : 1));
+    const notPlaced = {
+      crimes: unplaced.reduce((n, [, u]) => n + (u.split ? 0 : u.crimes), 0),
+      lsoas: unplaced.filter(([, u]) => !u.split).length,
+      splitCrimes: unplaced.reduce((n, [, u]) => n + (u.split ? u.crimes : 0), 0),
+      splitLsoas: unplaced.filter(([, u]) => u.split).length,
+      examples: unplaced.slice(0, 5).map(([l]) => l),
+    };
     // The partnership's own records and other sources' indicators.
     const own: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
     for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
@@ -367,7 +510,7 @@ export class PartnershipImport {
     );
     const result: PartnershipImportResult = {
       ...emptyResult(pid, files, errors),
-      refused: errors.count > 0 && !input.skipInvalid,
+      refused: (errors.count > 0 || notPlaced.crimes + notPlaced.splitCrimes > 0) && !input.skipInvalid,
       crime: {
         files: tally.files,
         rowsRead: tally.rowsRead,
@@ -375,8 +518,18 @@ export class PartnershipImport {
         rowsCounted: crime.rowsCounted,
         rowsOutsidePartnership: crime.rowsOutside,
         rowsWithoutLsoa: tally.rowsWithoutLsoa,
+        rowsMoved: crime.rowsMoved,
+        notPlaced,
         periods: crime.periods,
+        rankedBy: crime.rankedBy,
       },
+      references: [
+        ...(vintage ? [vintageName(vintage)] : []),
+        ...(changes ? [`ONS LSOA (${changes.years[0]}) to LSOA (${changes.years[1]}) lookup`] : []),
+        ...(population ? [`population ${population.label} (${population.source.name})`] : []),
+        ...indices.map((i) => `${i.index.name} on ${i.index.lsoaYear} LSOAs`),
+      ],
+      refreshed: input.refresh === true,
     };
     if (result.refused) {
       result.ms = Math.round(performance.now() - started);
@@ -394,9 +547,9 @@ export class PartnershipImport {
           name: w.name,
           onsCodes: { ward: w.code, localAuthority: w.localAuthorityCode, lsoas: w.lsoas },
           localAuthorityName: w.localAuthorityName,
-          population: population.get(w.code) ?? before?.population ?? 0,
-          ...(populationFile
-            ? { populationSource: POPULATION_AS_OF }
+          population: population ? populationOf.get(w.code)! : (before?.population ?? 0),
+          ...(population
+            ? { populationSource: population.label }
             : before?.populationSource !== undefined
               ? { populationSource: before.populationSource }
               : {}),
@@ -407,12 +560,14 @@ export class PartnershipImport {
       }
     }
 
+    /** A Welsh ward (W05…) takes the Welsh index, an English one the English: never the other. */
     const deprivationFor = (w: Ward): Indicator[] | undefined => {
-      if (!lsoaImd || !lsoaPopulation) return undefined;
+      const read = indices.find((i) => i.index.country === countryOf(w));
+      if (!read || !population) return undefined;
       const rows = w.lsoas.map((l) => {
-        const imd = lsoaImd.get(l);
-        if (!imd) throw new DatasetFileError(imdFile!, `no IMD rank for LSOA ${l} (ward ${w.code})`);
-        const p = lsoaPopulation.get(l)!;
+        const imd = read.byLsoa.get(l);
+        if (!imd) throw new DatasetFileError(read.file, `no ${read.index.name} rank for LSOA ${l} (ward ${w.code})`);
+        const p = population.byLsoa.get(l)!;
         return {
           population: p.total,
           children0to15: p.children0to15,
@@ -421,23 +576,33 @@ export class PartnershipImport {
           imdDecile: imd.imdDecile,
         };
       });
-      const d = rollUpDeprivation(rows);
+      const d = rollUpDeprivation(rows, read.index);
       return d
-        ? deprivationIndicators(d, {
-            imd: { sourceId: SOURCE.imd, asOf: IMD_AS_OF },
-            population: { sourceId: SOURCE.population, asOf: POPULATION_AS_OF },
-          })
+        ? deprivationIndicators(
+            d,
+            {
+              imd: { sourceId: read.index.sourceId, asOf: read.index.asOf },
+              population: { sourceId: population.source.id, asOf: population.label },
+            },
+            read.index,
+          )
         : [];
     };
 
     const touched = new Set<string>();
-    if (crime.periods.length > 0 || (lsoaImd && lsoaPopulation)) for (const w of wards) touched.add(w.code);
+    if (crime.periods.length > 0 || (indices.length > 0 && population)) for (const w of wards) touched.add(w.code);
     for (const r of ocgs) touched.add(r.row.districtId);
     for (const r of indicators) touched.add(r.row.district);
     const ocgsByDistrict = groupBy(ocgs, (r) => r.row.districtId);
     const indicatorsByDistrict = groupBy(indicators, (r) => r.row.district);
     const wardById = new Map(wards.map((w) => [w.code, w]));
-    const sources = sourcesOf(files, crime.periods, weightsFile);
+    const sourcesFor = (w: Ward) =>
+      sourcesOf(crime.periods, weightsFile, [
+        ...(vintage ? [lookupSource(vintage)] : []),
+        ...indices.filter((i) => i.index.country === countryOf(w)).map((i) => indexSource(i.index)),
+        ...(population ? [population.source] : []),
+      ]);
+    const method = crime.rankedBy === 'crimes' ? COUNT_RANK_METHOD : severityMethod(populationText(populationLabel));
 
     const profileWrites: Profile[] = [];
     // The etag of each profile as read here: the write is refused if someone changes it meanwhile.
@@ -470,19 +635,22 @@ export class PartnershipImport {
         {
           ...(ward && crime.periods.length > 0 && { crime: crime.forWard(ward.code) }),
           indicators: [...((ward && deprivationFor(ward)) ?? []), ...indicators],
-          sources: [...(ward ? sources : []), ...indicatorSources(indicatorRows)],
+          sources: [...(ward ? sourcesFor(ward) : []), ...indicatorSources(indicatorRows)],
           ...(ocgRefs && { ocgs: ocgRefs }),
         },
-        SEVERITY_METHOD,
+        method,
       );
-      if (stored && sameRecord(before, merged)) {
+      if (stored && sameRecord(before, merged) && !input.refresh) {
         result.profiles.unchanged += 1;
         continue;
       }
-      if (stored) {
-        merged.review = reviewAfterRefresh(now, base.review);
-        if (stored.threat.severity?.rank !== merged.threat.severity?.rank) result.rankMoved += 1;
-      }
+      // More data is not a refresh: only an explicit --refresh (or a recorded review) moves the
+      // 12-month date; an import moves "data as of".
+      merged.review = {
+        ...(input.refresh ? reviewAfterRefresh(now, base.review) : base.review),
+        dataUpdatedAt: at,
+      };
+      if (stored && stored.threat.severity?.rank !== merged.threat.severity?.rank) result.rankMoved += 1;
       result.profiles[stored ? 'changed' : 'added'] += 1;
       profileWrites.push(merged);
       expectedProfiles.set(districtId, stored?.etag ?? null);
@@ -591,8 +759,13 @@ function emptyResult(
       rowsCounted: 0,
       rowsOutsidePartnership: 0,
       rowsWithoutLsoa: 0,
+      rowsMoved: 0,
+      notPlaced: { crimes: 0, lsoas: 0, splitCrimes: 0, splitLsoas: 0, examples: [] },
       periods: [],
+      rankedBy: 'severity',
     },
+    references: [],
+    refreshed: false,
     districts: none(),
     profiles: none(),
     rankMoved: 0,
@@ -655,6 +828,16 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<string, T[]>
   return out;
 }
 
+/** Welsh wards' codes start W05, English E05. */
+function countryOf(w: Ward): 'England' | 'Wales' {
+  return w.code.startsWith('W') ? 'Wales' : 'England';
+}
+
+/** "mid-2022" → "ONS mid-2022 population estimate", as the method sentence names it. */
+function populationText(label: string): string {
+  return /^mid-\d{4}$/.test(label) ? `ONS ${label} population estimate` : label;
+}
+
 function checkAuthorities(codes: readonly string[]): string[] {
   const typed = codes.map((c) => c.trim()).filter((c) => c !== '');
   const bad = typed.filter((c) => !LAD_CODE.test(c.toUpperCase()));
@@ -662,7 +845,7 @@ function checkAuthorities(codes: readonly string[]): string[] {
   if (bad.length > 0) {
     throw new ValidationError(
       `${bad.join(', ')} ${bad.length === 1 ? 'is not a local authority code' : 'are not local authority codes'}; ` +
-        'valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
+        'valid: local authority (LAD) codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ['authorities'],
     );
   }

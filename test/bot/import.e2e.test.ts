@@ -59,17 +59,21 @@ describe('after an import', () => {
   it('the ranking card shows each ward’s move since the period six months before', async () => {
     const text = cardText(onlyCard(await bot.say('rank', coordinator)));
     expect(text).toContain('Of 3 districts · Oct 2019');
-    expect(text).toContain('1st\nGreasby, Frankby and Irby\n2,537.7\n▲ 2 (was 3rd)');
-    expect(text).toContain('2nd\nChurch (Sefton)\n315.5\n▼ 1 (was 1st)');
-    expect(text).toContain('3rd\nChurch (Liverpool)\n0.0\n▼ 1 (was 2nd)');
-    expect(text).toContain('per 1,000 residents');
+    expect(text).toContain('1st\nGreasby, Frankby and Irby\n2.54\n▲ 2 (was 3rd)');
+    expect(text).toContain('2nd\nChurch (Sefton)\n0.32\n▼ 1 (was 1st)');
+    expect(text).toContain('3rd\nChurch (Liverpool)\n0.00\n▼ 1 (was 2nd)');
+    expect(text).toContain("÷ residents, on ONS's Crime Severity Score scale, estimated from police.uk categories");
   });
 
-  it('the summary card shows the score per 1,000 residents, the rank change and the trend', async () => {
+  it('the summary card shows the score on ONS’s scale, the crime rate per 1,000 residents, the rank change and the trend', async () => {
     const text = cardText(onlyCard(await bot.say('summary Greasby', coordinator)));
-    expect(text).toContain('Crime severity score 2,537.7 per 1,000 residents (Oct 2019)');
+    expect(text).toContain(
+      "Crime severity score 2.54 (Oct 2019), on ONS's Crime Severity Score scale, estimated from police.uk categories",
+    );
+    // 10 robberies (no ASB) × 1,000 ÷ 3,151 residents = 3.17 → 3.2
+    expect(text).toContain('3.2 crimes per 1,000 residents (ONS mid-2015 population estimate)');
     expect(text).toContain('Rank 1 of 3 in the partnership');
     expect(text).toContain('2 places higher (more harm) than at the last review (3rd)');
-    expect(text).toContain('Trend: Apr 2019 349.3 (3rd) → Oct 2019 2,537.7 (1st)');
+    expect(text).toContain('Trend: Apr 2019 0.35 (3rd) → Oct 2019 2.54 (1st)');
   });
 });

@@ -60,13 +60,18 @@ describe('summary <district>', () => {
     expect(text).toContain(
       top.count - before >= 0 ? `+${formatCount(top.count - before)}` : `−${formatCount(before - top.count)}`,
     );
-    expect(text).toContain(`Crime severity score ${formatDecimal(severity.score)} per 1,000 residents (Oct–Dec 2019)`);
+    expect(text).toContain(
+      `Crime severity score ${formatDecimal(severity.score, 2)} (Oct–Dec 2019), on ONS's Crime Severity Score scale, estimated from police.uk categories`,
+    );
+    expect(text).toContain(
+      `${formatDecimal(severity.crimeRate!)} crimes per 1,000 residents (ONS mid-2015 population estimate)`,
+    );
     expect(text).toContain(`Rank ${severity.rank} of 105 in the partnership`);
     expect(text).toContain(`than at the last review`);
     // The trend, oldest period first, from the history the import keeps.
     expect(text).toContain(
-      `Trend: Apr–Jun 2019 ${formatDecimal(previous!.severity!.score)} (${ordinal(previous!.severity!.rank)}) → ` +
-        `Oct–Dec 2019 ${formatDecimal(severity.score)} (${ordinal(severity.rank)})`,
+      `Trend: Apr–Jun 2019 ${formatDecimal(previous!.severity!.score, 2)} (${ordinal(previous!.severity!.rank)}) → ` +
+        `Oct–Dec 2019 ${formatDecimal(severity.score, 2)} (${ordinal(severity.rank)})`,
     );
 
     // Vulnerabilities with their source and date.
@@ -158,7 +163,7 @@ describe('rank', () => {
       const want = expected[i]!;
       const district = await bot.store.districts.get(PID, want.districtId);
       expect(row.columns![1]!.items[0]!.text).toBe(district!.name);
-      expect(row.columns![2]!.items[0]!.text).toBe(formatDecimal(want.score));
+      expect(row.columns![2]!.items[0]!.text).toBe(formatDecimal(want.score, 2));
       const moved = (want.rankAtLastReview ?? want.rank) - want.rank;
       expect(row.columns![3]!.items[0]!.text).toBe(
         moved === 0

@@ -58,10 +58,11 @@ describe('npm run import', () => {
       `  ${DATASET}/css_weights/policeuk-ons-code-join.csv: ONS crime severity weights joined to police.uk categories (M-O-P-D)`,
       `  ${DATASET}/imd/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv: IoD 2019 File 1 (Index of Multiple Deprivation)`,
       `  ${DATASET}/imd/File_6_-_IoD2019_Population_Denominators.csv: IoD 2019 File 6 (population denominators)`,
-      `  ${DATASET}/lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv: ONS LSOA (2011) to Ward (2019) lookup`,
+      `  ${DATASET}/lookup/Lower_Layer_Super_Output_Area_(2011)_to_Ward_(2019)_Lookup_in_England_and_Wales.csv: ONS LSOA (2011) to Ward (2019) to LAD (2019) lookup`,
       'writing 6 changed records',
       'written in T s',
       'imported partnership mersey in T s',
+      '  read: ONS LSOA (2011) to Ward (2019) to LAD (2019) lookup; population mid-2015 (English Indices of Deprivation 2019 (File 6, population)); IMD 2019 on 2011 LSOAs',
       '  crime rows: 185 read in 2 files; 181 counted; 4 outside the partnership; 0 without an LSOA; 0 invalid',
       '  periods: 2019-04, 2019-10',
       '  districts: 3 new, 0 changed, 0 unchanged',
@@ -144,16 +145,12 @@ describe('npm run import', () => {
         'error: partnership mersey has no districts to count crime in: give the LSOA-to-ward lookup with --authorities',
       ],
       [
-        [...ALL, LOOKUP, OCTOBER],
-        'error: no population for E05000891 (Church): give IoD 2019 File 6 (population denominators)',
-      ],
-      [
         ['--partnership', 'mersey', '--authorities', 'Sefton', OCTOBER],
-        'error: Sefton is not a local authority code; valid: LAD19 codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
+        'error: Sefton is not a local authority code; valid: local authority (LAD) codes such as E08000012 (E06, E07, E08, E09 or W06 and six digits)',
       ],
       [
         ['--partnership', 'mersey', '--force', OCTOBER],
-        'error: import: unknown option --force; valid: --partnership, --weights, --authorities, --dataset, --dry-run, --skip-invalid, --as, --help',
+        'error: import: unknown option --force; valid: --partnership, --weights, --authorities, --dataset, --dry-run, --skip-invalid, --refresh, --population-year, --as, --help',
       ],
     ];
     for (const [args, line] of cases) {
@@ -167,5 +164,31 @@ describe('npm run import', () => {
       expect(result.err.at(-1), args.join(' ')).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
     }
     expect(await districtCount()).toBe(0);
+  });
+
+  it('counts and reports crimes in LSOAs no lookup places: exit 2, or written with --skip-invalid', async () => {
+    const current = join(import.meta.dirname, '../fixtures/data/current');
+    const files = [
+      join(current, 'LSOA21_WD23_LAD23_EW_LU.csv'),
+      join(current, 'Mid-2022 LSOA 2021.csv'),
+      join(current, '2022-10-merseyside-street.csv'),
+    ];
+    const args = ['--partnership', 'mersey', '--authorities', 'E08000015', ...files];
+    const refused = await importCli(args);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      "5 crimes in 3 LSOAs of the partnership's authorities not in the lookup (E01007299, E01007285, E01007286); " +
+        "give the ONS LSOA 2011→2021 lookup (LSOA11CD, LSOA21CD, CHGIND, …) or a ward lookup on the crime files' LSOA vintage",
+    );
+    expect(refused.err.at(-1)).toMatch(/^nothing written: run again with --skip-invalid/);
+    expect(await districtCount()).toBe(0);
+
+    const skipped = await importCli([...args, '--skip-invalid']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.out).toContain('  left out (--skip-invalid): 5 crimes not placed in a ward');
+    expect(skipped.out).toContain(
+      '  read: ONS LSOA (2021) to Ward (2023) to LAD (2023) lookup; population mid-2022 (ONS mid-year population estimates by LSOA (2021))',
+    );
+    expect(await districtCount()).toBe(2);
   });
 });

@@ -6,6 +6,8 @@ import {
   median,
   rankBySeverity,
   severityScore,
+  crimeRate,
+  crimesCounted,
   type OffenceWeight,
 } from '../../src/domain/crime-severity.js';
 import { ValidationError } from '../../src/domain/errors.js';
@@ -98,19 +100,19 @@ describe('category weights', () => {
 describe('severity score', () => {
   const weights = categoryWeights(withCategory('Robbery', [['34B', 800]]));
 
-  it('is Σ(count × weight) per 1,000 residents, anti-social behaviour adding nothing', () => {
+  it("is Σ(count × weight) ÷ residents, on ONS's scale, anti-social behaviour adding nothing", () => {
     const counts = [
       { crimeType: 'Robbery', count: 3 },
       { crimeType: 'Drugs', count: 10 },
       { crimeType: 'Anti-social behaviour', count: 500 },
     ];
-    // (3 × 800 + 10 × 1) × 1,000 ÷ 8,000 residents = 301.25
-    expect(severityScore(counts, weights, 8000)).toBe(301.25);
+    // (3 × 800 + 10 × 1) ÷ 8,000 residents = 0.30125 (it was × 1,000: 301.25, not ONS's scale)
+    expect(severityScore(counts, weights, 8000)).toBe(0.30125);
   });
 
-  it('is rounded to 2 decimals', () => {
-    // 1 × 1 × 1,000 ÷ 3,000 = 0.333…
-    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3000)).toBe(0.33);
+  it('is rounded to 5 decimals', () => {
+    // 1 × 1 ÷ 3,000 = 0.000333…
+    expect(severityScore([{ crimeType: 'Drugs', count: 1 }], weights, 3000)).toBe(0.00033);
   });
 
   it('is not computed for a district with no residents', () => {
@@ -122,7 +124,9 @@ describe('severity score', () => {
   });
 
   it('says how it was computed in a sentence that fits the profile', () => {
-    expect(SEVERITY_METHOD).toMatch(/per 1,000 residents/);
+    expect(SEVERITY_METHOD).toMatch(/divided by residents \(ONS mid-2015 population estimate\)/);
+    expect(SEVERITY_METHOD).toMatch(/ONS's Crime Severity Score scale/);
+    expect(SEVERITY_METHOD).toMatch(/estimated from police\.uk categories/);
     expect(SEVERITY_METHOD).toMatch(/population/);
     expect(() =>
       Severity.parse({
@@ -175,5 +179,19 @@ describe('median', () => {
     expect(() => median([])).toThrow(RangeError);
     expect(median([4])).toBe(4);
     expect(median([5, 1, 3])).toBe(3);
+  });
+});
+
+describe('crime rate', () => {
+  it('is crimes per 1,000 residents to 1 decimal, anti-social behaviour not counted', () => {
+    const counts = [
+      { crimeType: 'Robbery', count: 3 },
+      { crimeType: 'Drugs', count: 10 },
+      { crimeType: 'Anti-social behaviour', count: 500 },
+    ];
+    // 13 crimes × 1,000 ÷ 8,000 = 1.625 → 1.6
+    expect(crimeRate(counts, 8000)).toBe(1.6);
+    expect(crimesCounted(counts)).toBe(13);
+    expect(crimeRate(counts, 0)).toBeUndefined();
   });
 });

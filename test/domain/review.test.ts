@@ -49,7 +49,7 @@ describe('review (guidance principle 6)', () => {
     expect(reviewStatus(review, new Date('2027-02-11T00:00:00Z')).refresh).toBe('overdue');
   });
 
-  it('records who reviewed, when, and the rank it saw; the next review is six months on', () => {
+  it('records who reviewed, when, and the rank it saw; the next review is six months on, the next refresh twelve', () => {
     const profile = {
       partnershipId: 'p',
       districtId: 'd',
@@ -80,6 +80,7 @@ describe('review (guidance principle 6)', () => {
       csiReviewDue: '2027-03-01',
     });
     expect(after.threat.severity).toMatchObject({ rank: 3, rankAtLastReview: 3, scoreAtLastReview: 12.5 });
-    expect(after.review.nextRefreshDue).toBe(review.nextRefreshDue);
+    // A recorded review is the profile's refresh: the 12-month date moves with it (issue 14).
+    expect(after.review).toMatchObject({ lastRefreshedAt: now.toISOString(), nextRefreshDue: '2027-09-01' });
   });
 });

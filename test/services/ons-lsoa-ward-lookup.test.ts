@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MissingColumnError } from '../../src/services/import/dataset-file-error.js';
-import { readLsoaWardLookup } from '../../src/services/import/ons-lsoa-ward-lookup.js';
+import { readLsoaWardLookup, readWardLookup } from '../../src/services/import/ons-lsoa-ward-lookup.js';
 
 const LOOKUP = join(
   import.meta.dirname,
@@ -39,18 +39,39 @@ describe('ONS LSOA (2011) to ward (2019) lookup reader', () => {
     );
   });
 
-  it('names the file and the missing column for a later vintage (WD20)', async () => {
+  it('reads any vintage by its header pattern: 2021 LSOAs to 2023 wards, ObjectId last, any order, no BOM', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lookup-'));
-    const file = join(dir, 'LSOA11_WD20_LAD20.csv');
+    const file = join(dir, 'LSOA21_WD23_LAD23.csv');
     await writeFile(
       file,
-      '\uFEFFFID,LSOA11CD,LSOA11NM,WD20CD,WD20NM,LAD20CD,LAD20NM\r\n1,E01006956,Sefton 030B,E05000936,Church,E08000014,Sefton\r\n',
+      'WD23NM,LSOA21CD,LAD23CD,WD23CD,LSOA21NM,LAD23NM,ObjectId\n"Greasby, Frankby and Irby",E01007284,E08000015,E05011491,Wirral 033B,Wirral,1\n',
+    );
+    const { vintage, rows } = await readWardLookup(file);
+    expect(vintage).toEqual({ lsoa: '2021', ward: '2023', localAuthority: '2023' });
+    expect(rows).toEqual([
+      {
+        lsoa: 'E01007284',
+        lsoaName: 'Wirral 033B',
+        wardCode: 'E05011491',
+        wardName: 'Greasby, Frankby and Irby',
+        localAuthorityCode: 'E08000015',
+        localAuthorityName: 'Wirral',
+      },
+    ]);
+  });
+
+  it('names the file and the column pattern missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lookup-'));
+    const file = join(dir, 'no-ward-names.csv');
+    await writeFile(
+      file,
+      'FID,LSOA11CD,LSOA11NM,WD20CD,LAD20CD,LAD20NM\r\n1,E01006956,Sefton 030B,E05000936,E08000014,Sefton\r\n',
     );
     const err = await readLsoaWardLookup(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingColumnError);
-    expect((err as MissingColumnError).missing).toEqual(['WD19CD', 'WD19NM', 'LAD19CD', 'LAD19NM']);
+    expect((err as MissingColumnError).missing).toEqual(['WDyyNM']);
     expect((err as Error).message).toMatch(
-      /^LSOA11_WD20_LAD20\.csv, line 1: missing columns "WD19CD", "WD19NM", "LAD19CD", "LAD19NM" of the ONS LSOA \(2011\) to Ward \(2019\) lookup layout/,
+      /^no-ward-names\.csv, line 1: missing column "WDyyNM" of the ONS LSOA to Ward lookup/,
     );
   });
 

@@ -74,8 +74,8 @@ describe('the import on Cosmos DB', () => {
     await run(FILES);
     const greasby = (await store.profiles.get('mersey', 'E05000961'))!;
     expect(greasby.threat.crime.map((c) => c.severity)).toEqual([
-      { score: 1063.66, rank: 3, outOf: 3 },
-      { score: 349.31, rank: 3, outOf: 3 },
+      { score: 1.06366, rank: 3, outOf: 3, crimeRate: 2.5 },
+      { score: 0.34931, rank: 3, outOf: 3, crimeRate: 1.3 },
     ]);
     expect(greasby.threat.ocgs.map((o) => o.ref)).toEqual(['OCG-31']);
     const audit = await store.audit.listSince('mersey', '2000-01-01T00:00:00.000Z', 10_000);

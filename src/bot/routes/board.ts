@@ -10,6 +10,7 @@ import type { BotDeps } from '../deps.js';
 import type { RouteContext } from '../guard.js';
 import { runSuggestion, sendNamedCard, sendNotice } from '../reply.js';
 import type { BotState } from '../state.js';
+import { ownExample } from '../own-example.js';
 
 /**
  * The partnership board's channel (guidance 3.8): `subscribe`, `unsubscribe`, `digest settings`,
@@ -53,7 +54,10 @@ async function notBoard(rc: RouteContext): Promise<void> {
     rc.context,
     {
       title: 'Not a board channel',
-      text: 'This channel does not get the weekly digest. A coordinator can make it the board’s channel with subscribe (the whole partnership) or subscribe Everton, Anfield (some districts).',
+      text: await ownExample(
+        rc,
+        'This channel does not get the weekly digest. A coordinator can make it the board’s channel with subscribe (the whole partnership) or subscribe Everton, Anfield (some districts).',
+      ),
       suggestions: [runSuggestion('subscribe')],
     },
     rc.requester.partnership.demo,

@@ -5,6 +5,7 @@ import type { BotDeps } from '../deps.js';
 import { guarded } from '../guard.js';
 import { runSuggestion, sendNotice, type Suggestion } from '../reply.js';
 import type { BotState } from '../state.js';
+import { ownExample } from '../own-example.js';
 
 /** The nearest commands to what was typed: a mistyped command word, or a bare district name. */
 export async function suggestionsFor(
@@ -41,7 +42,7 @@ export function register(app: Application<BotState>, deps: BotDeps, commands: ()
             title: isSubmit ? 'That button no longer works' : 'I read text commands',
             text: isSubmit
               ? 'That button is from a card I no longer understand. Type help for what I can do.'
-              : 'Type a command such as summary Everton, or help for the list.',
+              : await ownExample(rc, 'Type a command such as summary Everton, or help for the list.'),
           },
           demo,
         );

@@ -6,6 +6,7 @@ import { registerCommand, type Command } from '../command.js';
 import type { BotDeps } from '../deps.js';
 import { runSuggestion, sendNamedCard, type Suggestion } from '../reply.js';
 import type { BotState } from '../state.js';
+import { ownExample } from '../own-example.js';
 
 export const HELP_PATTERN = /^(?:help|\?|commands|menu|what can you do)[\s?.!]*$/i;
 
@@ -62,18 +63,20 @@ export function helpCommand(commands: () => readonly Command[]): Command {
     example: 'help',
     permission: 'profile.read',
     patterns: [HELP_PATTERN],
-    run: (rc) =>
-      sendNamedCard(
+    run: async (rc) => {
+      // Only what this member may do: an officer is not offered the admin commands. Examples
+      // name the partnership's own districts.
+      const allowed = await Promise.all(
+        commands()
+          .filter((c) => can(rc.requester.member, c.permission))
+          .map(async (c) => ({ ...c, example: await ownExample(rc, c.example) })),
+      );
+      await sendNamedCard(
         rc.context,
         'help',
-        // Only what this member may do: an officer is not offered the admin commands.
-        helpData(
-          commands().filter((c) => can(rc.requester.member, c.permission)),
-          rc.requester.member,
-          rc.requester.partnership.name,
-          rc.requester.partnership.demo,
-        ),
-      ),
+        helpData(allowed, rc.requester.member, rc.requester.partnership.name, rc.requester.partnership.demo),
+      );
+    },
   };
 }
 

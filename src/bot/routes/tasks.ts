@@ -18,6 +18,7 @@ import type { TaskDelivery } from '../task-delivery.js';
 import { deliveryText, outcomeNote, taskCard } from '../task-reply.js';
 import { TaskShow } from '../task-data.js';
 import { VERB } from '../verbs.js';
+import { ownExample } from '../own-example.js';
 
 const FormOpen = z.object({ verb: z.string(), districtId: z.string().min(1).max(64) }).strict();
 
@@ -61,10 +62,12 @@ async function createFromLine(
   } else {
     if (!line.strand)
       throw new ValidationError(
-        'Name the strand before the colon: new action Everton prevent: <action> lead <agency>.',
+        await ownExample(rc, 'Name the strand before the colon: new action Everton prevent: <action> lead <agency>.'),
       );
     if (!agencyId)
-      throw new ValidationError('Name the lead agency: new action Everton prevent: <action> lead <agency>.');
+      throw new ValidationError(
+        await ownExample(rc, 'Name the lead agency: new action Everton prevent: <action> lead <agency>.'),
+      );
     stored = await rc.deps.tasks.createAction(rc.requester, rc.viewer, {
       districtId,
       strand: line.strand,

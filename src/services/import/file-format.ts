@@ -2,10 +2,12 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { DatasetFileError } from './dataset-file-error.js';
-import { IMD_FILE_1_LAYOUT } from './iod2019-imd.js';
+import { ENGLISH_IMD_NAME, WIMD_NAME, englishImdLayout, wimdLayout } from './deprivation-index.js';
+import { LSOA_CHANGE_LOOKUP_NAME, changeLookupLayout } from './ons-lsoa-change-lookup.js';
+import { MID_YEAR_POPULATION_NAME, midYearLayout } from './ons-mid-year-population.js';
 import { POPULATION_FILE_6_LAYOUT } from './iod2019-population.js';
 import { SEVERITY_WEIGHTS_LAYOUT } from './ons-crime-severity-weights.js';
-import { LSOA_WARD_LOOKUP_LAYOUT } from './ons-lsoa-ward-lookup.js';
+import { LSOA_WARD_LOOKUP_NAME, lookupLayout } from './ons-lsoa-ward-lookup.js';
 import { OWN_LAYOUTS, type OwnKind } from './own-records.js';
 import { INDICATORS_LAYOUT } from './indicators.js';
 import { CATEGORY_WEIGHTS_LAYOUT } from './category-weights-file.js';
@@ -18,8 +20,11 @@ import { STREET_CRIME_LAYOUT } from './police-uk-street-crime.js';
 export type FileFormat =
   | 'police-uk-street-crime'
   | 'ons-lsoa-ward-lookup'
-  | 'iod2019-imd'
+  | 'ons-lsoa-change-lookup'
+  | 'english-imd'
+  | 'wimd'
   | 'iod2019-population'
+  | 'ons-mid-year-population'
   | 'ons-severity-weights-join'
   | 'category-weights'
   | 'indicators'
@@ -28,17 +33,37 @@ export type FileFormat =
 
 interface Recognised {
   format: FileFormat;
+  /** The format in general, for the list of what the import accepts. */
   name: string;
   /** Columns that, all present, identify the format. */
-  columns: readonly string[];
+  columns?: readonly string[];
+  /**
+   * For formats whose column names carry a year (LSOA21CD, WD23CD): the name of the vintage the
+   * header is, or undefined if it is not this format.
+   */
+  match?: (cells: readonly string[]) => string | undefined;
 }
 
 /** Most specific first: the own formats share `ref`, so the one with more columns wins. */
 const CSV_FORMATS: readonly Recognised[] = [
   { format: 'police-uk-street-crime', ...STREET_CRIME_LAYOUT },
-  { format: 'ons-lsoa-ward-lookup', ...LSOA_WARD_LOOKUP_LAYOUT },
-  { format: 'iod2019-imd', ...IMD_FILE_1_LAYOUT },
+  { format: 'ons-lsoa-ward-lookup', name: LSOA_WARD_LOOKUP_NAME, match: (cells) => lookupLayout(cells)?.name },
+  {
+    format: 'ons-lsoa-change-lookup',
+    name: LSOA_CHANGE_LOOKUP_NAME,
+    match: (cells) => changeLookupLayout(cells)?.name,
+  },
+  {
+    format: 'english-imd',
+    name: ENGLISH_IMD_NAME,
+    match: (cells) => {
+      const index = englishImdLayout(cells)?.index;
+      return index && `IoD ${index.name.slice(4)} File 1 (Index of Multiple Deprivation)`;
+    },
+  },
+  { format: 'wimd', name: WIMD_NAME, match: (cells) => wimdLayout(cells)?.index.sourceName },
   { format: 'iod2019-population', ...POPULATION_FILE_6_LAYOUT },
+  { format: 'ons-mid-year-population', name: MID_YEAR_POPULATION_NAME, match: (cells) => midYearLayout(cells)?.name },
   { format: 'ons-severity-weights-join', ...SEVERITY_WEIGHTS_LAYOUT },
   { format: 'category-weights', ...CATEGORY_WEIGHTS_LAYOUT },
   { format: 'indicators', ...INDICATORS_LAYOUT },
@@ -70,12 +95,16 @@ export async function detectFormat(file: string): Promise<{ format: FileFormat; 
   } catch {
     throw new UnknownFormatError(file, 'its first line is not a CSV header');
   }
-  const found = CSV_FORMATS.find((f) => f.columns.every((c) => cells.includes(c)));
-  if (!found) {
-    const shown = cells.slice(0, 8).join(', ') + (cells.length > 8 ? ', …' : '');
-    throw new UnknownFormatError(file, `not a format the import knows (its header: ${shown || 'empty'})`);
+  for (const f of CSV_FORMATS) {
+    if (f.match) {
+      const name = f.match(cells);
+      if (name !== undefined) return { format: f.format, name };
+    } else if (f.columns?.every((c) => cells.includes(c))) {
+      return { format: f.format, name: f.name };
+    }
   }
-  return { format: found.format, name: found.name };
+  const shown = cells.slice(0, 8).join(', ') + (cells.length > 8 ? ', …' : '');
+  throw new UnknownFormatError(file, `not a format the import knows (its header: ${shown || 'empty'})`);
 }
 
 /** The first line of a plain or gzipped file, read without reading the rest. */

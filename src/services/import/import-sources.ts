@@ -1,9 +1,10 @@
 import type { DataSource, Period } from '../../domain/profile.js';
 import { slugOf } from '../../domain/import-rows.js';
 import { DEFAULT_WEIGHTS_FILE } from './category-weights-file.js';
-import type { FileFormat } from './file-format.js';
+import type { DeprivationIndex } from './deprivation-index.js';
+import type { LookupVintage } from './ons-lsoa-ward-lookup.js';
 import type { Located } from './own-records.js';
-import { PUBLISHED_SOURCES } from './ward-profiles.js';
+import { OGL, PUBLISHED_SOURCES } from './ward-profiles.js';
 
 /** The data sources an import names on the profiles it shapes: the published files and the indicators' own. */
 
@@ -21,13 +22,48 @@ export function indicatorSources(rows: readonly Located<{ source: string; date: 
   return [...out.values()];
 }
 
-/** The published files' sources, for the profiles they shaped. */
+/** The ward lookup of the vintage read; the 2019 one keeps the id and words it always had. */
+export function lookupSource(v: LookupVintage): DataSource {
+  if (v.lsoa === '2011' && v.ward === '2019') return { ...PUBLISHED_SOURCES.lookup };
+  return {
+    id: `ons-lsoa${v.lsoa.slice(2)}-ward${v.ward.slice(2)}`,
+    name: `LSOA (${v.lsoa}) to Ward (${v.ward}) to LAD (${v.localAuthority}) lookup in England and Wales`,
+    publisher: 'Office for National Statistics',
+    licence: OGL,
+    url: 'https://geoportal.statistics.gov.uk/',
+    asOf: `wards of ${v.ward}`,
+  };
+}
+
+/** ONS mid-year estimates by LSOA ("mid-2022"). */
+export function midYearPopulationSource(midYear: string, lsoaYear: string): DataSource {
+  return {
+    id: 'ons-mid-year-population',
+    name: `ONS mid-year population estimates by LSOA (${lsoaYear})`,
+    publisher: 'Office for National Statistics',
+    licence: OGL,
+    url: 'https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates/datasets/lowersuperoutputareamidyearpopulationestimates',
+    asOf: `mid-${midYear}`,
+  };
+}
+
+export function indexSource(index: DeprivationIndex): DataSource {
+  return {
+    id: index.sourceId,
+    name: index.sourceName,
+    publisher: index.publisher,
+    licence: OGL,
+    url: index.url,
+    asOf: index.asOf,
+  };
+}
+
+/** The published files' sources, for the profiles they shaped: crime and weights, then `references`. */
 export function sourcesOf(
-  files: readonly { format: FileFormat }[],
   periods: readonly Period[],
   weightsFile: string,
+  references: readonly DataSource[],
 ): DataSource[] {
-  const has = (f: FileFormat) => files.some((x) => x.format === f);
   const out: DataSource[] = [];
   if (periods.length > 0) {
     const asOf = periods
@@ -43,8 +79,5 @@ export function sourcesOf(
       ),
     );
   }
-  if (has('ons-lsoa-ward-lookup')) out.push({ ...PUBLISHED_SOURCES.lookup });
-  if (has('iod2019-imd')) out.push({ ...PUBLISHED_SOURCES.imd });
-  if (has('iod2019-population')) out.push({ ...PUBLISHED_SOURCES.population });
-  return out;
+  return [...out, ...references.map((s) => ({ ...s }))];
 }

@@ -13,6 +13,8 @@ export class CrimeTally {
   /** `${lsoa} ${month} ${type index}` → count. */
   readonly counts = new Map<string, number>();
   readonly months = new Set<string>();
+  /** police.uk's name of each LSOA seen ("Liverpool 053B"): it names the authority. */
+  readonly lsoaNames = new Map<string, string>();
   files = 0;
   rowsRead = 0;
   rowsInvalid = 0;
@@ -61,7 +63,7 @@ export async function tallyStreetCrime(
   options: CsvReadOptions = {},
 ): Promise<{ rows: number; invalid: number }> {
   const kind = 'police.uk street crime';
-  let idx: { month: number; force: number; lsoa: number; type: number; width: number } | undefined;
+  let idx: { month: number; force: number; lsoa: number; lsoaName: number; type: number; width: number } | undefined;
   let rows = 0;
   let invalid = 0;
   const bad = (line: number, column: string, reason: string, what: string) => {
@@ -78,6 +80,7 @@ export async function tallyStreetCrime(
         month: header.indexOf('Month'),
         force: header.indexOf('Reported by'),
         lsoa: header.indexOf('LSOA code'),
+        lsoaName: header.indexOf('LSOA name'),
         type: header.indexOf('Crime type'),
         width: header.length,
       };
@@ -117,6 +120,7 @@ export async function tallyStreetCrime(
       continue;
     }
     tally.add(lsoa, month, type);
+    if (!tally.lsoaNames.has(lsoa)) tally.lsoaNames.set(lsoa, cells[idx.lsoaName]!.trim());
   }
   if (idx === undefined) throw new DatasetFileError(file, `empty: expected a ${STREET_CRIME_LAYOUT.name} header`);
   tally.rowsRead += rows;

@@ -4,6 +4,7 @@ import {
   POLICE_UK_CRIME_TYPES,
   SEVERITY_METHOD,
   categoryWeights,
+  crimeRate,
   policeUkCrimeType,
   rankBySeverity,
   severityScore,
@@ -215,6 +216,7 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
       rank: current.rank,
       outOf: latest.outOf,
       ...(before && { rankAtLastReview: before.rank, scoreAtLastReview: before.score }),
+      crimeRate: crimeRate(crimeOf(w, 'latest').counts, wardPopulation.get(w.code)!)!,
       method: SEVERITY_METHOD,
     };
     profiles.push({
@@ -224,8 +226,18 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
       threat: {
         ocgs: [],
         crime: [
-          { ...crimeOf(w, 'latest'), ...(current && { severity: scored(current, latest.outOf) }) },
-          { ...crimeOf(w, 'previous'), ...(before && { severity: scored(before, previous.outOf) }) },
+          {
+            ...crimeOf(w, 'latest'),
+            ...(current && {
+              severity: scored(current, latest.outOf, crimeOf(w, 'latest'), wardPopulation.get(w.code)!),
+            }),
+          },
+          {
+            ...crimeOf(w, 'previous'),
+            ...(before && {
+              severity: scored(before, previous.outOf, crimeOf(w, 'previous'), wardPopulation.get(w.code)!),
+            }),
+          },
         ],
         ...(severity && { severity }),
       },
@@ -244,8 +256,8 @@ export async function buildWardProfiles(input: WardProfilesInput): Promise<WardP
   return { districts, profiles, crime: summary, weights };
 }
 
-function scored(r: { score: number; rank: number }, outOf: number) {
-  return { score: r.score, rank: r.rank, outOf };
+function scored(r: { score: number; rank: number }, outOf: number, crime: CrimePeriod, population: number) {
+  return { score: r.score, rank: r.rank, outOf, crimeRate: crimeRate(crime.counts, population)! };
 }
 
 export function wardsOf(file: string, lookup: readonly LsoaWard[], localAuthorityCodes: readonly string[]): Ward[] {
