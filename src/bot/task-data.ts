@@ -28,7 +28,7 @@ export const TaskShow = z.object({ verb: z.literal('task.show'), ref: Ref }).str
 export const BlockData = TaskButton.extend({ reason: Typed(1000) }).strict();
 export const DoneData = TaskButton.extend({ outcome: Typed(1000), impactAfter: Typed(40).optional() }).strict();
 export const NoteData = TaskButton.extend({ note: Typed(1000) }).strict();
-export const CloseData = TaskButton.extend({ reason: Typed(1000) }).strict();
+export const CloseData = TaskButton.extend({ why: Typed(1000) }).strict();
 export const ReassignData = TaskButton.extend({ assignee: Typed(200) }).strict();
 
 const FormBase = z.object({

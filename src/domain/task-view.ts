@@ -3,7 +3,16 @@ import type { AuditEvent } from './audit.js';
 import { dueText, ownerText, type ListItem, type OwnerNames } from './plan-view.js';
 import { STRAND_LABEL } from './strand.js';
 import { banner, type Banner } from './summary.js';
-import { closeWord, doneWord, isTaskOpen, offeredChanges, taskOf, taskStatusLabel, taskText, type Task } from './task.js';
+import {
+  closeWord,
+  doneWord,
+  isTaskOpen,
+  offeredChanges,
+  taskOf,
+  taskStatusLabel,
+  taskText,
+  type Task,
+} from './task.js';
 import type { FourPAction } from './action.js';
 import type { IntelligenceGap } from './gap.js';
 import type { LastChange } from './last-change.js';
@@ -78,6 +87,8 @@ export interface TaskView {
   readOnly: string;
   doneTitle: string;
   closeTitle: string;
+  /** The button that confirms it, once the reason is written. */
+  closeConfirm: string;
   data: TaskButtonData;
   refreshData: { ref: string };
   userIds: string[];
@@ -146,7 +157,9 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     links,
     note: input.note ?? '',
     // Accepting an action takes it on; its owner has nothing to accept. A gap's Accept also starts it.
-    canAccept: offered.has('accept') && !(task.kind === 'action' && r.ownerAadObjectId === input.viewerId),
+    // A coordinator takes an action on by Reassign (to themselves): Teams shows at most five buttons.
+    canAccept:
+      offered.has('accept') && !(task.kind === 'action' && (r.ownerAadObjectId === input.viewerId || canReassign)),
     canProgress: offered.has('progress'),
     canBlock: offered.has('block'),
     canDone: offered.has('done'),
@@ -156,6 +169,7 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     readOnly: input.canChange ? '' : 'Only the owner, the owning agency and coordinators can change this.',
     doneTitle: doneWord(task),
     closeTitle: closeWord(task),
+    closeConfirm: task.kind === 'gap' ? 'Mark closed' : 'Mark cancelled',
     data: { ref: r.ref, etag: input.etag, op: input.op },
     refreshData: { ref: r.ref },
     userIds: [...(input.userIds ?? [])].slice(0, 60),

@@ -395,7 +395,16 @@ export class Tasks {
       this.store.gaps.listForAssignee(pid, who, OPEN_GAP, read, after),
       this.store.actions.listForAssignee(pid, who, OPEN_ACTION, read, after),
     ]);
-    return this.list(req, viewer, 'mine', 'My tasks', 'Nothing is waiting for you.', fits, [...gaps, ...actions], after);
+    return this.list(
+      req,
+      viewer,
+      'mine',
+      'My tasks',
+      'Nothing is waiting for you.',
+      fits,
+      [...gaps, ...actions],
+      after,
+    );
   }
 
   /** Open work past its due date, across the partnership. */

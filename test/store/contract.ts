@@ -12,6 +12,7 @@ import { Agency, Partnership } from '../../src/domain/partnership.js';
 import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
+import { runTaskListContract } from './contract-task-lists.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1226,5 +1227,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
         ).toBe('PROT-601');
       }, 120_000);
     });
+
+    runTaskListContract(() => store);
   });
 }

@@ -51,7 +51,7 @@ const BUTTONS: readonly [Verb, ButtonSchema, (data: never) => TaskChange][] = [
   [
     VERB.taskClose,
     CloseData,
-    (d: z.infer<typeof CloseData>) => ({ op: 'close', reason: required(d.reason, 'why it is no longer needed') }),
+    (d: z.infer<typeof CloseData>) => ({ op: 'close', reason: required(d.why, 'why it is no longer needed') }),
   ],
 ];
 

@@ -74,7 +74,12 @@ async function inDueOrder<T>(
     { name: '@partnershipId', value: partnershipId },
     { name: '@type', value: entity },
     ...parameters,
-    ...(cursor ? [{ name: '@afterPrefix', value: cursor.prefix }, { name: '@afterNumber', value: cursor.n }] : []),
+    ...(cursor
+      ? [
+          { name: '@afterPrefix', value: cursor.prefix },
+          { name: '@afterNumber', value: cursor.n },
+        ]
+      : []),
   ];
   const top = Math.max(0, Math.floor(limit));
   const read = (filter: string, order: string, extra: SqlParameter[] = []) =>
@@ -102,7 +107,9 @@ async function inDueOrder<T>(
   }
   if (undated && found.length < top) {
     const rest = await read(
-      after && after.due === undefined ? `NOT IS_DEFINED(c.record.due) AND ${AFTER_REF}` : 'NOT IS_DEFINED(c.record.due)',
+      after && after.due === undefined
+        ? `NOT IS_DEFINED(c.record.due) AND ${AFTER_REF}`
+        : 'NOT IS_DEFINED(c.record.due)',
       'c.refPrefix ASC, c.refNumber ASC',
     );
     found.push(...rest.slice(0, top - found.length));

@@ -19,15 +19,7 @@ import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
 import type { Profile } from '../../domain/profile.js';
 import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
-import type {
-  BulkLoad,
-  DistrictName,
-  ListCursor,
-  SeverityRow,
-  Store,
-  Stored,
-  TrackedRepository,
-} from '../store.js';
+import type { BulkLoad, DistrictName, ListCursor, SeverityRow, Store, Stored, TrackedRepository } from '../store.js';
 import { MIGRATIONS } from './schema.js';
 
 export interface SqliteStoreOptions {
