@@ -141,12 +141,27 @@ describe('task changes', () => {
   });
 
   it('offers the buttons that make sense from each status', () => {
-    expect([...offeredChanges(gap('assigned'))].sort()).toEqual(['accept', 'assign', 'note', 'progress']);
-    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['done', 'note']);
+    expect([...offeredChanges(gap('assigned'))].sort()).toEqual(['accept', 'assign', 'close', 'note', 'progress']);
+    // A coordinator may reassign work in progress (issue 19); open work may be closed as no longer needed.
+    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['assign', 'close', 'done', 'note']);
     expect([...offeredChanges(gap('filled'))].sort()).toEqual(['note']);
-    expect([...offeredChanges(action('planned'))].sort()).toEqual(['accept', 'assign', 'done', 'note', 'progress']);
-    expect([...offeredChanges(action('in_progress'))].sort()).toEqual(['accept', 'assign', 'block', 'done', 'note']);
-    expect([...offeredChanges(action('blocked'))].sort()).toEqual(['accept', 'assign', 'note', 'progress']);
+    expect([...offeredChanges(action('planned'))].sort()).toEqual([
+      'accept',
+      'assign',
+      'close',
+      'done',
+      'note',
+      'progress',
+    ]);
+    expect([...offeredChanges(action('in_progress'))].sort()).toEqual([
+      'accept',
+      'assign',
+      'block',
+      'close',
+      'done',
+      'note',
+    ]);
+    expect([...offeredChanges(action('blocked'))].sort()).toEqual(['accept', 'assign', 'close', 'note', 'progress']);
     expect([...offeredChanges(action('done'))].sort()).toEqual(['note']);
   });
 });
