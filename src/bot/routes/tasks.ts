@@ -124,7 +124,7 @@ function assignCommand(delivery: () => TaskDelivery): Command {
     keywords: ['assign'],
     usage: 'assign <ref> to <agency or @person>',
     description:
-      'Give a gap or action to the agency (or person) best placed to lead; they get the task card. Coordinators.',
+      'Give a gap or action to the agency (or person) best placed to lead, or hand it on in any open status; they get the task card. Coordinators.',
     example: 'assign G-12 to Liverpool City Council',
     permission: 'gap.assign',
     patterns: [/^(?:re)?assign\s+(.+)$/i],
@@ -200,7 +200,8 @@ const myTasksCommand: Command = {
   name: 'my tasks',
   keywords: ['my', 'tasks'],
   usage: 'my tasks',
-  description: 'Open gaps and actions that are yours, or your agency’s with nobody named.',
+  description:
+    'Open gaps and actions that are yours, or your agency’s with nobody named, soonest due first; Show more for the next page.',
   example: 'my tasks',
   permission: 'gap.read',
   patterns: [/^my\s+(?:tasks?|work|actions|gaps)[\s?.!]*$/i, /^tasks[\s?.!]*$/i],
