@@ -1,7 +1,7 @@
+import type { SqlParameter } from '@azure/cosmos';
 import type { AuditContext } from '../../domain/audit.js';
 import { ConcurrencyError, ValidationError } from '../../domain/errors.js';
 import { formatRef, parseRef, type RefPrefix } from '../../domain/refs.js';
-import type { SqlParameter } from '@azure/cosmos';
 import type { ListCursor, Stored, TrackedRepository } from '../store.js';
 import { auditDocument } from './audit-events.js';
 import { replaceAudited } from './audited-writes.js';
@@ -92,8 +92,8 @@ async function inDueOrder<T>(
       [...base, ...extra],
       partnershipId,
     );
-  const found: ReadDocument<T>[] = [];
   if (top === 0) return [];
+  const found: ReadDocument<T>[] = [];
   if (!after || after.due !== undefined) {
     found.push(
       ...(await read(
