@@ -197,6 +197,12 @@ resource partnershipData 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
             { path: '/atMs', order: 'ascending' }
             { path: '/seq', order: 'ascending' }
           ]
+          // my tasks and overdue: due date, then reference prefix and number
+          [
+            { path: '/record/due', order: 'ascending' }
+            { path: '/refPrefix', order: 'ascending' }
+            { path: '/refNumber', order: 'ascending' }
+          ]
           // audit events: by time, then the order they were written
           [
             { path: '/atMs', order: 'ascending' }

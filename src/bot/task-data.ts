@@ -12,10 +12,23 @@ const Typed = (max: number) => z.string().max(max);
 
 export const TaskButton = z.object({ ref: Ref, etag: Etag, op: Op }).strict();
 export const TaskRefresh = z.object({ ref: Ref }).strict();
+/** Show more on `my tasks` or `overdue`: where the page shown ended. */
+export const TasksMore = z
+  .object({
+    list: z.enum(['mine', 'overdue']),
+    from: z.number().int().min(2).max(1_000_000),
+    ref: Ref,
+    due: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  })
+  .strict();
 export const TaskShow = z.object({ verb: z.literal('task.show'), ref: Ref }).strict();
 export const BlockData = TaskButton.extend({ reason: Typed(1000) }).strict();
 export const DoneData = TaskButton.extend({ outcome: Typed(1000), impactAfter: Typed(40).optional() }).strict();
 export const NoteData = TaskButton.extend({ note: Typed(1000) }).strict();
+export const CloseData = TaskButton.extend({ why: Typed(1000) }).strict();
 export const ReassignData = TaskButton.extend({ assignee: Typed(200) }).strict();
 
 const FormBase = z.object({

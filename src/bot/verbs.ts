@@ -19,9 +19,13 @@ export const VERB = {
   taskBlock: 'task.block',
   taskDone: 'task.done',
   taskNote: 'task.note',
+  /** { ref, etag, op, reason }: a gap closed as no longer needed, an action cancelled. */
+  taskClose: 'task.close',
   taskReassign: 'task.reassign',
   /** Action.Execute { ref }: the task card's refresh, answered with the viewer's own view. */
   taskRefresh: 'task.refresh',
+  /** Action.Execute { list, from, ref, due? }: the next page of `my tasks` or `overdue`, in place. */
+  tasksMore: 'tasks.more',
   /** Action.Submit { ref }: a task card, as a new message (from `my tasks`, `overdue`). */
   taskShow: 'task.show',
   /** Action.Execute { districtId, op } plus the form's inputs: create from the form card. */

@@ -17,7 +17,14 @@ import { banner, type Banner } from './summary.js';
  */
 
 export type ChangeKind =
-  'gap-opened' | 'gap-filled' | 'gap-reassigned' | 'action-started' | 'action-blocked' | 'action-done';
+  | 'gap-opened'
+  | 'gap-filled'
+  | 'gap-closed'
+  | 'gap-reassigned'
+  | 'action-started'
+  | 'action-blocked'
+  | 'action-done'
+  | 'action-cancelled';
 
 export interface Change {
   kind: ChangeKind;
@@ -66,6 +73,7 @@ export function changesOf(event: AuditEvent): Change[] {
     const from = before?.status as GapStatus | undefined;
     if (isGapOpen(to) && (from === undefined || !isGapOpen(from))) kinds.push('gap-opened');
     if (to === 'filled' && from !== 'filled') kinds.push('gap-filled');
+    if (to === 'closed' && from !== undefined && from !== 'closed') kinds.push('gap-closed');
     if (typeof after.ownerAgencyId === 'string' && before && before.ownerAgencyId !== after.ownerAgencyId) {
       kinds.push('gap-reassigned');
     }
@@ -77,6 +85,7 @@ export function changesOf(event: AuditEvent): Change[] {
       if (to === 'in_progress' && from !== 'blocked') kinds.push('action-started');
       if (to === 'blocked') kinds.push('action-blocked');
       if (to === 'done') kinds.push('action-done');
+      if (to === 'cancelled') kinds.push('action-cancelled');
     }
   }
   return kinds.map((kind) => ({ kind, ...base }));
@@ -152,10 +161,12 @@ export const RISERS = 5;
 const CHANGE_LABEL: Record<ChangeKind, string> = {
   'gap-opened': 'gaps opened',
   'gap-filled': 'gaps filled',
+  'gap-closed': 'gaps closed (no longer needed)',
   'gap-reassigned': 'gaps assigned to an agency',
   'action-started': 'actions started',
   'action-blocked': 'actions blocked',
   'action-done': 'actions done',
+  'action-cancelled': 'actions cancelled',
 };
 const CHANGE_ORDER = Object.keys(CHANGE_LABEL) as ChangeKind[];
 

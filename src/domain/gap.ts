@@ -21,7 +21,8 @@ export const GAP_TRANSITIONS: TransitionTable<GapStatus> = {
   open: ['assigned', 'closed'],
   // Re-assigning to another agency keeps the gap assigned; declining returns it to open.
   assigned: ['assigned', 'in_progress', 'open', 'closed'],
-  in_progress: ['filled', 'open', 'closed'],
+  // A coordinator may hand work in progress to someone else (people change jobs mid-task).
+  in_progress: ['filled', 'open', 'closed', 'assigned'],
   filled: ['open'],
   closed: ['open'],
 };

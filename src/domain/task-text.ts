@@ -95,7 +95,7 @@ function parseLine(argument: string, withStrand: boolean): TaskLine {
 
 export interface UpdateLine {
   ref: string;
-  op: Exclude<TaskOp, 'assign'>;
+  op: Exclude<TaskOp, 'assign' | 'close'>;
   text?: string | undefined;
 }
 
@@ -135,4 +135,30 @@ export function parseUpdate(text: string): UpdateLine | undefined {
     throw new ValidationError(`Say ${what}, for example: update ${ref} ${word}: <${what}>.`);
   }
   return { ref, op, ...(note && { text: note }) };
+}
+
+export interface CloseLine {
+  ref: string;
+  reason: string;
+}
+
+export const CLOSE_PATTERN = new RegExp(String.raw`^(?:close|cancel)\s+${REF}(?:${SEP}(.*))?$`, 'i');
+
+/**
+ * `close G-12: superseded by G-19`, `cancel PURS-7: operation ended`. Either word works for
+ * either kind (a gap is closed, an action cancelled); the reason is required, as the board asks why.
+ */
+export function parseClose(text: string): CloseLine | undefined {
+  const m = CLOSE_PATTERN.exec(text.trim());
+  if (!m) return undefined;
+  const ref = parseRef(m[1]!)?.ref;
+  if (!ref) return undefined;
+  const reason = m[2]?.trim();
+  if (!reason) {
+    const word = ref.startsWith('G-') ? 'close' : 'cancel';
+    throw new ValidationError(
+      `Say why it is no longer needed, for example: ${word} ${ref}: <why>. Nothing was changed.`,
+    );
+  }
+  return { ref, reason };
 }

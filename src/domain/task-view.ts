@@ -3,10 +3,20 @@ import type { AuditEvent } from './audit.js';
 import { dueText, ownerText, type ListItem, type OwnerNames } from './plan-view.js';
 import { STRAND_LABEL } from './strand.js';
 import { banner, type Banner } from './summary.js';
-import { doneWord, isTaskOpen, offeredChanges, taskOf, taskStatusLabel, taskText, type Task } from './task.js';
+import {
+  closeWord,
+  doneWord,
+  isTaskOpen,
+  offeredChanges,
+  taskOf,
+  taskStatusLabel,
+  taskText,
+  type Task,
+} from './task.js';
 import type { FourPAction } from './action.js';
 import type { IntelligenceGap } from './gap.js';
 import type { LastChange } from './last-change.js';
+import { parseRef } from './refs.js';
 
 /** "25 Nov 2026, 10:15": the time as people in the partnership read it (UK time). */
 const WHEN = new Intl.DateTimeFormat('en-GB', {
@@ -29,13 +39,19 @@ const CHANGE_WORDS: Record<string, string> = {
   block: 'Marked blocked',
   done: 'Marked done',
   note: 'Note added',
+  close: 'Closed',
   assign: 'Assigned',
 };
 
 function changedText(task: Task, last: LastChange | undefined, names: OwnerNames): string {
   if (!last) return '';
   const who = names.people.get(last.by) ?? 'someone outside the partnership';
-  const what = last.what === 'done' && task.kind === 'gap' ? 'Marked filled' : (CHANGE_WORDS[last.what] ?? 'Changed');
+  const what =
+    last.what === 'done' && task.kind === 'gap'
+      ? 'Marked filled'
+      : last.what === 'close' && task.kind === 'action'
+        ? 'Cancelled'
+        : (CHANGE_WORDS[last.what] ?? 'Changed');
   return `${what} by ${who}, ${formatWhen(last.at)}`;
 }
 
@@ -66,9 +82,13 @@ export interface TaskView {
   canBlock: boolean;
   canDone: boolean;
   canNote: boolean;
+  canClose: boolean;
   canReassign: boolean;
   readOnly: string;
   doneTitle: string;
+  closeTitle: string;
+  /** The button that confirms it, once the reason is written. */
+  closeConfirm: string;
   data: TaskButtonData;
   refreshData: { ref: string };
   userIds: string[];
@@ -112,7 +132,8 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
   const latest =
     task.kind === 'gap'
       ? [
-          task.record.resolution && `Outcome: ${task.record.resolution}`,
+          task.record.resolution &&
+            `${task.record.status === 'closed' ? 'Why closed' : 'Outcome'}: ${task.record.resolution}`,
           task.record.lastUpdate && `Latest: ${task.record.lastUpdate}`,
         ]
           .filter(Boolean)
@@ -136,19 +157,35 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     links,
     note: input.note ?? '',
     // Accepting an action takes it on; its owner has nothing to accept. A gap's Accept also starts it.
-    canAccept: offered.has('accept') && !(task.kind === 'action' && r.ownerAadObjectId === input.viewerId),
+    // A coordinator takes an action on by Reassign (to themselves): Teams shows at most five buttons.
+    canAccept:
+      offered.has('accept') && !(task.kind === 'action' && (r.ownerAadObjectId === input.viewerId || canReassign)),
     canProgress: offered.has('progress'),
     canBlock: offered.has('block'),
     canDone: offered.has('done'),
     canNote: offered.has('note'),
+    canClose: offered.has('close'),
     canReassign,
     readOnly: input.canChange ? '' : 'Only the owner, the owning agency and coordinators can change this.',
     doneTitle: doneWord(task),
+    closeTitle: closeWord(task),
+    closeConfirm: task.kind === 'gap' ? 'Mark closed' : 'Mark cancelled',
     data: { ref: r.ref, etag: input.etag, op: input.op },
     refreshData: { ref: r.ref },
     userIds: [...(input.userIds ?? [])].slice(0, 60),
     assignees: canReassign ? [...(input.assignees ?? [])] : [],
   };
+}
+
+/** Which task list a page belongs to, and where the next page starts (the Show more button's data). */
+export type TaskListName = 'mine' | 'overdue';
+export interface TaskListPage {
+  list: TaskListName;
+  /** The position of the next page's first item, counted from 1. */
+  from: number;
+  /** The last item listed: the next page starts after it. */
+  ref: string;
+  due?: string;
 }
 
 export interface TaskListView {
@@ -158,38 +195,63 @@ export interface TaskListView {
   /** As a district's lists show them, with the district named (a person's tasks span many). */
   items: (Omit<ListItem, 'sensitive'> & { district: string })[];
   hasItems: boolean;
-  more: string;
+  hasMore: boolean;
+  more: TaskListPage | Record<string, never>;
   withheld: string;
 }
 
-/** `my tasks` and `overdue`: the records are already chosen and visible; this orders and words them. */
+/**
+ * The order of `my tasks` and `overdue`, as the store sorts them: due date (none last), then
+ * reference prefix and number. Pages from the gaps and the actions merge by it.
+ */
+export function taskListOrder(a: { due?: string | undefined; ref: string }, b: typeof a): number {
+  const da = a.due ?? '~';
+  const db = b.due ?? '~';
+  if (da !== db) return da < db ? -1 : 1;
+  const ra = parseRef(a.ref);
+  const rb = parseRef(b.ref);
+  if (!ra || !rb) return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
+  if (ra.prefix !== rb.prefix) return ra.prefix < rb.prefix ? -1 : 1;
+  return ra.n - rb.n;
+}
+
+/**
+ * One page of `my tasks` or `overdue`. `records` are the page's candidates in list order (a
+ * record beyond `limit` means there is a next page); those the viewer may not see are counted in
+ * their place, not shown.
+ */
 export function composeTaskList(input: {
+  list: TaskListName;
   title: string;
   empty: string;
   demo: boolean;
   records: readonly (IntelligenceGap | FourPAction)[];
+  visible: (r: IntelligenceGap | FourPAction) => boolean;
+  /** The position of the first record, counted from 1. */
+  from: number;
   districtNames: ReadonlyMap<string, string>;
   names: OwnerNames;
   now: Date;
   limit: number;
-  withheld: number;
   withheldHint: string;
-  /** The store stopped reading at its limit: there are more than the records given. */
-  capped?: boolean;
 }): TaskListView {
-  const sorted = [...input.records].sort(
-    (a, b) => (a.due ?? '9999').localeCompare(b.due ?? '9999') || a.ref.localeCompare(b.ref),
-  );
-  const listed = sorted.slice(0, input.limit);
-  const sensitive = listed.some((r) => r.classification === 'OFFICIAL-SENSITIVE');
+  const page = input.records.slice(0, Math.max(1, input.limit));
+  const hasMore = input.records.length > page.length;
+  const shown = page.filter(input.visible);
+  const withheld = page.length - shown.length;
+  const sensitive = shown.some((r) => r.classification === 'OFFICIAL-SENSITIVE');
+  const last = page[page.length - 1];
+  const to = input.from + page.length - 1;
   return {
     banner: banner(sensitive ? 'OFFICIAL-SENSITIVE' : 'OFFICIAL', input.demo),
     title: input.title,
     summary:
-      sorted.length === 0
-        ? input.empty
-        : `${input.capped ? `More than ${sorted.length + input.withheld}` : sorted.length} open, soonest due first. Select one to open its card.`,
-    items: listed.map((r) => {
+      page.length === 0
+        ? input.from === 1
+          ? input.empty
+          : 'Nothing more: that was the last of them.'
+        : `${input.from === 1 && !hasMore ? `${page.length} open` : `Open, ${input.from}–${to}`}, soonest due first. Select one to open its card.`,
+    items: shown.map((r) => {
       const task = taskOf(r);
       const agencyId = task.kind === 'gap' ? task.record.ownerAgencyId : task.record.leadAgencyId;
       return {
@@ -201,10 +263,13 @@ export function composeTaskList(input: {
         district: input.districtNames.get(r.districtId) ?? r.districtId,
       };
     }),
-    hasItems: listed.length > 0,
+    hasItems: shown.length > 0,
+    hasMore,
     more:
-      sorted.length > listed.length ? `${input.capped ? 'Many' : sorted.length - listed.length} more not listed.` : '',
-    withheld: input.withheld > 0 ? `${input.withheld} not shown. ${input.withheldHint}` : '',
+      hasMore && last
+        ? { list: input.list, from: to + 1, ref: last.ref, ...(last.due !== undefined && { due: last.due }) }
+        : {},
+    withheld: withheld > 0 ? `${withheld} not shown. ${input.withheldHint}` : '',
   };
 }
 
@@ -225,6 +290,8 @@ const EVENT_WORDS: Record<string, string> = {
   done: 'Marked done',
   filled: 'Marked filled',
   noted: 'Note added',
+  closed: 'Closed (no longer needed)',
+  cancelled: 'Cancelled',
   assigned: 'Assigned',
 };
 

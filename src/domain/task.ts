@@ -17,6 +17,8 @@ export type TaskChange =
   | { op: 'block'; reason: string }
   | { op: 'done'; note: string; impactAfter?: number | undefined }
   | { op: 'note'; note: string }
+  /** No longer needed: a gap is closed, an action cancelled, with the reason recorded. */
+  | { op: 'close'; reason: string }
   | { op: 'assign'; agencyId: string; ownerAadObjectId?: string | undefined };
 
 export type TaskOp = TaskChange['op'];
@@ -34,6 +36,8 @@ export function auditWord(task: Task, op: TaskOp): string {
       return task.kind === 'gap' ? 'filled' : 'done';
     case 'note':
       return 'noted';
+    case 'close':
+      return task.kind === 'gap' ? 'closed' : 'cancelled';
     case 'assign':
       return 'assigned';
   }
@@ -61,6 +65,11 @@ export function taskText(task: Task): string {
   return task.kind === 'gap' ? task.record.question : task.record.title;
 }
 
+/** What the "no longer needed" button is called: a gap is closed, an action cancelled. */
+export function closeWord(task: Task): 'Close (no longer needed)' | 'Cancel' {
+  return task.kind === 'gap' ? 'Close (no longer needed)' : 'Cancel';
+}
+
 /** What the "finished" button and word are called: a gap is filled, an action done. */
 export function doneWord(task: Task): 'Filled' | 'Done' {
   return task.kind === 'gap' ? 'Filled' : 'Done';
@@ -73,8 +82,9 @@ export function offeredChanges(task: Task): Set<TaskOp> {
     const s = task.record.status;
     if (s === 'assigned') ops.add('accept').add('progress');
     if (s === 'in_progress') ops.add('done');
-    // Reassigning follows the table: only an open or assigned gap can be (re)assigned.
-    if (s !== 'open' && s !== 'assigned') ops.delete('assign');
+    // A coordinator may reassign a gap in any open status; a filled or closed one is reopened first.
+    if (!isGapOpen(s)) ops.delete('assign');
+    else ops.add('close');
   } else {
     const s = task.record.status;
     if (isActionOpen(s)) ops.add('accept');
@@ -82,6 +92,7 @@ export function offeredChanges(task: Task): Set<TaskOp> {
     if (s === 'in_progress') ops.add('block');
     if (s === 'planned' || s === 'in_progress') ops.add('done');
     if (!isActionOpen(s)) ops.delete('assign');
+    else ops.add('close');
   }
   return ops;
 }
@@ -119,6 +130,8 @@ function changeGap(gap: IntelligenceGap, change: TaskChange, actor: string, now:
       return changeGapStatus(gap, 'filled', now, { resolution: change.note });
     case 'note':
       return { ...gap, lastUpdate: change.note, updatedAt: at };
+    case 'close':
+      return changeGapStatus(gap, 'closed', now, { resolution: change.reason });
     case 'assign': {
       const next = changeGapStatus(gap, 'assigned', now, { ownerAgencyId: change.agencyId });
       if (change.ownerAadObjectId) next.ownerAadObjectId = change.ownerAadObjectId;
@@ -152,6 +165,8 @@ function changeAction(action: FourPAction, change: TaskChange, actor: string, no
     }
     case 'note':
       return { ...action, lastUpdate: change.note, updatedAt: at };
+    case 'close':
+      return changeActionStatus(action, 'cancelled', now, change.reason);
     case 'assign': {
       mustBeOpen();
       const next: FourPAction = { ...action, leadAgencyId: change.agencyId, updatedAt: at };

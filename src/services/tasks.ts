@@ -28,11 +28,13 @@ import {
   composeTaskList,
   formatWhen,
   type HistoryView,
+  taskListOrder,
+  type TaskListName,
   type TaskListView,
   type TaskView,
 } from '../domain/task-view.js';
 import { maySee, sensitiveCreateRefusal, splitVisible, withheldHint, type Viewer } from '../domain/visibility.js';
-import type { Store, Stored } from '../store/store.js';
+import type { ListCursor, Store, Stored } from '../store/store.js';
 import type { Clock } from './clock.js';
 import type { DistrictDirectory } from './district-directory.js';
 import type { Requester } from './membership.js';
@@ -50,6 +52,9 @@ export type ChangeOutcome =
   /** Someone else changed it since the card was shown: nothing was written. */
   | { kind: 'conflict'; stored: StoredTask; byName: string; at: string };
 
+/** Where a page of `my tasks` or `overdue` starts: after this record, at this position (from 1). */
+export type TaskListCursor = ListCursor & { from: number };
+
 /** Someone a task can be assigned to: an agency, or a member (with their agency). */
 export type Assignee = { agencyId: string; ownerAadObjectId?: string | undefined; name: string };
 
@@ -59,12 +64,12 @@ export interface Delivery {
   ref: ConversationRef | undefined;
 }
 
-const LIST_LIMIT = 25;
 /**
- * `my tasks` and `overdue` read at most this many gaps and this many actions, soonest due first:
- * a card lists 25, and an agency with thousands open is told "more than" rather than kept waiting.
+ * `my tasks` and `overdue` are paged: a card lists this many, soonest due first, and Show more
+ * reads the next page after the last one listed. The store sorts and cuts, so a page costs the
+ * same however many thousands an agency has open.
  */
-const READ_LIMIT = 200;
+const LIST_LIMIT = 25;
 const OPEN_GAP = GapStatus.options.filter(isGapOpen);
 const OPEN_ACTION = ActionStatus.options.filter(isActionOpen);
 const HISTORY_LIMIT = 30;
@@ -301,9 +306,7 @@ export class Tasks {
     ]);
     const agencies = await this.store.agencies.list(pid);
     const active = members.filter((m) => m.active);
-    const watchers = active.filter(
-      (m) => m.aadObjectId === task.record.ownerAadObjectId || can(m, `${task.kind}.assign`),
-    );
+    const watchers = watchersOf(task, active);
     const userIds = await this.userIds(tenantsOf(req, options.tenantId), watchers);
     const shared = options.shared ?? false;
     return composeTaskCard({
@@ -396,15 +399,25 @@ export class Tasks {
     req: Requester,
     viewer: Viewer,
     fits: (v: TaskListView) => boolean = () => true,
+    after?: TaskListCursor,
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
     const who = { aadObjectId: req.member.aadObjectId, agencyId: req.member.agencyId };
+    const read = LIST_LIMIT + 1;
     const [gaps, actions] = await Promise.all([
-      this.store.gaps.listForAssignee(pid, who, OPEN_GAP, READ_LIMIT),
-      this.store.actions.listForAssignee(pid, who, OPEN_ACTION, READ_LIMIT),
+      this.store.gaps.listForAssignee(pid, who, OPEN_GAP, read, after),
+      this.store.actions.listForAssignee(pid, who, OPEN_ACTION, read, after),
     ]);
-    const capped = gaps.length === READ_LIMIT || actions.length === READ_LIMIT;
-    return this.list(req, viewer, 'My tasks', 'Nothing is waiting for you.', fits, [...gaps, ...actions], capped);
+    return this.list(
+      req,
+      viewer,
+      'mine',
+      'My tasks',
+      'Nothing is waiting for you.',
+      fits,
+      [...gaps, ...actions],
+      after,
+    );
   }
 
   /** Open work past its due date, across the partnership. */
@@ -412,22 +425,24 @@ export class Tasks {
     req: Requester,
     viewer: Viewer,
     fits: (v: TaskListView) => boolean = () => true,
+    after?: TaskListCursor,
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
     const today = toIsoDate(this.clock());
+    const read = LIST_LIMIT + 1;
     const [gaps, actions] = await Promise.all([
-      this.store.gaps.listDueBefore(pid, today, OPEN_GAP, READ_LIMIT),
-      this.store.actions.listDueBefore(pid, today, OPEN_ACTION, READ_LIMIT),
+      this.store.gaps.listDueBefore(pid, today, OPEN_GAP, read, after),
+      this.store.actions.listDueBefore(pid, today, OPEN_ACTION, read, after),
     ]);
-    const capped = gaps.length === READ_LIMIT || actions.length === READ_LIMIT;
     return this.list(
       req,
       viewer,
+      'overdue',
       'Overdue gaps and actions',
       'Nothing is overdue.',
       fits,
       [...gaps, ...actions],
-      capped,
+      after,
     );
   }
 
@@ -461,18 +476,22 @@ export class Tasks {
   private async list(
     req: Requester,
     viewer: Viewer,
+    list: TaskListName,
     title: string,
     empty: string,
     fits: (v: TaskListView) => boolean,
-    records: readonly (Stored<IntelligenceGap> | Stored<FourPAction>)[],
-    capped: boolean,
+    read: readonly (Stored<IntelligenceGap> | Stored<FourPAction>)[],
+    after: TaskListCursor | undefined,
   ): Promise<TaskListView> {
     const pid = req.partnership.id;
     const names = await this.names(pid);
-    const chosen = records.map(({ etag: _etag, ...r }) => r as IntelligenceGap | FourPAction);
-    const { shown, withheld } = splitVisible(viewer, chosen);
+    // Two pages (gaps, actions), each in list order: merged, the first LIST_LIMIT + 1 decide the page.
+    const records = read
+      .map(({ etag: _etag, ...r }) => r as IntelligenceGap | FourPAction)
+      .sort(taskListOrder)
+      .slice(0, LIST_LIMIT + 1);
     const districtNames = new Map<string, string>();
-    for (const r of shown.slice(0, LIST_LIMIT * 4)) {
+    for (const r of records) {
       if (!districtNames.has(r.districtId))
         districtNames.set(r.districtId, await this.directory.label(pid, r.districtId));
     }
@@ -480,17 +499,18 @@ export class Tasks {
     return fitList(
       (limit) =>
         composeTaskList({
+          list,
           title,
           empty,
           demo: req.partnership.demo,
-          records: shown,
+          records,
+          visible: (r) => maySee(viewer, r.classification),
+          from: after?.from ?? 1,
           districtNames,
           names,
           now,
           limit,
-          withheld,
           withheldHint: withheldHint(viewer),
-          capped,
         }),
       fits,
       LIST_LIMIT,
@@ -575,6 +595,21 @@ export class Tasks {
       throw new ValidationError(`${m.displayName} is not in the lead agency; choose someone from it, or no owner.`);
     }
   }
+}
+
+/**
+ * Whom Teams refreshes the card for: whoever owns it (the named owner, or with nobody named the
+ * owning agency's members who work on it), then coordinators. A card sent to someone before a
+ * reassignment thus refreshes for them too, and shows them it is no longer theirs to change.
+ */
+function watchersOf(task: Task, active: readonly Member[]): Member[] {
+  const owned = ownedItem(task);
+  const owners = active.filter((m) =>
+    owned.ownerAadObjectId
+      ? m.aadObjectId === owned.ownerAadObjectId
+      : m.agencyId === owned.agencyId && can(m, `${task.kind}.update-own`),
+  );
+  return [...new Set([...owners, ...active.filter((m) => can(m, `${task.kind}.assign`))])];
 }
 
 /** Where partnership members may be: this turn's tenant first, then the others it accepts. */

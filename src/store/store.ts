@@ -89,6 +89,15 @@ export interface ProfileRepository {
   severityRanking(partnershipId: string, limit: number): Promise<SeverityRow[]>;
 }
 
+/**
+ * Where a page of `my tasks` or `overdue` ended: the last record listed, by its due date (absent
+ * when it has none) and reference. The next page starts strictly after it, in list order.
+ */
+export interface ListCursor {
+  due?: string | undefined;
+  ref: string;
+}
+
 export interface TrackedRepository<T, Draft, Facts> {
   get(partnershipId: string, ref: string): Promise<Stored<T> | undefined>;
   /** Ordered by reference prefix, then reference number (G-2 before G-10). */
@@ -101,20 +110,26 @@ export interface TrackedRepository<T, Draft, Facts> {
   /**
    * `my tasks`: records whose status is one of `statuses` that name this person as owner, or
    * name nobody and belong to their agency (a gap's owning agency, an action's lead agency).
-   * Ordered by due date (none last), then as listByDistrict; at most `limit`.
+   * Ordered by due date (none last), then as listByDistrict; at most `limit`, sorted and cut by
+   * the database (an index serves the order). With `after`, only records after that one.
    */
   listForAssignee(
     partnershipId: string,
     who: { aadObjectId: string; agencyId: string },
     statuses: readonly string[],
     limit: number,
+    after?: ListCursor,
   ): Promise<Stored<T>[]>;
-  /** `overdue`: records whose status is one of `statuses`, due before `isoDate`; ordered as listForAssignee, at most `limit`. */
+  /**
+   * `overdue`: records whose status is one of `statuses`, due before `isoDate`; ordered as
+   * listForAssignee, at most `limit`, and with `after`, only records after that one.
+   */
   listDueBefore(
     partnershipId: string,
     isoDate: string,
     statuses: readonly string[],
     limit: number,
+    after?: ListCursor,
   ): Promise<Stored<T>[]>;
   /** Gives the record the partnership's next reference (G-n, PREP-n, …) and stores it. */
   create(draft: Draft, audit: AuditContext): Promise<Stored<T>>;

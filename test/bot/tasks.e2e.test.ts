@@ -364,8 +364,15 @@ describe('the task card buttons', () => {
     expect(text).toContain('Status: In progress');
     expect(text).toContain('Owner: Liverpool City Council · Adele Vance');
     expect(text).toMatch(/Accepted by Adele Vance, \d{1,2} \w{3} \d{4}, \d{2}:\d{2}/);
-    // In progress: it can be filled or noted; accepting again is not offered, nor Reassign (not a coordinator).
-    expect(buttons(invokeCard(accepted))).toEqual(['Filled', 'Mark filled', 'Add note', 'Save note']);
+    // In progress: it can be filled, noted or closed; accepting again is not offered, nor Reassign (not a coordinator).
+    expect(buttons(invokeCard(accepted))).toEqual([
+      'Filled',
+      'Mark filled',
+      'Add note',
+      'Save note',
+      'Close (no longer needed)',
+      'Mark closed',
+    ]);
 
     const noted = await bot.press(invokeCard(accepted), 'Save note', adele, 'personal', {
       note: 'Asked housing for the tenancy list',
@@ -601,7 +608,8 @@ describe('conversational updates, my tasks, overdue and history', () => {
         r.classification === 'OFFICIAL',
     );
     expect(late.length).toBeGreaterThan(0);
-    expect(overdue).toContain(`${late.length} open, soonest due first.`);
+    // Paged (issue 19): the first 25 in order, and Show more for the rest.
+    expect(overdue).toContain(late.length > 25 ? 'Open, 1–25, soonest due first.' : `${late.length} open`);
     expect(overdue).toContain('overdue since');
   });
 

@@ -98,6 +98,9 @@ describe('changes derived from audit events, by comparing before and after', () 
       'gap.status',
     );
     expect(changesOf(filled).map((c) => c.kind)).toEqual(['gap-filled']);
+    // Closed as no longer needed (issue 19): the board sees it in the week it happened.
+    const closed = event('gap', gap('G-7', 'in_progress', { ownerAgencyId: 'police' }), gap('G-7', 'closed'));
+    expect(changesOf(closed).map((c) => c.kind)).toEqual(['gap-closed']);
     const reopened = event('gap', gap('G-4', 'closed'), gap('G-4', 'open'));
     expect(changesOf(reopened).map((c) => c.kind)).toEqual(['gap-opened']);
     // An edit that changes neither status nor owner is no change for the board.
@@ -114,6 +117,7 @@ describe('changes derived from audit events, by comparing before and after', () 
     expect(kinds('planned', 'in_progress')).toEqual(['action-started']);
     expect(kinds('in_progress', 'blocked')).toEqual(['action-blocked']);
     expect(kinds('in_progress', 'done')).toEqual(['action-done']);
+    expect(kinds('blocked', 'cancelled')).toEqual(['action-cancelled']);
     expect(kinds('blocked', 'in_progress')).toEqual([]);
     expect(kinds('planned', 'planned')).toEqual([]);
     // An action created is planned work, not yet started.

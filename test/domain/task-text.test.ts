@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import { readActionForm, readGapForm, EMPTY_FORM } from '../../src/domain/task-form.js';
-import { parseNewAction, parseNewGap, parseUpdate } from '../../src/domain/task-text.js';
+import { parseClose, parseNewAction, parseNewGap, parseUpdate } from '../../src/domain/task-text.js';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 
@@ -149,5 +149,17 @@ describe('the form', () => {
       NOW,
     );
     expect(good.ok && good.value).toMatchObject({ strand: 'protect', impactBefore: 12, fromGapRef: 'G-4' });
+  });
+});
+
+describe('close and cancel', () => {
+  it('reads `close G-12: …` and `cancel PURS-7 - …`, and asks for the reason when there is none', () => {
+    expect(parseClose('close G-12: superseded by G-19')).toEqual({ ref: 'G-12', reason: 'superseded by G-19' });
+    expect(parseClose('Cancel purs 7 - operation ended')).toEqual({ ref: 'PURS-7', reason: 'operation ended' });
+    expect(() => parseClose('cancel PURS-7')).toThrow(
+      'Say why it is no longer needed, for example: cancel PURS-7: <why>. Nothing was changed.',
+    );
+    expect(() => parseClose('close G-12:  ')).toThrow(ValidationError);
+    expect(parseClose('close the door')).toBeUndefined();
   });
 });

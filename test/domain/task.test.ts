@@ -134,6 +134,35 @@ describe('task changes', () => {
     );
   });
 
+  it('closes a gap or cancels an action in any open status with its reason, and not once finished', () => {
+    const closed = applyTaskChange(gap('in_progress'), { op: 'close', reason: 'Superseded by G-19' }, OWNER, NOW);
+    expect(closed.record).toMatchObject({
+      status: 'closed',
+      resolution: 'Superseded by G-19',
+      ownerAgencyId: 'council',
+    });
+    for (const status of ['planned', 'in_progress', 'blocked'] as const) {
+      const cancelled = applyTaskChange(action(status), { op: 'close', reason: 'Operation ended' }, OWNER, NOW);
+      expect(cancelled.record).toMatchObject({ status: 'cancelled', lastUpdate: 'Operation ended' });
+    }
+    expect(() => applyTaskChange(gap('filled'), { op: 'close', reason: 'x' }, OWNER, NOW)).toThrow(
+      InvalidTransitionError,
+    );
+    expect(() => applyTaskChange(action('done'), { op: 'close', reason: 'x' }, OWNER, NOW)).toThrow(
+      InvalidTransitionError,
+    );
+  });
+
+  it('reassigns a gap in progress: back to assigned, with the new owner', () => {
+    const moved = applyTaskChange(
+      gap('in_progress', { ownerAadObjectId: OWNER }),
+      { op: 'assign', agencyId: 'health', ownerAadObjectId: COLLEAGUE },
+      OWNER,
+      NOW,
+    );
+    expect(moved.record).toMatchObject({ status: 'assigned', ownerAgencyId: 'health', ownerAadObjectId: COLLEAGUE });
+  });
+
   it('refuses a note that is too long, storing nothing', () => {
     expect(() => applyTaskChange(gap('assigned'), { op: 'note', note: 'x'.repeat(1001) }, OWNER, NOW)).toThrow(
       /lastUpdate: must be at most 1000 characters/,
@@ -141,12 +170,27 @@ describe('task changes', () => {
   });
 
   it('offers the buttons that make sense from each status', () => {
-    expect([...offeredChanges(gap('assigned'))].sort()).toEqual(['accept', 'assign', 'note', 'progress']);
-    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['done', 'note']);
+    expect([...offeredChanges(gap('assigned'))].sort()).toEqual(['accept', 'assign', 'close', 'note', 'progress']);
+    // A coordinator may reassign work in progress (issue 19); open work may be closed as no longer needed.
+    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['assign', 'close', 'done', 'note']);
     expect([...offeredChanges(gap('filled'))].sort()).toEqual(['note']);
-    expect([...offeredChanges(action('planned'))].sort()).toEqual(['accept', 'assign', 'done', 'note', 'progress']);
-    expect([...offeredChanges(action('in_progress'))].sort()).toEqual(['accept', 'assign', 'block', 'done', 'note']);
-    expect([...offeredChanges(action('blocked'))].sort()).toEqual(['accept', 'assign', 'note', 'progress']);
+    expect([...offeredChanges(action('planned'))].sort()).toEqual([
+      'accept',
+      'assign',
+      'close',
+      'done',
+      'note',
+      'progress',
+    ]);
+    expect([...offeredChanges(action('in_progress'))].sort()).toEqual([
+      'accept',
+      'assign',
+      'block',
+      'close',
+      'done',
+      'note',
+    ]);
+    expect([...offeredChanges(action('blocked'))].sort()).toEqual(['accept', 'assign', 'close', 'note', 'progress']);
     expect([...offeredChanges(action('done'))].sort()).toEqual(['note']);
   });
 });

@@ -16,6 +16,7 @@ import { runMemberContract } from './contract-members.js';
 import { digestReadCases } from './contract-digest-reads.js';
 import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
+import { runTaskListContract } from './contract-task-lists.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1235,5 +1236,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
         ).toBe('PROT-601');
       }, 120_000);
     });
+
+    runTaskListContract(() => store);
   });
 }

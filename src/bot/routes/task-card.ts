@@ -13,6 +13,7 @@ import type { BotState } from '../state.js';
 import {
   ActionForm,
   BlockData,
+  CloseData,
   DoneData,
   GapForm,
   given,
@@ -47,6 +48,11 @@ const BUTTONS: readonly [Verb, ButtonSchema, (data: never) => TaskChange][] = [
     }),
   ],
   [VERB.taskNote, NoteData, (d: z.infer<typeof NoteData>) => ({ op: 'note', note: required(d.note, 'the note') })],
+  [
+    VERB.taskClose,
+    CloseData,
+    (d: z.infer<typeof CloseData>) => ({ op: 'close', reason: required(d.why, 'why it is no longer needed') }),
+  ],
 ];
 
 function required(text: string, what: string): string {

@@ -4,19 +4,28 @@ import { toIsoDate } from '../../domain/dates.js';
 import { ValidationError } from '../../domain/errors.js';
 import { personNamed } from '../mentions.js';
 import { EMPTY_FORM } from '../../domain/task-form.js';
-import { parseNewAction, parseNewGap, parseUpdate, UPDATE_PATTERNS, type TaskLine } from '../../domain/task-text.js';
+import {
+  CLOSE_PATTERN,
+  parseClose,
+  parseNewAction,
+  parseNewGap,
+  parseUpdate,
+  UPDATE_PATTERNS,
+  type TaskLine,
+} from '../../domain/task-text.js';
 import type { TaskChange } from '../../domain/task.js';
 import { registerCommand, type Command } from '../command.js';
 import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
-import { guarded, type RouteContext } from '../guard.js';
-import { fitsCard } from '../cards.js';
+import { guarded, guardedInvoke, type RouteContext } from '../guard.js';
+import { fitsCard, renderCard } from '../cards.js';
+import type { TaskListView } from '../../domain/task-view.js';
 import { sendCard, sendNamedCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import type { TaskDelivery } from '../task-delivery.js';
 import { deliveryText, outcomeNote, taskCard } from '../task-reply.js';
-import { TaskShow } from '../task-data.js';
+import { TasksMore, TaskShow } from '../task-data.js';
 import { VERB } from '../verbs.js';
 import { ownExample } from '../own-example.js';
 
@@ -121,7 +130,7 @@ function assignCommand(delivery: () => TaskDelivery): Command {
     keywords: ['assign'],
     usage: 'assign <ref> to <agency or @person>',
     description:
-      'Give a gap or action to the agency (or person) best placed to lead; they get the task card. Coordinators.',
+      'Give a gap or action to the agency (or person) best placed to lead, or hand it on in any open status; they get the task card. Coordinators.',
     example: 'assign G-12 to Liverpool City Council',
     permission: 'gap.assign',
     patterns: [/^(?:re)?assign\s+(.+)$/i],
@@ -175,11 +184,30 @@ const updateCommand: Command = {
   },
 };
 
+const closeCommand: Command = {
+  name: 'close',
+  menu: false,
+  keywords: ['close', 'cancel'],
+  usage: 'close <gap>: <why> · cancel <action>: <why>',
+  description:
+    'A gap no longer needed is closed, an action cancelled, with the reason; it leaves my tasks and overdue (the owner’s agency, coordinators).',
+  example: 'close G-12: superseded by G-19',
+  permission: 'gap.read',
+  patterns: [CLOSE_PATTERN],
+  run: async (rc) => {
+    const line = parseClose(rc.context.activity.text ?? '');
+    if (!line) throw new ValidationError('Try: close G-12: superseded by G-19, or cancel PURS-7: operation ended.');
+    const outcome = await rc.deps.tasks.change(rc.requester, rc.viewer, line.ref, { op: 'close', reason: line.reason });
+    await sendCard(rc.context, await taskCard(rc, outcome.stored, outcomeNote(outcome)));
+  },
+};
+
 const myTasksCommand: Command = {
   name: 'my tasks',
   keywords: ['my', 'tasks'],
   usage: 'my tasks',
-  description: 'Open gaps and actions that are yours, or your agency’s with nobody named.',
+  description:
+    'Open gaps and actions that are yours, or your agency’s with nobody named, soonest due first; Show more for the next page.',
   example: 'my tasks',
   permission: 'gap.read',
   patterns: [/^my\s+(?:tasks?|work|actions|gaps)[\s?.!]*$/i, /^tasks[\s?.!]*$/i],
@@ -245,6 +273,7 @@ export function taskCommands(delivery: () => TaskDelivery): Command[] {
     createCommand('action', delivery),
     assignCommand(delivery),
     updateCommand,
+    closeCommand,
     myTasksCommand,
     overdueCommand,
     historyCommand,
@@ -254,6 +283,19 @@ export function taskCommands(delivery: () => TaskDelivery): Command[] {
 
 export function register(app: Application<BotState>, deps: BotDeps, commands: readonly Command[]): void {
   for (const command of commands) registerCommand(app, deps, command);
+  // Show more: the next page in place of this one, answered to whoever pressed it.
+  app.adaptiveCards.actionExecute(
+    VERB.tasksMore,
+    guardedInvoke(deps, 'gap.read', async (rc, data) => {
+      const { list, ...after } = parseData(TasksMore, data);
+      const fits = (v: TaskListView) => fitsCard('tasks', v);
+      const view =
+        list === 'mine'
+          ? await rc.deps.tasks.myTasks(rc.requester, rc.viewer, fits, after)
+          : await rc.deps.tasks.overdue(rc.requester, rc.viewer, fits, after);
+      return renderCard('tasks', view);
+    }),
+  );
   app.adaptiveCards.actionSubmit(VERB.taskShow, async (context, state, data) =>
     guarded(deps, 'gap.read', async (rc) => {
       const { ref } = parseData(TaskShow, data);

@@ -97,6 +97,12 @@ export const CONTAINERS = {
           { path: '/atMs', order: 'ascending' },
           { path: '/seq', order: 'ascending' },
         ],
+        // my tasks and overdue: due date, then reference prefix and number
+        [
+          { path: '/record/due', order: 'ascending' },
+          { path: '/refPrefix', order: 'ascending' },
+          { path: '/refNumber', order: 'ascending' },
+        ],
         // audit events: by time, then the order they were written
         [
           { path: '/atMs', order: 'ascending' },

@@ -2,7 +2,7 @@ import type { SqlParameter } from '@azure/cosmos';
 import type { AuditContext } from '../../domain/audit.js';
 import { ConcurrencyError, ValidationError } from '../../domain/errors.js';
 import { formatRef, parseRef, type RefPrefix } from '../../domain/refs.js';
-import type { Stored, TrackedRepository } from '../store.js';
+import type { ListCursor, Stored, TrackedRepository } from '../store.js';
 import { auditDocument } from './audit-events.js';
 import { replaceAudited } from './audited-writes.js';
 import { batchFailed, op, runBatch } from './batch.js';
@@ -49,18 +49,72 @@ export function trackedDocument<T extends TrackedRecord>(
   };
 }
 
+/** Records after a reference, in reference order (prefix, then number). */
+const AFTER_REF = '(c.refPrefix > @afterPrefix OR (c.refPrefix = @afterPrefix AND c.refNumber > @afterNumber))';
+
 /**
- * Due date first (none last), then reference prefix and number: sorted here, as the filtered
- * set is small and an ORDER BY over an optional field would drop the records without it.
+ * A task list in its stated order, sorted and cut by Cosmos DB: due date first (composite index
+ * record.due, refPrefix, refNumber), then the undated (refPrefix, refNumber), as an ORDER BY on an
+ * optional field would drop the records without it. `where` filters both reads; a cursor starts
+ * the page after the record it names.
  */
-function byDue<D extends { record: { due?: string }; refPrefix: string; refNumber: number }>(docs: D[]): D[] {
-  return docs.sort(
-    (a, b) =>
-      (a.record.due === undefined ? 1 : 0) - (b.record.due === undefined ? 1 : 0) ||
-      (a.record.due ?? '').localeCompare(b.record.due ?? '') ||
-      (a.refPrefix < b.refPrefix ? -1 : a.refPrefix > b.refPrefix ? 1 : 0) ||
-      a.refNumber - b.refNumber,
-  );
+async function inDueOrder<T>(
+  ctx: CosmosContext,
+  entity: 'gap' | 'action',
+  partnershipId: string,
+  where: string,
+  parameters: SqlParameter[],
+  limit: number,
+  after: ListCursor | undefined,
+  undated: boolean,
+): Promise<Stored<T>[]> {
+  const cursor = after && parseRef(after.ref);
+  if (after && !cursor) throw new ValidationError(`${after.ref} is not a reference`, ['ref']);
+  const base: SqlParameter[] = [
+    { name: '@partnershipId', value: partnershipId },
+    { name: '@type', value: entity },
+    ...parameters,
+    ...(cursor
+      ? [
+          { name: '@afterPrefix', value: cursor.prefix },
+          { name: '@afterNumber', value: cursor.n },
+        ]
+      : []),
+  ];
+  const top = Math.max(0, Math.floor(limit));
+  const read = (filter: string, order: string, extra: SqlParameter[] = []) =>
+    queryAll<ReadDocument<T>>(
+      ctx.calls,
+      ctx.data,
+      `SELECT TOP ${top} c.record, c._etag FROM c
+       WHERE c.partnershipId = @partnershipId AND c.type = @type AND ${where} AND ${filter}
+       ORDER BY ${order}`,
+      [...base, ...extra],
+      partnershipId,
+    );
+  if (top === 0) return [];
+  const found: ReadDocument<T>[] = [];
+  if (!after || after.due !== undefined) {
+    found.push(
+      ...(await read(
+        after
+          ? `IS_DEFINED(c.record.due) AND (c.record.due > @afterDue OR (c.record.due = @afterDue AND ${AFTER_REF}))`
+          : 'IS_DEFINED(c.record.due)',
+        'c.record.due ASC, c.refPrefix ASC, c.refNumber ASC',
+        after ? [{ name: '@afterDue', value: after.due! }] : [],
+      )),
+    );
+  }
+  if (undated && found.length < top) {
+    const rest = await read(
+      after && after.due === undefined
+        ? `NOT IS_DEFINED(c.record.due) AND ${AFTER_REF}`
+        : 'NOT IS_DEFINED(c.record.due)',
+      'c.refPrefix ASC, c.refNumber ASC',
+    );
+    found.push(...rest.slice(0, top - found.length));
+  }
+  return found.map(storedOf);
 }
 
 /** Gaps and actions: the same shape of store, each with its own references. */
@@ -91,48 +145,6 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
     );
   }
 
-  /**
-   * The first `limit` records matching `where` in byDue order, reading about `limit` documents
-   * however many match (a partnership's whole backlog must not be read for one list): the first
-   * `limit` with a due date by date, then every record due on the last date taken (ties are
-   * ordered by reference, which the date's own order does not give), then, if room is left,
-   * records without a due date by reference.
-   */
-  async function firstByDue(
-    where: string,
-    parameters: SqlParameter[],
-    partitionKey: string,
-    limit: number,
-    undated: boolean,
-  ): Promise<Stored<T>[]> {
-    const top = Math.max(0, Math.floor(limit));
-    if (top === 0) return [];
-    type Row = ReadDocument<T> & { refPrefix: string; refNumber: number };
-    const select = 'c.record, c._etag, c.refPrefix, c.refNumber';
-    const query = (sql: string, extra: SqlParameter[]) =>
-      queryAll<Row>(ctx.calls, ctx.data, sql, [...parameters, ...extra], partitionKey);
-    let rows = await query(
-      `SELECT TOP @top ${select} FROM c WHERE ${where} AND IS_DEFINED(c.record.due) ORDER BY c.record.due ASC`,
-      [{ name: '@top', value: top }],
-    );
-    if (rows.length === top) {
-      const last = rows[rows.length - 1]!.record.due!;
-      const tied = await query(`SELECT ${select} FROM c WHERE ${where} AND c.record.due = @last`, [
-        { name: '@last', value: last },
-      ]);
-      rows = [...rows.filter((r) => r.record.due! < last), ...tied];
-    } else if (undated) {
-      rows.push(
-        ...(await query(
-          `SELECT TOP @rest ${select} FROM c WHERE ${where} AND NOT IS_DEFINED(c.record.due)
-           ORDER BY c.refPrefix ASC, c.refNumber ASC`,
-          [{ name: '@rest', value: top - rows.length }],
-        )),
-      );
-    }
-    return byDue(rows).slice(0, top).map(storedOf);
-  }
-
   async function listByDistrict(partnershipId: string, districtId: string): Promise<Stored<T>[]> {
     return (await inDistrict<ReadDocument<T>>('c.record, c._etag', partnershipId, districtId)).map(storedOf);
   }
@@ -145,36 +157,37 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
 
     listByDistrict,
 
-    async listForAssignee(partnershipId, who, statuses, limit) {
-      return firstByDue(
-        `c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
-         AND (c.record.ownerAadObjectId = @owner
-           OR (NOT IS_DEFINED(c.record.ownerAadObjectId) AND c.record.${kind.agencyField} = @agency))`,
+    listForAssignee(partnershipId, who, statuses, limit, after) {
+      return inDueOrder<T>(
+        ctx,
+        entity,
+        partnershipId,
+        `ARRAY_CONTAINS(@statuses, c.record.status)
+           AND (c.record.ownerAadObjectId = @owner
+             OR (NOT IS_DEFINED(c.record.ownerAadObjectId) AND c.record.${kind.agencyField} = @agency))`,
         [
-          { name: '@partnershipId', value: partnershipId },
-          { name: '@type', value: entity },
           { name: '@statuses', value: [...statuses] },
           { name: '@owner', value: who.aadObjectId.toLowerCase() },
           { name: '@agency', value: who.agencyId },
         ],
-        partnershipId,
         limit,
+        after,
         true,
       );
     },
 
-    async listDueBefore(partnershipId, isoDate, statuses, limit) {
-      return firstByDue(
-        `c.partnershipId = @partnershipId AND c.type = @type AND ARRAY_CONTAINS(@statuses, c.record.status)
-         AND IS_DEFINED(c.record.due) AND c.record.due < @before`,
+    listDueBefore(partnershipId, isoDate, statuses, limit, after) {
+      return inDueOrder<T>(
+        ctx,
+        entity,
+        partnershipId,
+        'ARRAY_CONTAINS(@statuses, c.record.status) AND c.record.due < @before',
         [
-          { name: '@partnershipId', value: partnershipId },
-          { name: '@type', value: entity },
           { name: '@statuses', value: [...statuses] },
           { name: '@before', value: isoDate },
         ],
-        partnershipId,
         limit,
+        after,
         false,
       );
     },

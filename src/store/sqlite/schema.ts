@@ -165,4 +165,22 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX actions_by_agency ON actions (partnership_id, agency, owner);
   CREATE INDEX actions_by_due ON actions (partnership_id, due);
   `,
+  // Version 5: `my tasks` and `overdue` sorted and paged by an index that holds the whole order
+  // (undated last, as "~" sorts after any date) and the status, so a page reads only its own rows.
+  `
+  ALTER TABLE gaps ADD COLUMN due_order TEXT GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.due'), '~')) VIRTUAL;
+  DROP INDEX gaps_by_owner;
+  DROP INDEX gaps_by_agency;
+  DROP INDEX gaps_by_due;
+  CREATE INDEX gaps_by_owner ON gaps (partnership_id, owner, due_order, prefix, number, status);
+  CREATE INDEX gaps_by_agency ON gaps (partnership_id, agency, owner, due_order, prefix, number, status);
+  CREATE INDEX gaps_by_due ON gaps (partnership_id, due_order, prefix, number, status);
+  ALTER TABLE actions ADD COLUMN due_order TEXT GENERATED ALWAYS AS (coalesce(json_extract(doc, '$.due'), '~')) VIRTUAL;
+  DROP INDEX actions_by_owner;
+  DROP INDEX actions_by_agency;
+  DROP INDEX actions_by_due;
+  CREATE INDEX actions_by_owner ON actions (partnership_id, owner, due_order, prefix, number, status);
+  CREATE INDEX actions_by_agency ON actions (partnership_id, agency, owner, due_order, prefix, number, status);
+  CREATE INDEX actions_by_due ON actions (partnership_id, due_order, prefix, number, status);
+  `,
 ];

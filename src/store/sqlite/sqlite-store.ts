@@ -24,6 +24,7 @@ import {
   CHANGE_FIELDS,
   type BulkLoad,
   type DistrictName,
+  type ListCursor,
   type SeverityRow,
   type Store,
   type Stored,
@@ -719,42 +720,49 @@ class SqliteStore implements Store {
             ).all(partnershipId, districtId) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version)),
         ),
-      listForAssignee: async (partnershipId, who, statuses, limit) =>
+      listForAssignee: async (partnershipId, who, statuses, limit, after) =>
         guard(() => {
           const among = statuses.map(() => '?').join(', ') || 'NULL';
-          // Two indexed reads (named owner; the agency's with nobody named) rather than one OR.
+          const from = afterKey(after);
+          // Two index-ordered reads (named owner; the agency's with nobody named) merged by SQLite,
+          // each stopping at the limit, rather than one OR that would sort every match.
+          const page = from ? 'AND (due_order, prefix, number) > (?, ?, ?)' : '';
           return (
             this.stmt(
-              `SELECT version, doc, due IS NULL AS undated, due, prefix, number FROM ${table}
-                 WHERE partnership_id = ? AND owner = ? AND status IN (${among})
+              `SELECT version, doc, due_order, prefix, number FROM ${table}
+                 WHERE partnership_id = ? AND owner = ? AND status IN (${among}) ${page}
                UNION ALL
-               SELECT version, doc, due IS NULL AS undated, due, prefix, number FROM ${table}
-                 WHERE partnership_id = ? AND agency = ? AND owner IS NULL AND status IN (${among})
-               ORDER BY undated, due, prefix, number
+               SELECT version, doc, due_order, prefix, number FROM ${table}
+                 WHERE partnership_id = ? AND agency = ? AND owner IS NULL AND status IN (${among}) ${page}
+               ORDER BY due_order, prefix, number
                LIMIT ?`,
             ).all(
               partnershipId,
               who.aadObjectId.toLowerCase(),
               ...statuses,
+              ...(from ?? []),
               partnershipId,
               who.agencyId,
               ...statuses,
+              ...(from ?? []),
               limit,
             ) as VersionedRow[]
           ).map((r) => stored<T>(r.doc, r.version));
         }),
-      listDueBefore: async (partnershipId, isoDate, statuses, limit) =>
-        guard(() =>
-          (
+      listDueBefore: async (partnershipId, isoDate, statuses, limit, after) =>
+        guard(() => {
+          const from = afterKey(after);
+          return (
             this.stmt(
               `SELECT version, doc FROM ${table}
-                 WHERE partnership_id = ? AND due < ?
+                 WHERE partnership_id = ? AND due_order < ?
                    AND status IN (${statuses.map(() => '?').join(', ') || 'NULL'})
-                 ORDER BY due, prefix, number
+                   ${from ? 'AND (due_order, prefix, number) > (?, ?, ?)' : ''}
+                 ORDER BY due_order, prefix, number
                  LIMIT ?`,
-            ).all(partnershipId, isoDate, ...statuses, limit) as VersionedRow[]
-          ).map((r) => stored<T>(r.doc, r.version)),
-        ),
+            ).all(partnershipId, isoDate, ...statuses, ...(from ?? []), limit) as VersionedRow[]
+          ).map((r) => stored<T>(r.doc, r.version));
+        }),
       factsByDistrict: async (partnershipId, districtId) =>
         guard(() =>
           (
@@ -817,6 +825,14 @@ class SqliteStore implements Store {
         ),
     };
   }
+}
+
+/** A list cursor as the columns of the list order (due_order, prefix, number). */
+function afterKey(after: ListCursor | undefined): [string, string, number] | undefined {
+  if (!after) return undefined;
+  const ref = parseRef(after.ref);
+  if (!ref) throw new ValidationError(`${after.ref} is not a reference`, ['ref']);
+  return [after.due ?? '~', ref.prefix, ref.n];
 }
 
 class AuditWriter {
