@@ -71,7 +71,9 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     ...(options.agent ? { agent: options.agent } : {}),
     userAgentSuffix: 'soc-local-profiles-bot',
     connectionPolicy: {
-      requestTimeout: requestTimeoutMs,
+      // The SDK's own cut-off per HTTP request: no shorter than the slowest deadline we give
+      // (a bulk load's batch), since CosmosCalls holds each request to its own deadline anyway.
+      requestTimeout: Math.max(requestTimeoutMs, SLOW_DEADLINE_MS),
       ...(options.endpointDiscovery === false ? { enableEndpointDiscovery: false } : {}),
       // Throttled (429) requests are retried by the SDK within our deadline; beyond it, the
       // store is unavailable for now rather than slow.
