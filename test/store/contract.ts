@@ -12,6 +12,7 @@ import { Agency, Partnership } from '../../src/domain/partnership.js';
 import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
+import { districtStampContract } from './contract-stamps.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -328,6 +329,8 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     afterAll(async () => {
       await store?.close();
     });
+
+    districtStampContract(() => store);
 
     /** Every audit event of the partnership, through the port and, when given, the back door. */
     async function allEvents(partnershipId: string): Promise<AuditEvent[]> {

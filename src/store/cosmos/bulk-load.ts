@@ -8,6 +8,7 @@ import type { BulkLoad } from '../store.js';
 import { auditDocument } from './audit-events.js';
 import type { CosmosContext } from './context.js';
 import { op, writeInBatches } from './batch.js';
+import { stampOperations } from './district-stamps.js';
 import { districtDocument } from './district-repository.js';
 import { recordToStore, type Envelope } from './documents.js';
 import { profileDocument } from './profile-repository.js';
@@ -76,6 +77,13 @@ export async function bulkLoad(
     ...profiles.map((p) => audited('profile', p.districtId, profileDocument(p))),
     ...gaps.map((g) => audited('gap', g.ref, trackedDocument('gap', g, gapFacts(g)))),
     ...actions.map((a) => audited('action', a.ref, trackedDocument('action', a, actionFacts(a)))),
+    // Last, after the records they stamp.
+    ...stampOperations(partnershipId, [
+      ...districts.map((d) => d.id),
+      ...profiles.map((p) => p.districtId),
+      ...gaps.map((g) => g.districtId),
+      ...actions.map((a) => a.districtId),
+    ]),
   ];
   await writeInBatches(ctx, partnershipId, units);
 }

@@ -22,7 +22,8 @@ export type DocType =
   | 'lease'
   | 'delivery'
   | 'member'
-  | 'conversation';
+  | 'conversation'
+  | 'stamp';
 
 export interface Envelope<T> {
   id: string;
