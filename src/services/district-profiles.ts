@@ -49,6 +49,11 @@ export class DistrictProfiles {
     this.reviewerNames = new TtlCache(60_000);
   }
 
+  /** The district's version stamp: what a cached card of it is checked against (one point read). */
+  stamp(req: Requester, districtId: string): Promise<string> {
+    return this.store.districts.stamp(req.partnership.id, districtId);
+  }
+
   async summary(req: Requester, viewer: Viewer, districtId: string): Promise<SummaryResult> {
     const pid = req.partnership.id;
     const [district, profile, gaps, actions] = await Promise.all([

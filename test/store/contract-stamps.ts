@@ -114,7 +114,7 @@ export function districtStampContract(getStore: () => Store): void {
         p = await store.profiles.create(profile(pid, 'd-a'), audit('profile.created'));
       });
       await expectOnlyFirstChanges(stamps, () =>
-        store.profiles.replace(profile(pid, 'd-a', 600), p.etag, audit('profile.refreshed')),
+        store.profiles.replace(profile(pid, 'd-a', 600), p!.etag, audit('profile.refreshed')),
       );
       let gap: (IntelligenceGap & { etag: string }) | undefined;
       await expectOnlyFirstChanges(stamps, async () => {
