@@ -251,7 +251,10 @@ async function main(): Promise<number> {
         count: perCommand,
         warmup: Math.ceil(options.warmup / 8),
         make: (_from, n) =>
-          Array.from({ length: n }, () => ({ text: 'rank', expect: { kind: 'card' as const, contains: 'rank' } })),
+          Array.from({ length: n }, () => ({
+            text: 'rank',
+            expect: { kind: 'card' as const, contains: 'Highest harm: top' },
+          })),
       },
       {
         name: 'gaps <district>',
