@@ -24,10 +24,12 @@ import { seededRandom } from '../src/domain/seeded-random.js';
 import type { FromWorker, PhaseRequest, Target, ToWorker } from './teams-side.js';
 
 /**
- * `npm run bench`: the district summary, end to end, against 10,000 districts.
- * The real bot (start(), the SQLite store, restify, teams-ai) answers `summary <district>` sent as
- * Teams sends it; botbuilder's bare echo bot on the same machine and the same HTTP path is the
- * baseline. See bench/README.md for what is measured and how to read it.
+ * `npm run bench`: the district commands, end to end, against 10,000 districts.
+ * The real bot (start(), the SQLite store, restify, teams-ai) answers `summary <district>` (on
+ * uniform and on Zipf-skewed access), `rank`, `gaps`, `plan` and a task card press sent as Teams
+ * sends them; each is measured against the card floor (botbuilder's bare bot answering with the
+ * very card the SOC bot sent), and the summary also against the bare text echo bot. See
+ * bench/README.md for what is measured and how to read it.
  */
 
 /** The instant the data is generated at and the bot's clock stands at, so every run is the same. */
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
   }
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  console.log('SOC local profiles bot: `summary <district>` benchmark');
+  console.log('SOC local profiles bot: district commands against the card floor');
   console.log(
     `node ${process.version} · ${availableParallelism()} CPUs (${cpu}) · ${process.platform} ${process.arch}`,
   );
