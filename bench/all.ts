@@ -2,14 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * `npm run bench`: the import bench (sized by BENCH_IMPORT_ROWS), then the summary and digest
- * benches, each in its own process, the summary and digest with the same arguments (an npm script
- * chained with && would hand them to the last command only), then the Cosmos adapter's cost per
- * command (`bench:cosmos`, its own defaults).
+ * `npm run bench`: the start-up bench, the import bench (sized by BENCH_IMPORT_ROWS), then the
+ * summary and digest benches, each in its own process, the summary and digest with the same
+ * arguments (an npm script chained with && would hand them to the last command only), then the
+ * Cosmos adapter's cost per command (`bench:cosmos`, its own defaults).
  */
 const args = process.argv.slice(2);
 let failed = 0;
 for (const [file, withArgs] of [
+  ['startup.bench.ts', false],
   ['import.bench.ts', false],
   ['summary.bench.ts', true],
   ['digest.bench.ts', true],

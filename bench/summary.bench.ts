@@ -16,21 +16,22 @@ import { start } from '../src/start.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../src/store/store.js';
 import { CpuProfiler } from './cpu-profile.js';
-import { startEchoBot } from './echo-bot.js';
+import { startCardEchoBot, startEchoBot } from './echo-bot.js';
 import { BENCH_PARTNERSHIP_ID, generatePartnership, type Counts } from './generate.js';
 import { OptionsError, readOptions, USAGE, type BenchOptions } from './options.js';
-import { int, ms, phaseStats, ratio, table, type PhaseStats } from './stats.js';
-import type { FromWorker, PhaseRequest, ToWorker } from './teams-side.js';
+import { int, ms, phaseStats, table, type PhaseStats } from './stats.js';
+import { seededRandom } from '../src/domain/seeded-random.js';
+import type { FromWorker, PhaseRequest, Target, ToWorker } from './teams-side.js';
 
 /**
- * `npm run bench`: the district summary, end to end, against 10,000 districts.
- * The real bot (start(), the SQLite store, restify, teams-ai) answers `summary <district>` sent as
- * Teams sends it; botbuilder's bare echo bot on the same machine and the same HTTP path is the
- * baseline. See bench/README.md for what is measured and how to read it.
+ * `npm run bench`: the district commands, end to end, against 10,000 districts.
+ * The real bot (start(), the SQLite store, restify, teams-ai) answers `summary <district>` (on
+ * uniform and on Zipf-skewed access), `rank`, `gaps`, `plan` and a task card press sent as Teams
+ * sends them; each is measured against the card floor (botbuilder's bare bot answering with the
+ * very card the SOC bot sent), and the summary also against the bare text echo bot. See
+ * bench/README.md for what is measured and how to read it.
  */
 
-const TARGET_P95_MS = 30;
-const TARGET_THROUGHPUT_SHARE = 0.6;
 /** The instant the data is generated at and the bot's clock stands at, so every run is the same. */
 const NOW = new Date('2026-11-02T09:00:00.000Z');
 
@@ -69,7 +70,7 @@ function validate<T>(label: string, schema: z.ZodType<T>, records: readonly unkn
 async function loadPartnership(
   store: Store,
   options: BenchOptions,
-): Promise<{ districts: DistrictRef[]; counts: Counts }> {
+): Promise<{ districts: DistrictRef[]; gapRefs: string[]; counts: Counts }> {
   const started = performance.now();
   let t0 = started;
   const { generated, counts } = generatePartnership({
@@ -105,26 +106,11 @@ async function loadPartnership(
   console.log(
     `generation: ${seconds(started)} in all (built ${built}, checked against the domain schemas ${validated}, bulkLoad into SQLite ${loaded})`,
   );
-  return { districts: load.districts.map((d) => ({ id: d.id, name: d.name })), counts };
-}
-
-/** A fixed order of districts, so each phase asks about different ones, and every run the same ones. */
-function requestsFor(districts: readonly DistrictRef[], from: number, count: number, kind: 'summary' | 'echo') {
-  const out: PhaseRequest[] = [];
-  // A stride coprime with the count visits every district before repeating one.
-  const n = districts.length;
-  let stride = Math.floor(n * 0.618) | 1;
-  while (gcd(stride, n) !== 1) stride += 2;
-  for (let k = 0; k < count; k += 1) {
-    const d = districts[((from + k) * stride) % n]!;
-    const text = `summary ${d.name}`;
-    out.push(
-      kind === 'summary'
-        ? { text, expect: { kind, districtId: d.id, districtName: d.name } }
-        : { text, expect: { kind } },
-    );
-  }
-  return out;
+  return {
+    districts: load.districts.map((d) => ({ id: d.id, name: d.name })),
+    gapRefs: load.gaps.map((g) => g.ref),
+    counts,
+  };
 }
 
 function gcd(a: number, b: number): number {
@@ -137,7 +123,7 @@ class TeamsSide {
   private nextId = 1;
   private failed: Error | undefined;
   private exited = false;
-  readonly ready: Promise<Record<'soc' | 'echo', string>>;
+  readonly ready: Promise<Record<Target, string>>;
 
   constructor() {
     // Workers do not inherit tsx's loader, so the worker registers it before loading the module.
@@ -164,7 +150,7 @@ class TeamsSide {
     });
   }
 
-  run(target: 'soc' | 'echo', url: string, requests: PhaseRequest[], concurrency: number) {
+  run(target: Target, url: string, requests: PhaseRequest[], concurrency: number) {
     const id = this.nextId++;
     return new Promise<Done>((resolve, reject) => {
       if (this.failed) return reject(this.failed);
@@ -193,7 +179,7 @@ async function main(): Promise<number> {
   }
 
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  console.log('SOC local profiles bot: `summary <district>` benchmark');
+  console.log('SOC local profiles bot: district commands against the card floor');
   console.log(
     `node ${process.version} · ${availableParallelism()} CPUs (${cpu}) · ${process.platform} ${process.arch}`,
   );
@@ -207,7 +193,7 @@ async function main(): Promise<number> {
   const teams = new TeamsSide();
   let failures = 0;
   try {
-    const { districts, counts } = await loadPartnership(store, options);
+    const { districts, gapRefs, counts } = await loadPartnership(store, options);
     const dbBytes = ['', '-wal'].reduce((s, ext) => {
       try {
         return s + statSync(dbFile + ext).size;
@@ -231,77 +217,165 @@ async function main(): Promise<number> {
       COMMANDS_PER_MINUTE: '1000000',
       COMMAND_BURST: '1000000',
     });
-    const soc = await start(config, createLogger(config.logLevel), { store, clock: () => new Date(NOW) });
+    const counted = countingStore(store);
+    const soc = await start(config, createLogger(config.logLevel), {
+      store: counted.store,
+      clock: () => new Date(NOW),
+    });
     const echo = await startEchoBot();
+    const cardFloor = await startCardEchoBot();
     const connectors = await teams.ready;
-    const url = { soc: soc.url, echo: echo.url };
+    const url: Record<Target, string> = { soc: soc.url, echo: echo.url, card: cardFloor.url };
+    console.log(`connectors: SOC ${connectors.soc} · text echo ${connectors.echo} · card echo ${connectors.card}`);
 
-    const results: Record<'soc' | 'echo', { latency?: PhaseStats; throughput?: PhaseStats }> = { soc: {}, echo: {} };
-    const samples: string[] = [];
-    const profiles: string[] = [];
-    let offset = 0;
-    const run = async (target: 'soc' | 'echo', name: Phase, count: number) => {
-      const concurrency = name === 'latency' ? 1 : options.concurrency;
-      // Both bots are asked the same things in the same order.
-      const requests = requestsFor(districts, offset, count, target === 'soc' ? 'summary' : 'echo');
-      const profiler = options.cpuProfile && name !== 'warm-up' ? new CpuProfiler() : undefined;
-      await profiler?.start();
-      const r = await teams.run(target, url[target], requests, concurrency);
-      if (profiler) {
-        const file = `${options.cpuProfile!.replace(/\.cpuprofile$/, '')}.${target}.${name}.cpuprofile`;
-        const summary = await profiler.stop(file, count);
-        if (name === 'throughput')
-          profiles.push(`${target === 'soc' ? 'SOC bot' : 'echo bot'}, ${name} phase (${file}):\n${summary}`);
-      }
-      failures += r.failures;
-      samples.push(...r.failureSamples.map((s) => `${target} ${name}: ${s}`));
-      return r;
-    };
-
-    console.log(`connectors: SOC ${connectors.soc} · echo ${connectors.echo}`);
     const rounds = options.cpuProfile ? 1 : options.rounds;
-    console.log(`runs (each phase in ${rounds} round${rounds > 1 ? 's' : ''}, SOC and echo taking turns):`);
-    for (const [name, total] of [
-      ['warm-up', options.warmup],
-      ['latency', options.requests],
-      ['throughput', options.requests],
-    ] as const) {
-      if (total === 0) continue;
-      const n = name === 'warm-up' ? 1 : rounds;
-      const done = { soc: [] as Done[], echo: [] as Done[] };
-      for (let round = 0; round < n; round += 1) {
-        const count = Math.floor(total / n) + (round < total % n ? 1 : 0);
-        // Taking turns, so that a busy patch of a shared machine falls on both bots alike.
-        for (const target of ['soc', 'echo'] as const) done[target].push(await run(target, name, count));
-        offset += count;
+    const zipf = zipfSampler(districts.length, ZIPF_S, `${options.seed}:zipf`);
+    const byZipf = Array.from({ length: options.requests * 3 + options.warmup }, () => districts[zipf()]!);
+    const perCommand = Math.max(1, Math.floor(options.requests / COMMAND_SHARE));
+    const scenarios: Scenario[] = [
+      {
+        name: 'summary, uniform',
+        count: options.requests,
+        warmup: options.warmup,
+        textFloor: true,
+        profile: true,
+        make: (from, n) => pick(districts, from, n).map((d) => summaryRequest(d)),
+      },
+      {
+        name: `summary, Zipf s=${ZIPF_S}`,
+        count: options.requests,
+        warmup: Math.ceil(options.warmup / 4),
+        profile: true,
+        make: (from, n) => byZipf.slice(from % byZipf.length, (from % byZipf.length) + n).map((d) => summaryRequest(d)),
+      },
+      {
+        name: 'rank',
+        count: perCommand,
+        warmup: Math.ceil(options.warmup / 8),
+        make: (_from, n) =>
+          Array.from({ length: n }, () => ({
+            text: 'rank',
+            expect: { kind: 'card' as const, contains: 'Highest harm: top' },
+          })),
+      },
+      {
+        name: 'gaps <district>',
+        count: perCommand,
+        warmup: Math.ceil(options.warmup / 8),
+        make: (from, n) =>
+          pick(districts, from, n).map((d) => ({
+            text: `gaps ${d.name}`,
+            expect: { kind: 'card' as const, contains: `Intelligence gaps: ${d.name}` },
+          })),
+      },
+      {
+        name: 'plan <district>',
+        count: perCommand,
+        warmup: Math.ceil(options.warmup / 8),
+        make: (from, n) =>
+          pick(districts, from, n).map((d) => ({
+            text: `plan ${d.name}`,
+            expect: { kind: 'card' as const, contains: `4P plan: ${d.name}` },
+          })),
+      },
+      {
+        name: 'task card press (refresh)',
+        count: perCommand,
+        warmup: Math.ceil(options.warmup / 8),
+        make: (from, n) =>
+          pick(gapRefs, from, n).map((ref) => ({
+            text: 'Refresh',
+            invoke: { verb: 'task.refresh', data: { ref } },
+            expect: { kind: 'card' as const, contains: ref },
+          })),
+      },
+    ];
+
+    const profiles: string[] = [];
+    const samples: string[] = [];
+    const results: ScenarioResult[] = [];
+    let offset = 0;
+    for (const scenario of scenarios) {
+      const targets: Target[] = scenario.textFloor ? ['soc', 'card', 'echo'] : ['soc', 'card'];
+      const requestsFor = (target: Target, from: number, n: number): PhaseRequest[] => {
+        const made = scenario.make(from, n);
+        if (target === 'soc') return made;
+        // The floors get the same activities; the text echo answers the text, the card floor its card.
+        return made.map((r) => ({ ...r, expect: target === 'echo' ? { kind: 'echo' } : { kind: 'card' } }));
+      };
+      const run = async (target: Target, phase: Phase, from: number, n: number) => {
+        const concurrency = phase === 'latency' ? 1 : options.concurrency;
+        const profiler =
+          options.cpuProfile && scenario.profile && phase === 'throughput' && target !== 'echo'
+            ? new CpuProfiler()
+            : undefined;
+        await profiler?.start();
+        const r = await teams.run(target, url[target], requestsFor(target, from, n), concurrency);
+        if (profiler) {
+          const slug = scenario.name
+            .replace(/[^a-z0-9]+/gi, '-')
+            .replace(/-+$/, '')
+            .toLowerCase();
+          const file = `${options.cpuProfile!.replace(/\.cpuprofile$/, '')}.${slug}.${target}.cpuprofile`;
+          const summary = await profiler.stop(file, n);
+          profiles.push(
+            `${target === 'soc' ? 'SOC bot' : 'card floor'}, ${scenario.name}, throughput (${file}):\n${summary}`,
+          );
+        }
+        failures += r.failures;
+        samples.push(...r.failureSamples.map((f) => `${scenario.name}, ${target} ${phase}: ${f}`));
+        return r;
+      };
+
+      // Warm-up: the SOC bot first, so the card floor can answer with the very card it sent.
+      const warm = await run('soc', 'warm-up', offset, Math.max(1, scenario.warmup));
+      if (!warm.sampleCard) throw new Error(`${scenario.name}: the SOC bot sent no card to copy for the floor`);
+      cardFloor.useCard(warm.sampleCard);
+      for (const target of targets.slice(1)) await run(target, 'warm-up', offset, Math.max(1, scenario.warmup));
+      offset += scenario.warmup;
+
+      const stats = {} as Record<Target, Partial<Record<'latency' | 'throughput', PhaseStats>>>;
+      let storeCalls: Map<string, number> | undefined;
+      for (const phase of ['latency', 'throughput'] as const) {
+        const done: Partial<Record<Target, Done[]>> = {};
+        for (let round = 0; round < rounds; round += 1) {
+          const n = Math.floor(scenario.count / rounds) + (round < scenario.count % rounds ? 1 : 0);
+          // Taking turns, so that a busy patch of a shared machine falls on every bot alike.
+          for (const target of targets) {
+            if (target === 'soc' && phase === 'latency') counted.reset();
+            (done[target] ??= []).push(await run(target, phase, offset, n));
+            if (target === 'soc' && phase === 'latency') storeCalls = merge(storeCalls, counted.calls());
+          }
+          offset += n;
+        }
+        for (const target of targets) {
+          const parts = done[target]!;
+          (stats[target] ??= {})[phase] = phaseStats(
+            concat(parts.map((p) => p.latencies)),
+            parts.reduce((sum, p) => sum + p.elapsedMs, 0),
+            phase === 'latency' ? 1 : options.concurrency,
+            parts.reduce((sum, p) => sum + p.failures, 0),
+          );
+        }
       }
-      for (const target of ['soc', 'echo'] as const) {
-        const parts = done[target];
-        const concurrency = name === 'latency' ? 1 : options.concurrency;
-        const stats = phaseStats(
-          concat(parts.map((p) => p.latencies)),
-          parts.reduce((sum, p) => sum + p.elapsedMs, 0),
-          concurrency,
-          parts.reduce((sum, p) => sum + p.failures, 0),
-        );
-        const perRound = parts.map((p) => int((p.latencies.length * 1000) / p.elapsedMs)).join(' ');
-        const checked = parts.reduce((sum, p) => sum + p.cardsSchemaChecked, 0);
-        const replyKb = parts.reduce((sum, p) => sum + p.replyBytes, 0) / stats.requests / 1024;
-        console.log(
-          `  ${target === 'soc' ? 'SOC bot ' : 'echo bot'} ${name.padEnd(10)} ${int(stats.requests).padStart(6)} requests, c=${String(concurrency).padEnd(3)}` +
-            `p50 ${ms(stats.p50).padStart(5)} ms  p95 ${ms(stats.p95).padStart(5)} ms  ${int(stats.throughput).padStart(5)} req/s` +
-            (parts.length > 1 ? ` (rounds: ${perRound})` : '') +
-            `  replies ${replyKb.toFixed(1)} KB` +
-            (stats.failures ? `  ${stats.failures} WRONG` : '') +
-            (checked ? `  ${checked} cards schema-checked` : ''),
-        );
-        if (name !== 'warm-up') results[target][name] = stats;
-      }
+      const cardKb = Buffer.byteLength(warm.sampleCard) / 1024;
+      const result: ScenarioResult = {
+        name: scenario.name,
+        soc: stats.soc as Required<(typeof stats)['soc']>,
+        card: stats.card as Required<(typeof stats)['card']>,
+        ...(stats.echo ? { echo: stats.echo as Required<(typeof stats)['echo']> } : {}),
+        cardKb,
+        storeCalls: storeCalls ?? new Map(),
+        requests: scenario.count,
+      };
+      results.push(result);
+      console.log(progressLine(result));
     }
 
     await echo.close();
+    await cardFloor.close();
     await soc.close();
-    report(results as Record<'soc' | 'echo', { latency: PhaseStats; throughput: PhaseStats }>, options, failures);
+    report(results, options, failures);
     if (profiles.length) {
       console.log(
         "\nCPU profiles of the bots' thread (the figures above were taken under the profiler: do not quote them)",
@@ -317,57 +391,179 @@ async function main(): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-function report(
-  r: Record<'soc' | 'echo', { latency: PhaseStats; throughput: PhaseStats }>,
-  options: BenchOptions,
-  failures: number,
-): void {
-  const { soc, echo } = r;
-  const rows = [
-    ['', 'SOC bot (summary)', 'echo bot', 'SOC / echo'],
-    [`latency, c=1, ${int(soc.latency.requests)} requests`, '', '', ''],
-    ['  p50 ms', ms(soc.latency.p50), ms(echo.latency.p50), ratio(soc.latency.p50, echo.latency.p50)],
-    ['  p95 ms', ms(soc.latency.p95), ms(echo.latency.p95), ratio(soc.latency.p95, echo.latency.p95)],
-    ['  p99 ms', ms(soc.latency.p99), ms(echo.latency.p99), ratio(soc.latency.p99, echo.latency.p99)],
-    ['  max ms', ms(soc.latency.max), ms(echo.latency.max), ratio(soc.latency.max, echo.latency.max)],
+interface Scenario {
+  name: string;
+  /** Measured requests per phase and bot. */
+  count: number;
+  warmup: number;
+  /** Also run the text echo floor (the first scenario only: its cost does not depend on the command). */
+  textFloor?: boolean;
+  /** Profiled with --cpu-profile. */
+  profile?: boolean;
+  make(from: number, count: number): PhaseRequest[];
+}
+
+interface ScenarioResult {
+  name: string;
+  soc: Record<'latency' | 'throughput', PhaseStats>;
+  card: Record<'latency' | 'throughput', PhaseStats>;
+  echo?: Record<'latency' | 'throughput', PhaseStats>;
+  cardKb: number;
+  /** Store port calls in the SOC bot's latency phase, by repository method. */
+  storeCalls: Map<string, number>;
+  requests: number;
+}
+
+const TARGET_CARD_FLOOR_SHARE = 0.8;
+const TARGET_SUMMARY_P95_MS = 10;
+const ZIPF_S = 1.1;
+/** rank, gaps, plan and the task press run this fraction of --requests each. */
+const COMMAND_SHARE = 4;
+
+/** Items in a fixed order that visits every one before repeating (a stride coprime with the count). */
+function pick<T>(items: readonly T[], from: number, count: number): T[] {
+  const n = items.length;
+  let stride = Math.floor(n * 0.618) | 1;
+  while (gcd(stride, n) !== 1) stride += 2;
+  return Array.from({ length: count }, (_, k) => items[((from + k) * stride) % n]!);
+}
+
+function summaryRequest(d: DistrictRef): PhaseRequest {
+  return { text: `summary ${d.name}`, expect: { kind: 'summary', districtId: d.id, districtName: d.name } };
+}
+
+/** Indexes 0..n-1 drawn with P(k) proportional to 1/(k+1)^s, seeded: a few districts asked about most. */
+function zipfSampler(n: number, s: number, seed: string): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let k = 0; k < n; k += 1) cdf[k] = sum += 1 / (k + 1) ** s;
+  const random = seededRandom(seed);
+  return () => {
+    const u = random.next() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+function merge(a: Map<string, number> | undefined, b: Map<string, number>): Map<string, number> {
+  const out = new Map(a);
+  for (const [k, v] of b) out.set(k, (out.get(k) ?? 0) + v);
+  return out;
+}
+
+/** The store the SOC bot is given, counting calls to each repository method. */
+function countingStore(inner: Store): { store: Store; reset(): void; calls(): Map<string, number> } {
+  let counts = new Map<string, number>();
+  const wrap = <T extends object>(name: string, target: T): T =>
+    new Proxy(target, {
+      get(obj, prop, receiver) {
+        const value = Reflect.get(obj, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        const key = `${name}.${String(prop)}`;
+        return (...args: unknown[]) => {
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      },
+    });
+  const repositories = new Map<PropertyKey, unknown>();
+  const store = new Proxy(inner, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver) as unknown;
+      if (typeof value === 'function') return (value as (...a: unknown[]) => unknown).bind(obj);
+      if (value && typeof value === 'object') {
+        if (!repositories.has(prop)) repositories.set(prop, wrap(String(prop), value));
+        return repositories.get(prop);
+      }
+      return value;
+    },
+  });
+  return {
+    store,
+    reset: () => {
+      counts = new Map();
+    },
+    calls: () => counts,
+  };
+}
+
+function callsPerTurn(r: ScenarioResult): string {
+  const total = [...r.storeCalls.values()].reduce((a, b) => a + b, 0);
+  const each = [...r.storeCalls.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${(v / r.requests).toFixed(2)}`)
+    .join(', ');
+  return `${(total / r.requests).toFixed(2)} (${each})`;
+}
+
+function progressLine(r: ScenarioResult): string {
+  return (
+    `  ${r.name.padEnd(28)} SOC ${int(r.soc.throughput.throughput).padStart(5)} req/s, p95 c=1 ${ms(r.soc.latency.p95).padStart(5)} ms · ` +
+    `card floor ${int(r.card.throughput.throughput).padStart(5)} req/s, p95 c=1 ${ms(r.card.latency.p95).padStart(5)} ms` +
+    (r.echo ? ` · text echo ${int(r.echo.throughput.throughput)} req/s` : '')
+  );
+}
+
+function report(results: readonly ScenarioResult[], options: BenchOptions, failures: number): void {
+  const rows: string[][] = [
     [
-      '  throughput req/s (serial)',
-      int(soc.latency.throughput),
-      int(echo.latency.throughput),
-      ratio(soc.latency.throughput, echo.latency.throughput),
-    ],
-    [`throughput, c=${options.concurrency}, ${int(soc.throughput.requests)} requests`, '', '', ''],
-    [
-      '  req/s',
-      int(soc.throughput.throughput),
-      int(echo.throughput.throughput),
-      ratio(soc.throughput.throughput, echo.throughput.throughput),
-    ],
-    ['  p50 ms', ms(soc.throughput.p50), ms(echo.throughput.p50), ratio(soc.throughput.p50, echo.throughput.p50)],
-    ['  p95 ms', ms(soc.throughput.p95), ms(echo.throughput.p95), ratio(soc.throughput.p95, echo.throughput.p95)],
-    ['  p99 ms', ms(soc.throughput.p99), ms(echo.throughput.p99), ratio(soc.throughput.p99, echo.throughput.p99)],
-    [
-      'wrong replies',
-      String(soc.latency.failures + soc.throughput.failures),
-      String(echo.latency.failures + echo.throughput.failures),
-      '',
+      `c=${options.concurrency} throughput; p95 at c=1`,
+      'SOC req/s',
+      'card floor req/s',
+      'SOC / floor',
+      'SOC p95 ms',
+      'floor p95 ms',
+      'card KB',
+      'store calls / turn',
     ],
   ];
+  for (const r of results) {
+    rows.push([
+      r.name,
+      int(r.soc.throughput.throughput),
+      int(r.card.throughput.throughput),
+      `${((r.soc.throughput.throughput / r.card.throughput.throughput) * 100).toFixed(0)}%`,
+      ms(r.soc.latency.p95),
+      ms(r.card.latency.p95),
+      r.cardKb.toFixed(1),
+      ([...r.storeCalls.values()].reduce((a, b) => a + b, 0) / r.requests).toFixed(2),
+    ]);
+  }
   console.log(`\n${table(rows)}`);
+  const first = results[0]!;
+  if (first.echo) {
+    console.log(
+      `\ntext echo floor: ${int(first.echo.throughput.throughput)} req/s, p95 c=1 ${ms(first.echo.latency.p95)} ms; ` +
+        `sending the summary card costs the floor ${((1 - first.card.throughput.throughput / first.echo.throughput.throughput) * 100).toFixed(0)}%; ` +
+        `the SOC bot's summary is ${((first.soc.throughput.throughput / first.echo.throughput.throughput) * 100).toFixed(0)}% of the text echo`,
+    );
+  }
+  console.log('\nstore calls per turn (SOC bot, latency phase), by method:');
+  for (const r of results) console.log(`  ${r.name.padEnd(28)} ${callsPerTurn(r)}`);
 
-  const share = soc.throughput.throughput / echo.throughput.throughput;
-  const p95Met = soc.latency.p95 <= TARGET_P95_MS;
-  const shareMet = share >= TARGET_THROUGHPUT_SHARE;
   console.log('\ntargets');
-  console.log(
-    `  p95 latency at c=1 <= ${TARGET_P95_MS} ms:          ${ms(soc.latency.p95)} ms   ${p95Met ? 'MET' : 'NOT MET'}`,
-  );
-  console.log(
-    `  throughput >= ${TARGET_THROUGHPUT_SHARE * 100}% of the echo bot's:   ${(share * 100).toFixed(0)}% (${int(soc.throughput.throughput)} of ${int(echo.throughput.throughput)} req/s)   ${shareMet ? 'MET' : 'NOT MET'}`,
-  );
+  for (const r of results) {
+    const share = r.soc.throughput.throughput / r.card.throughput.throughput;
+    const met = share >= TARGET_CARD_FLOOR_SHARE;
+    console.log(
+      `  ${r.name.padEnd(28)} >= ${TARGET_CARD_FLOOR_SHARE * 100}% of the card floor: ${(share * 100).toFixed(0)}%   ${met ? 'MET' : 'NOT MET'}`,
+    );
+  }
+  for (const r of results.filter((x) => x.name.startsWith('summary'))) {
+    const met = r.soc.latency.p95 <= TARGET_SUMMARY_P95_MS;
+    console.log(
+      `  ${r.name.padEnd(28)} p95 at c=1 <= ${TARGET_SUMMARY_P95_MS} ms: ${ms(r.soc.latency.p95)} ms   ${met ? 'MET' : 'NOT MET'}`,
+    );
+  }
   console.log(
     failures === 0
-      ? '  every reply checked: the right district on a summary card (echo: the text sent back)'
+      ? '  every reply checked: the right card for what was asked (floors: the text or card they answer with)'
       : `  ${failures} WRONG REPLIES: the run fails`,
   );
 }

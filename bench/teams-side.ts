@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parentPort } from 'node:worker_threads';
-import { message, type Person } from '../test/support/activities.js';
+import { actionExecute, message, type Person } from '../test/support/activities.js';
 import { actionsOf, cardProblems, type Card } from '../test/support/cards.js';
 import { SENDER } from './generate.js';
 
@@ -13,23 +13,32 @@ import { SENDER } from './generate.js';
  */
 
 export interface Expectation {
-  /** summary: the card must be this district's; echo: the reply must be the text sent. */
-  kind: 'summary' | 'echo';
+  /**
+   * summary: the card must be this district's; echo: the reply must be the text sent; card: one
+   * Adaptive Card (posted, or in the invoke response) whose JSON holds `contains`.
+   */
+  kind: 'summary' | 'echo' | 'card';
   districtId?: string;
   districtName?: string;
+  contains?: string;
 }
 
 export interface PhaseRequest {
   text: string;
+  /** An Action.Execute press (answered in the HTTP response) instead of a typed message. */
+  invoke?: { verb: string; data: unknown };
   expect: Expectation;
 }
 
+/** The bots the Teams side talks to, each with a connector of its own. */
+export type Target = 'soc' | 'echo' | 'card';
+
 export type ToWorker =
-  | { type: 'phase'; id: number; target: 'soc' | 'echo'; url: string; requests: PhaseRequest[]; concurrency: number }
+  | { type: 'phase'; id: number; target: Target; url: string; requests: PhaseRequest[]; concurrency: number }
   | { type: 'stop' };
 
 export type FromWorker =
-  | { type: 'ready'; connectors: Record<'soc' | 'echo', string> }
+  | { type: 'ready'; connectors: Record<Target, string> }
   | {
       type: 'done';
       id: number;
@@ -40,8 +49,10 @@ export type FromWorker =
       failureSamples: string[];
       cardsSchemaChecked: number;
       connectorPosts: number;
-      /** Bytes of the reply activities the bot posted to the connector. */
+      /** Bytes of the reply activities the bot posted to the connector (or of invoke responses). */
       replyBytes: number;
+      /** The first card a reply carried, as JSON: what the card floor then answers with. */
+      sampleCard?: string;
     };
 
 interface Posted {
@@ -109,8 +120,28 @@ function problemWith(
   posted: readonly Posted[],
   sent: PhaseRequest & { conversationId: string },
   deep: boolean,
+  invokeCard: unknown,
 ): string | undefined {
   if (status !== 200) return `HTTP ${status}`;
+  if (sent.expect.kind === 'card') {
+    let card = invokeCard as Card | undefined;
+    if (!sent.invoke) {
+      if (posted.length !== 1) return `expected one reply, got ${posted.length}`;
+      const cards = (posted[0]!.activity.attachments ?? []).filter(
+        (a) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+      );
+      if (cards.length !== 1) return `expected one Adaptive Card, got ${cards.length}`;
+      card = cards[0]!.content as Card;
+    } else if (posted.length !== 0) return `an invoke was answered with ${posted.length} posts`;
+    if (!card || (card as { type?: string }).type !== 'AdaptiveCard') return 'no Adaptive Card in the answer';
+    if (sent.expect.contains && !JSON.stringify(card).includes(sent.expect.contains))
+      return `the card does not hold ${JSON.stringify(sent.expect.contains)}`;
+    if (deep) {
+      const problems = cardProblems(card);
+      if (problems.length) return `invalid card: ${problems.join('; ')}`;
+    }
+    return undefined;
+  }
   if (posted.length !== 1) return `expected one reply, got ${posted.length}`;
   if (posted[0]!.conversationId !== sent.conversationId) return `reply went to ${posted[0]!.conversationId}`;
   const reply = posted[0]!.activity;
@@ -147,7 +178,10 @@ async function runPhase(
 ): Promise<FromWorker> {
   // Built before the clock starts, from the real Teams fixture (a 1:1 chat message).
   const bodies = msg.requests.map((r) => {
-    const activity = message(r.text, { from: sender, where: 'personal', serviceUrl: connector.url });
+    const addressing = { from: sender, where: 'personal', serviceUrl: connector.url } as const;
+    const activity = r.invoke
+      ? actionExecute(r.invoke.verb, r.invoke.data, r.text, addressing)
+      : message(r.text, addressing);
     return {
       id: activity.id,
       body: JSON.stringify(activity),
@@ -160,6 +194,7 @@ async function runPhase(
   let failures = 0;
   let deepChecked = 0;
   let replyBytes = 0;
+  let sampleCard: string | undefined;
   let done = 0;
   let nextIndex = 0;
   const postsBefore = connector.posts;
@@ -168,20 +203,37 @@ async function runPhase(
     const { id, body, request } = bodies[i]!;
     const t0 = performance.now();
     let status = 0;
+    let answer = '';
     try {
       const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await res.arrayBuffer();
+      answer = await res.text();
       status = res.status;
     } catch (err) {
       status = -1;
       if (failureSamples.length < 5) failureSamples.push(`request failed: ${(err as Error).message}`);
     }
     latencies[done++] = performance.now() - t0;
-    const deep = request.expect.kind === 'summary' && deepChecked < DEEP_CHECKS;
+    const deep = request.expect.kind !== 'echo' && deepChecked < DEEP_CHECKS;
     if (deep) deepChecked += 1;
     const posted = connector.take(id);
     replyBytes += posted.reduce((sum, p) => sum + p.bytes, 0);
-    const problem = status === -1 ? 'no response' : problemWith(status, posted, request, deep);
+    let invokeCard: unknown;
+    if (request.invoke && answer) {
+      replyBytes += Buffer.byteLength(answer);
+      try {
+        invokeCard = (JSON.parse(answer) as { value?: unknown }).value;
+      } catch {
+        invokeCard = undefined;
+      }
+    }
+    if (sampleCard === undefined && status === 200) {
+      const card =
+        invokeCard ??
+        posted[0]?.activity.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+          ?.content;
+      if (card) sampleCard = JSON.stringify(card);
+    }
+    const problem = status === -1 ? 'no response' : problemWith(status, posted, request, deep, invokeCard);
     if (problem) {
       failures += 1;
       if (failureSamples.length < 5) failureSamples.push(`${request.text}: ${problem}`);
@@ -203,17 +255,18 @@ async function runPhase(
     cardsSchemaChecked: deepChecked,
     connectorPosts: connector.posts - postsBefore,
     replyBytes,
+    ...(sampleCard === undefined ? {} : { sampleCard }),
   };
 }
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('teams-side.ts runs as a worker thread of summary.bench.ts');
-  const connectors = { soc: new IndexedConnector(), echo: new IndexedConnector() };
-  await Promise.all([connectors.soc.start(), connectors.echo.start()]);
+  const connectors = { soc: new IndexedConnector(), echo: new IndexedConnector(), card: new IndexedConnector() };
+  await Promise.all(Object.values(connectors).map((c) => c.start()));
   port.on('message', (msg: ToWorker) => {
     if (msg.type === 'stop') {
-      void Promise.all([connectors.soc.close(), connectors.echo.close()]).then(() => port.close());
+      void Promise.all(Object.values(connectors).map((c) => c.close())).then(() => port.close());
       return;
     }
     void runPhase(msg, connectors[msg.target], SENDER).then((result) => {
@@ -223,7 +276,7 @@ async function main(): Promise<void> {
   });
   port.postMessage({
     type: 'ready',
-    connectors: { soc: connectors.soc.url, echo: connectors.echo.url },
+    connectors: { soc: connectors.soc.url, echo: connectors.echo.url, card: connectors.card.url },
   } satisfies FromWorker);
 }
 

@@ -6,6 +6,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import { BoardChannels } from './services/board-channels.js';
 import { DigestComposer } from './services/digest-composer.js';
 import type { BotDeps } from './bot/deps.js';
+import { DistrictCardCache } from './bot/district-card-cache.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createServer } from './server.js';
@@ -58,6 +59,7 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
     roles: new RoleAdmin(store, clock),
     allowedTenantIds: policy.allowedTenantIds,
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock),
+    districtCards: new DistrictCardCache(),
   };
 }
 

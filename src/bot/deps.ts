@@ -8,6 +8,7 @@ import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
+import type { DistrictCardCache } from './district-card-cache.js';
 
 /** The services the bot's routes call: built once in main, passed in (no globals). */
 export interface BotDeps {
@@ -24,4 +25,6 @@ export interface BotDeps {
   /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
   allowedTenantIds: readonly string[];
   rateLimiter: CommandRateLimiter;
+  /** Bound summary, gaps and plan cards, checked against the district's version stamp. */
+  districtCards: DistrictCardCache;
 }

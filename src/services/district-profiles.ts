@@ -39,6 +39,8 @@ export const RANKING_MAX = 25;
 export class DistrictProfiles {
   private readonly agencyNames: TtlCache<string, ReadonlyMap<string, string>>;
   private readonly reviewerNames: TtlCache<string, string | undefined>;
+  /** Owners named on gap and plan cards: each a point read otherwise, several per card. */
+  private readonly owners: TtlCache<string, { partnershipId: string; displayName: string } | undefined>;
 
   constructor(
     private readonly store: Store,
@@ -47,6 +49,12 @@ export class DistrictProfiles {
   ) {
     this.agencyNames = new TtlCache(60_000);
     this.reviewerNames = new TtlCache(60_000);
+    this.owners = new TtlCache(60_000);
+  }
+
+  /** The district's version stamp: what a cached card of it is checked against (one point read). */
+  stamp(req: Requester, districtId: string): Promise<string> {
+    return this.store.districts.stamp(req.partnership.id, districtId);
   }
 
   async summary(req: Requester, viewer: Viewer, districtId: string): Promise<SummaryResult> {
@@ -175,11 +183,18 @@ export class DistrictProfiles {
       return new Map(list.map((a) => [a.id, a.name]));
     });
     const ids = [...new Set(people.filter((p): p is string => p !== undefined))];
-    const members = await Promise.all(ids.map((id) => this.store.members.get(id)));
+    const members = await Promise.all(
+      ids.map((id) =>
+        this.owners.get(id, async () => {
+          const m = await this.store.members.get(id);
+          return m && { partnershipId: m.partnershipId, displayName: m.displayName };
+        }),
+      ),
+    );
     const names = new Map<string, string>();
-    members.forEach((m) => {
+    members.forEach((m, i) => {
       // Only this partnership's members are named on its cards.
-      if (m && m.partnershipId === partnershipId) names.set(m.aadObjectId, m.displayName);
+      if (m && m.partnershipId === partnershipId) names.set(ids[i]!, m.displayName);
     });
     return { agencies, people: names };
   }

@@ -1,12 +1,14 @@
 import { Agent } from 'node:https';
 import type { StoreConfig } from '../config.js';
 import type { Logger } from '../log.js';
-import { openCosmosStore } from './cosmos/cosmos-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export async function openStore(config: StoreConfig, log?: Logger): Promise<Store> {
   if (config.kind === 'sqlite') return openSqliteStore({ file: config.file });
+  // Loaded only when asked for: @azure/cosmos and @azure/identity take about half a second to
+  // load, which every `npm run admin` on the embedded store would otherwise pay.
+  const { openCosmosStore } = await import('./cosmos/cosmos-store.js');
   return openCosmosStore({
     endpoint: config.endpoint,
     databaseId: config.databaseId,

@@ -69,6 +69,12 @@ export interface DistrictRepository {
   count(partnershipId: string): Promise<number>;
   /** Creates or replaces districts (import). */
   putMany(districts: readonly District[]): Promise<void>;
+  /**
+   * The district's version stamp: opaque, and different after any write to the district, its
+   * profile or any of its gaps or actions, by any process on this store (equal stamps: none of
+   * those changed). One point read, so a cache can check it on every request.
+   */
+  stamp(partnershipId: string, id: string): Promise<string>;
 }
 
 export interface SeverityRow {

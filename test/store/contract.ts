@@ -17,6 +17,7 @@ import { digestReadCases } from './contract-digest-reads.js';
 import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
 import { runTaskListContract } from './contract-task-lists.js';
+import { districtStampContract } from './contract-stamps.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -333,6 +334,8 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     afterAll(async () => {
       await store?.close();
     });
+
+    districtStampContract(() => store);
 
     /** Every audit event of the partnership, through the port and, when given, the back door. */
     async function allEvents(partnershipId: string): Promise<AuditEvent[]> {

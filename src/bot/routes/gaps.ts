@@ -4,8 +4,8 @@ import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
-import { fitsCard } from '../cards.js';
-import { sendNamedCard } from '../reply.js';
+import { fitsCard, renderCard } from '../cards.js';
+import { sendDistrictCard } from '../district-card-cache.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 import { DistrictData } from './summary.js';
@@ -22,10 +22,8 @@ export const gapsCommand: Command = {
 };
 
 async function showGaps(rc: RouteContext, districtId: string): Promise<void> {
-  await sendNamedCard(
-    rc.context,
-    'gaps',
-    await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId, (v) => fitsCard('gaps', v)),
+  await sendDistrictCard(rc, 'gaps', districtId, async () =>
+    renderCard('gaps', await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId, (v) => fitsCard('gaps', v))),
   );
 }
 

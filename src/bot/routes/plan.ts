@@ -4,8 +4,8 @@ import { parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
-import { fitsCard } from '../cards.js';
-import { sendNamedCard } from '../reply.js';
+import { fitsCard, renderCard } from '../cards.js';
+import { sendDistrictCard } from '../district-card-cache.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 import { DistrictData } from './summary.js';
@@ -23,10 +23,8 @@ export const planCommand: Command = {
 };
 
 async function showPlan(rc: RouteContext, districtId: string): Promise<void> {
-  await sendNamedCard(
-    rc.context,
-    'plan',
-    await rc.deps.profiles.plan(rc.requester, rc.viewer, districtId, (v) => fitsCard('plan', v)),
+  await sendDistrictCard(rc, 'plan', districtId, async () =>
+    renderCard('plan', await rc.deps.profiles.plan(rc.requester, rc.viewer, districtId, (v) => fitsCard('plan', v))),
   );
 }
 

@@ -5,7 +5,10 @@ import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
-import { sendNamedCard, sendNotice } from '../reply.js';
+import { renderCard } from '../cards.js';
+import { sendDistrictCard } from '../district-card-cache.js';
+import { sendCard, sendNotice } from '../reply.js';
+import { can } from '../../domain/permissions.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
@@ -29,16 +32,29 @@ export const summaryCommand: Command = {
 };
 
 export async function showSummary(rc: RouteContext, districtId: string, correctedFrom?: string): Promise<void> {
+  // A card that says it corrected what was typed is made for that turn alone.
+  if (correctedFrom !== undefined) {
+    const card = await summaryCard(rc, districtId, correctedFrom);
+    if (card) await sendCard(rc.context, card);
+    return;
+  }
+  // Only coordinators get the Mark reviewed button: the card differs by that, as well as by viewer.
+  const canReview = can(rc.requester.member, 'profile.review');
+  await sendDistrictCard(rc, 'summary', districtId, () => summaryCard(rc, districtId), canReview ? 'reviewer' : '');
+}
+
+/** The summary card, or undefined once a notice has been sent instead. */
+async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?: string) {
   const result = await rc.deps.profiles.summary(rc.requester, rc.viewer, districtId);
   const demo = rc.requester.partnership.demo;
   switch (result.kind) {
     case 'summary':
-      return sendNamedCard(rc.context, 'summary', {
+      return renderCard('summary', {
         ...result.view,
         note: correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
       });
     case 'withheld':
-      return sendNotice(
+      await sendNotice(
         rc.context,
         {
           title: `${result.district.name}: OFFICIAL-SENSITIVE`,
@@ -46,8 +62,9 @@ export async function showSummary(rc: RouteContext, districtId: string, correcte
         },
         demo,
       );
+      return undefined;
     case 'no-profile':
-      return sendNotice(
+      await sendNotice(
         rc.context,
         {
           title: `${result.district.name}: no profile yet`,
@@ -55,6 +72,7 @@ export async function showSummary(rc: RouteContext, districtId: string, correcte
         },
         demo,
       );
+      return undefined;
   }
 }
 

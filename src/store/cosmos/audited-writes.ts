@@ -1,9 +1,11 @@
+import type { OperationInput } from '@azure/cosmos';
 import type { AuditContext, AuditEntity } from '../../domain/audit.js';
 import { ConcurrencyError, NotFoundError } from '../../domain/errors.js';
 import type { Stored } from '../store.js';
 import { auditDocument } from './audit-events.js';
 import { batchFailed, op, runBatch } from './batch.js';
 import type { CosmosContext } from './context.js';
+import { stampOperation } from './district-stamps.js';
 import type { Envelope } from './documents.js';
 import { pointRead } from './reads.js';
 
@@ -14,6 +16,17 @@ export interface AuditedDocument<T> {
   key: string;
   partnershipId: string;
   document: Envelope<T>;
+  /** The district whose version stamp the write changes (profiles, gaps, actions). */
+  districtId?: string;
+}
+
+/** The stamp upserts that go last in the write's batch: the new district's, and the old one's if it moved. */
+function stamps(target: AuditedDocument<unknown>, before?: unknown): OperationInput[] {
+  if (target.districtId === undefined) return [];
+  const ids = new Set([target.districtId]);
+  const previous = (before as { districtId?: unknown } | undefined)?.districtId;
+  if (typeof previous === 'string') ids.add(previous);
+  return [...ids].map((id) => stampOperation(target.partnershipId, id));
 }
 
 /** Creates the document and its audit event in one batch: both are written, or neither. */
@@ -28,7 +41,11 @@ export async function createAudited<T>(
     audit,
     ctx.auditTtlSeconds,
   );
-  const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [op.create(document), op.create(event)]);
+  const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
+    op.create(document),
+    op.create(event),
+    ...stamps(target),
+  ]);
   if (outcome.ok) return { ...document.record, etag: outcome.etags[0]! };
   if (outcome.index === 0 && outcome.status === 409) throw new ConcurrencyError(entity, key);
   throw batchFailed(outcome);
@@ -55,7 +72,11 @@ export async function replaceAudited<T>(
     audit,
     ctx.auditTtlSeconds,
   );
-  const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [op.replace(document, ifMatch), op.create(event)]);
+  const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
+    op.replace(document, ifMatch),
+    op.create(event),
+    ...stamps(target, current.record),
+  ]);
   if (outcome.ok) return { ...document.record, etag: outcome.etags[0]! };
   if (outcome.index === 0 && outcome.status === 412) throw new ConcurrencyError(entity, key);
   if (outcome.index === 0 && outcome.status === 404) throw new NotFoundError(entity, key);

@@ -9,6 +9,7 @@ import { agencyDocument } from './agency-repository.js';
 import { auditDocument } from './audit-events.js';
 import { batchFailed, op, packUnits, runBatch } from './batch.js';
 import type { CosmosContext } from './context.js';
+import { stampOperations } from './district-stamps.js';
 import { districtDocument } from './district-repository.js';
 import { docId, recordToStore, type Envelope } from './documents.js';
 import { profileDocument } from './profile-repository.js';
@@ -115,16 +116,27 @@ export async function bulkLoad(
     ...gaps.map((g) => audited('gap', g.ref, trackedDocument('gap', g, gapFacts(g)))),
     ...actions.map((a) => audited('action', a.ref, trackedDocument('action', a, actionFacts(a)))),
   ];
+  // District stamps last, once every record batch has landed (batches run in parallel), so a
+  // reader that sees a new stamp also sees the records it stamps; written even when some records
+  // conflicted, as the others were written.
+  const stamps: Unit[] = stampOperations(partnershipId, [
+    ...districts.map((d) => d.id),
+    ...profiles.map((p) => p.districtId),
+    ...gaps.map((g) => g.districtId),
+    ...actions.map((a) => a.districtId),
+  ]).map((operations) => ({ operations }));
   const conflicts: string[] = [];
-  const batches = packUnits(units, (u) => u.operations);
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      conflicts.push(...(await writeBatch(ctx, partnershipId, batch)));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, batches.length) }, worker));
+  for (const pass of [units, stamps]) {
+    const batches = packUnits(pass, (u) => u.operations);
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        conflicts.push(...(await writeBatch(ctx, partnershipId, batch)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, batches.length) }, worker));
+  }
   if (conflicts.length > 0) throw new ImportConflictError(conflicts.sort(), true);
 }
 

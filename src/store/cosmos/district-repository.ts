@@ -3,6 +3,7 @@ import type { District } from '../../domain/district.js';
 import type { DistrictName, DistrictRepository } from '../store.js';
 import { op, writeInBatches } from './batch.js';
 import type { CosmosContext } from './context.js';
+import { readStamp, stampOperations } from './district-stamps.js';
 import { docId, recordToStore, type Envelope } from './documents.js';
 import { pointRead, queryAll } from './reads.js';
 
@@ -57,7 +58,12 @@ export function districtRepository(ctx: CosmosContext): DistrictRepository {
         units.push([op.upsert(districtDocument(recordToStore(district)))]);
         byPartnership.set(district.partnershipId, units);
       }
-      for (const [partnershipId, units] of byPartnership) await writeInBatches(ctx, partnershipId, units);
+      for (const [partnershipId, units] of byPartnership) {
+        const ids = districts.filter((d) => d.partnershipId === partnershipId).map((d) => d.id);
+        await writeInBatches(ctx, partnershipId, [...units, ...stampOperations(partnershipId, ids)]);
+      }
     },
+
+    stamp: (partnershipId, id) => readStamp(ctx, partnershipId, id),
   };
 }

@@ -26,7 +26,8 @@ export type DocType =
   | 'roster'
   | 'conversation'
   | 'personal'
-  | 'migration';
+  | 'migration'
+  | 'stamp';
 
 export interface Envelope<T> {
   id: string;

@@ -22,6 +22,7 @@ export function profileRepository(ctx: CosmosContext): ProfileRepository {
     key: profile.districtId,
     partnershipId: profile.partnershipId,
     document: profileDocument(profile),
+    districtId: profile.districtId,
   });
   return {
     async get(partnershipId, districtId) {

@@ -6,6 +6,7 @@ import type { ListCursor, Stored, TrackedRepository } from '../store.js';
 import { auditDocument } from './audit-events.js';
 import { replaceAudited } from './audited-writes.js';
 import { batchFailed, op, runBatch } from './batch.js';
+import { stampOperation } from './district-stamps.js';
 import type { CosmosContext } from './context.js';
 import { docId, recordToStore, storedOf, type Envelope, type ReadDocument } from './documents.js';
 import { pointRead, queryAll } from './reads.js';
@@ -224,6 +225,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
           counterOperation(partnershipId, prefix, n, counter),
           op.create(document),
           op.create(event),
+          stampOperation(partnershipId, record.districtId),
         ]);
         if (outcome.ok) return { ...record, etag: outcome.etags[1]! } as Stored<T>;
         if (outcome.index === 0 && isLostRace(outcome.status)) {
@@ -246,6 +248,7 @@ export function trackedRepository<T extends TrackedRecord, Draft extends Omit<Tr
           key: clean.ref,
           partnershipId: clean.partnershipId,
           document: trackedDocument(entity, clean, kind.factsOf(clean)),
+          districtId: clean.districtId,
         },
         ifMatch,
         audit,

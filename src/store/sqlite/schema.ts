@@ -183,4 +183,86 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX actions_by_agency ON actions (partnership_id, agency, owner, due_order, prefix, number, status);
   CREATE INDEX actions_by_due ON actions (partnership_id, due_order, prefix, number, status);
   `,
+  // Version 6: each district's version stamp, bumped by triggers in the same transaction as any
+  // write to the district, its profile, gaps or actions, so no write path can forget it and a
+  // cache in any process sees the change on its next point read. (No INSERT OR IGNORE: an outer
+  // upsert's conflict clause would override it inside the trigger.)
+  `
+  CREATE TABLE district_stamps (
+    partnership_id TEXT NOT NULL,
+    district_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (partnership_id, district_id)
+  );
+  CREATE TRIGGER districts_stamp_insert AFTER INSERT ON districts BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id;
+  END;
+  CREATE TRIGGER districts_stamp_update AFTER UPDATE ON districts BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id;
+  END;
+  CREATE TRIGGER districts_stamp_delete AFTER DELETE ON districts BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.id;
+  END;
+  CREATE TRIGGER profiles_stamp_insert AFTER INSERT ON profiles BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER profiles_stamp_update AFTER UPDATE ON profiles BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER profiles_stamp_delete AFTER DELETE ON profiles BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
+  END;
+  CREATE TRIGGER gaps_stamp_insert AFTER INSERT ON gaps BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER gaps_stamp_update AFTER UPDATE ON gaps BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER gaps_stamp_delete AFTER DELETE ON gaps BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
+  END;
+  CREATE TRIGGER gaps_stamp_moved AFTER UPDATE OF district_id ON gaps WHEN OLD.district_id <> NEW.district_id BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
+  END;
+  CREATE TRIGGER actions_stamp_insert AFTER INSERT ON actions BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER actions_stamp_update AFTER UPDATE ON actions BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
+  END;
+  CREATE TRIGGER actions_stamp_delete AFTER DELETE ON actions BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
+  END;
+  CREATE TRIGGER actions_stamp_moved AFTER UPDATE OF district_id ON actions WHEN OLD.district_id <> NEW.district_id BEGIN
+    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
+    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
+  END;
+  `,
 ];

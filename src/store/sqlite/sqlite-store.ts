@@ -262,6 +262,15 @@ class SqliteStore implements Store {
       ),
     putMany: async (districts: readonly District[]) =>
       guard(() => this.db.transaction(() => districts.forEach((d) => this.putDistrict(d)))()),
+    // Kept by the schema's triggers (version 6), in the transaction of the write itself.
+    stamp: async (partnershipId: string, id: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT version FROM district_stamps WHERE partnership_id = ? AND district_id = ?').get(
+          partnershipId,
+          id,
+        ) as { version: number } | undefined;
+        return String(row?.version ?? 0);
+      }),
   };
 
   readonly profiles = {

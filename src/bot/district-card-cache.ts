@@ -1,0 +1,124 @@
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import { toIsoDate } from '../domain/dates.js';
+import type { Partnership } from '../domain/partnership.js';
+import type { Viewer } from '../domain/visibility.js';
+import type { CardName } from './cards.js';
+import type { RouteContext } from './guard.js';
+import { sendCard } from './reply.js';
+
+/**
+ * Bound district cards (summary, gaps, plan), kept so that a turn asking for a card already made
+ * costs one point read (the district's version stamp) instead of the reads, the composition and
+ * the template binding.
+ *
+ * An entry is served only when everything the card was made from is the same:
+ * - the district's version stamp (Store `districts.stamp`): any write to the district, its
+ *   profile, gaps or actions, by this instance or another on the same store, changes it;
+ * - the viewer's visibility class, as it is (conversation kind and clearance), so a card made
+ *   for a cleared 1:1 chat can never be served in a channel, a group chat or to someone uncleared;
+ * - the partnership (its id and the record as this instance holds it), and what the caller adds
+ *   (`variant`: the member's role where the card has role-only buttons);
+ * - the day (cards say what is overdue as of today).
+ * A write on this instance needs no call here: it changes the stamp in the same transaction, so
+ * the next turn's check finds the entry stale and replaces it.
+ * Names of people and agencies on a card are not in the stamp; entries expire after `ttlMs`, as the
+ * name caches do, so a rename is seen as soon as anywhere else.
+ *
+ * Cards are kept as JSON text (smaller than the object, and each send gets its own copy), with the
+ * total bounded; the least recently used go first.
+ */
+export class DistrictCardCache {
+  private readonly entries = new Map<string, { stamp: string; json: string; expires: number }>();
+  private readonly signatures = new WeakMap<Partnership, string>();
+  private bytes = 0;
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly maxBytes = 96 * 1024 * 1024,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The key of a card: everything it was made from except the stamp, which the entry holds. */
+  key(card: CardName, partnership: Partnership, districtId: string, viewer: Viewer, day: Date, variant = ''): string {
+    return JSON.stringify([
+      card,
+      partnership.id,
+      this.signature(partnership),
+      districtId,
+      viewer.conversation,
+      viewer.clearance,
+      toIsoDate(day),
+      variant,
+    ]);
+  }
+
+  /** The card made for this key from this stamp, as a fresh object; undefined if none (or stale). */
+  get(key: string, stamp: string): AdaptiveCard | undefined {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.stamp !== stamp || hit.expires <= this.now()) {
+      this.remove(key);
+      return undefined;
+    }
+    // Most recently used last, so eviction takes from the front.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return JSON.parse(hit.json) as AdaptiveCard;
+  }
+
+  set(key: string, stamp: string, card: AdaptiveCard): void {
+    this.remove(key);
+    const json = JSON.stringify(card);
+    this.entries.set(key, { stamp, json, expires: this.now() + this.ttlMs });
+    this.bytes += json.length;
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.bytes -= old.json.length;
+    this.entries.delete(key);
+  }
+
+  private signature(p: Partnership): string {
+    let sig = this.signatures.get(p);
+    if (sig === undefined) {
+      sig = JSON.stringify(p);
+      this.signatures.set(p, sig);
+    }
+    return sig;
+  }
+}
+
+/**
+ * Sends a district's card: the one kept for this viewer if the district's stamp still matches,
+ * otherwise the one `make` binds, which is then kept. The stamp is read before `make` reads
+ * anything, so a card is never kept under a stamp newer than its data. `make` answers undefined
+ * when it has replied with something else (a notice), which is not kept.
+ */
+export async function sendDistrictCard(
+  rc: RouteContext,
+  name: CardName,
+  districtId: string,
+  make: () => Promise<AdaptiveCard | undefined>,
+  variant = '',
+): Promise<void> {
+  const { districtCards, profiles, clock } = rc.deps;
+  const key = districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, clock(), variant);
+  const stamp = await profiles.stamp(rc.requester, districtId);
+  let card = districtCards.get(key, stamp);
+  if (!card) {
+    card = await make();
+    if (!card) return;
+    districtCards.set(key, stamp, card);
+  }
+  await sendCard(rc.context, card);
+}
