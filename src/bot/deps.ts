@@ -1,3 +1,5 @@
+import type { BoardChannel } from '../domain/conversation.js';
+import type { Partnership } from '../domain/partnership.js';
 import type { Logger } from '../log.js';
 import type { BoardChannels } from '../services/board-channels.js';
 import type { Clock } from '../services/clock.js';
@@ -24,4 +26,10 @@ export interface BotDeps {
   /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
   allowedTenantIds: readonly string[];
   rateLimiter: CommandRateLimiter;
+  /** `digest now`: records the request and delivers it in the background (the digest job). */
+  digests?: DigestRequests;
+}
+
+export interface DigestRequests {
+  request(partnership: Partnership, channel: BoardChannel, requestedBy: string): Promise<unknown>;
 }

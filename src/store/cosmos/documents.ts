@@ -22,7 +22,8 @@ export type DocType =
   | 'lease'
   | 'delivery'
   | 'member'
-  | 'conversation';
+  | 'conversation'
+  | 'clock';
 
 export interface Envelope<T> {
   id: string;
@@ -32,7 +33,7 @@ export interface Envelope<T> {
 }
 
 /** What the SDK hands back: the envelope plus Cosmos's system properties. */
-export type ReadDocument<T> = Envelope<T> & { _etag: string };
+export type ReadDocument<T> = Envelope<T> & { _etag: string; _ts?: number };
 
 export function docId(type: DocType, key: string): string {
   return `${type}:${key}`;
