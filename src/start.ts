@@ -87,7 +87,7 @@ export async function start(
     clock?: Clock;
     store?: Store;
     outboundCredentials?: OutboundCredentials;
-    digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'owner'>;
+    digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'beforeCompose' | 'owner'>;
   } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;

@@ -42,6 +42,8 @@ export interface DigestJobDeps {
    * the run there as a crash would.
    */
   afterPending?(delivery: DigestDelivery): Promise<void>;
+  /** Test seam: runs before each compose, so a test can make one partnership's compose fail. */
+  beforeCompose?(partnership: Partnership): Promise<void>;
   /** Test seam: runs after the claim and the lease renewal, just before the card goes out. */
   beforeSend?(delivery: DigestDelivery): Promise<void>;
 }
@@ -277,6 +279,7 @@ export class DigestJob {
     channel: BoardChannel,
     d: Pick<DigestDelivery, 'period' | 'dueAt'>,
   ): Promise<Card> {
+    await this.deps.beforeCompose?.(p);
     const to = new Date(d.period?.to ?? d.dueAt);
     const from = new Date(d.period?.from ?? to.getTime() - 7 * 86_400_000);
     const view = await this.deps.composer.compose(p, channel, { from, to }, this.deps.clock(), this.deps.fits);
