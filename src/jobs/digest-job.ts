@@ -19,6 +19,8 @@ export const DIGEST_LEASE = 'digest';
 export const LEASE_TTL_MS = 2 * 60_000;
 /** A failed delivery is tried again on a later run, but not more often than this. */
 export const RETRY_FAILED_AFTER_MS = 5 * 60_000;
+/** Every this many runs, a run looks for requested digests left unsent (the first run included). */
+const SWEEP_EVERY = 10;
 /** How many of a channel's recent records a run looks through for requested digests to finish. */
 const RECENT = 8;
 
@@ -99,10 +101,12 @@ export class DigestJob {
     const all = await this.deps.store.partnerships.list();
     // Each instance starts its walk somewhere else (its id), and one further on each run, so
     // instances do not queue on the same leases and no partnership is always last.
-    const offset = all.length ? (startOf(this.owner) + this.runs++) % all.length : 0;
+    const run = this.runs++;
+    const offset = all.length ? (startOf(this.owner) + run) % all.length : 0;
+    const sweep = run % SWEEP_EVERY === 0;
     for (const partnership of [...all.slice(offset), ...all.slice(0, offset)]) {
       try {
-        await this.runPartnership(partnership, report);
+        await this.runPartnership(partnership, report, sweep);
       } catch (err) {
         report.failed.push(partnership.id);
         this.deps.log.error(
@@ -155,7 +159,7 @@ export class DigestJob {
     return record;
   }
 
-  private async runPartnership(partnership: Partnership, report: RunReport): Promise<void> {
+  private async runPartnership(partnership: Partnership, report: RunReport, sweep: boolean): Promise<void> {
     const { store } = this.deps;
     const channels = await store.boardChannels.list(partnership.id);
     if (channels.length === 0) return;
@@ -178,8 +182,12 @@ export class DigestJob {
         }
         try {
           report.outcomes.push({ ...ids, ...(await this.deliver(partnership, channel, keep)) });
-          for (const outcome of await this.finishRequested(partnership, channel, keep)) {
-            report.outcomes.push({ ...ids, ...outcome });
+          // Digests asked for are sent in the background at once; only one that a crash or a
+          // failure left unsent needs a run, so the (query) look costs one run in ten.
+          if (sweep) {
+            for (const outcome of await this.finishRequested(partnership, channel, keep)) {
+              report.outcomes.push({ ...ids, ...outcome });
+            }
           }
         } catch (err) {
           report.outcomes.push({ ...ids, outcome: 'error' });
