@@ -213,6 +213,11 @@ export class DigestJob {
     if (slot.dueAt.getTime() < Date.parse(channel.scheduleFrom ?? channel.addedAt)) return { week, outcome: 'not-due' };
 
     let record = await store.digestDeliveries.get(p.id, channel.conversationId, week);
+    if (!record && slot.week !== week) {
+      // Records written before weeks were keyed by their Monday carry the slot's own date.
+      const legacy = await store.digestDeliveries.get(p.id, channel.conversationId, slot.week);
+      if (legacy?.state === 'sent') return { week, outcome: 'already-sent' };
+    }
     if (record?.state === 'sent') return { week, outcome: 'already-sent' };
     if (record?.state === 'failed' && now.getTime() - Date.parse(record.updatedAt) < RETRY_FAILED_AFTER_MS) {
       return { week, outcome: 'waiting' };

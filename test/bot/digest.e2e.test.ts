@@ -382,6 +382,30 @@ describe('digests that do not disturb one another', () => {
     expect(digestsIn(bot.connector.posted)).toHaveLength(3);
   }, 60_000);
 
+  it('a week already sent under the old key (the slot’s own date) is not sent again', async () => {
+    const time = handClock('2026-03-25T10:00:00Z');
+    const bot = await BotUnderTest.start({ clock: time.clock });
+    bots.push(bot);
+    await subscribe(bot);
+    expect(cardText(onlyCard(await bot.say('digest settings Friday 16:00', alex, 'channel')))).toContain(
+      'every Friday',
+    );
+    // Written by the release before this one, which keyed a week by its slot's date.
+    await bot.store.digestDeliveries.create({
+      partnershipId: PID,
+      conversationId: CHANNEL_ID,
+      week: '2026-03-27',
+      dueAt: '2026-03-27T16:00:00.000Z',
+      state: 'sent',
+      attempts: 1,
+      sentAt: '2026-03-27T16:00:00.000Z',
+      updatedAt: '2026-03-27T16:00:00.000Z',
+    });
+    time.set('2026-03-27T16:05:00Z');
+    expect((await bot.running.digests.runOnce()).outcomes).toMatchObject([{ outcome: 'already-sent' }]);
+    expect(digestsIn(bot.connector.posted)).toHaveLength(0);
+  }, 60_000);
+
   it('a partnership whose compose fails is recorded and shown; the other partnerships still get theirs', async () => {
     const time = handClock('2026-03-25T10:00:00Z');
     const bot = await BotUnderTest.start({
