@@ -71,7 +71,6 @@ async function launch(name: string, skew: number): Promise<Instance> {
     execArgv: ['--import', 'tsx', '--disable-warning=DEP0111'],
     env: {
       ...process.env,
-      NODE_TLS_REJECT_UNAUTHORIZED: '0',
       COSMOS_ENDPOINT: endpoint(),
       COSMOS_DATABASE: databaseId,
       SKEW_MS: String(skew),
