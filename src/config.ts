@@ -23,7 +23,7 @@ export type AuthConfig =
       channelTokens?: { openIdMetadataUrl: string; issuer: string };
     };
 
-/** Per user, per instance: a token bucket refilled at `perMinute`, holding at most `burst`. */
+/** Per user, for the whole bot: a token bucket refilled at `perMinute`, holding at most `burst`. */
 export interface RateLimitConfig {
   perMinute: number;
   burst: number;
@@ -56,6 +56,9 @@ export interface Config {
   /** Members made admin at start-up (lower case), so a deployment has someone to grant roles. */
   adminAadObjectIds: string[];
   rateLimit: RateLimitConfig;
+  /** Instances running at once: per-bot limits are divided by it (see BOT_INSTANCES). */
+  instances: number;
+  digestLeaseSeconds: number;
   /** How often the scheduler checks which weekly digests are due; 0 turns it off. */
   digestCheckSeconds: number;
 }
@@ -167,6 +170,13 @@ const Env = z.object({
   ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
   COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
   COMMAND_BURST: positiveInt(10, 1_000_000),
+  /**
+   * How many instances of the bot run at once (App Service's instance count). Limits that Teams or
+   * the store impose on the whole bot are divided by it: each instance keeps its share in memory.
+   */
+  BOT_INSTANCES: positiveInt(1, 100),
+  /** How long a digest lease or delivery claim stays live unrenewed, by the store's clock. */
+  DIGEST_LEASE_SECONDS: positiveInt(120, 3600),
   DIGEST_CHECK_SECONDS: z
     .string()
     .optional()
@@ -280,5 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS,
     rateLimit: { perMinute: e.COMMANDS_PER_MINUTE, burst: e.COMMAND_BURST },
     digestCheckSeconds: e.DIGEST_CHECK_SECONDS,
+    instances: e.BOT_INSTANCES,
+    digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
   };
 }

@@ -5,7 +5,7 @@ import { DigestJob, type DigestJobDeps } from './jobs/digest-job.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { BoardChannels } from './services/board-channels.js';
 import { DigestComposer } from './services/digest-composer.js';
-import type { BotDeps } from './bot/deps.js';
+import type { BotDeps, DigestRequests } from './bot/deps.js';
 import { DistrictCardCache } from './bot/district-card-cache.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -16,7 +16,13 @@ import { bootstrapAdmins } from './services/bootstrap-admins.js';
 import { seedDemoIfEmpty } from './services/demo-seed.js';
 import { DistrictDirectory } from './services/district-directory.js';
 import { DistrictProfiles } from './services/district-profiles.js';
-import { CommandRateLimiter, type RateLimit } from './services/command-rate-limiter.js';
+import {
+  AUTOMATIC_REFRESH_LIMIT,
+  CommandRateLimiter,
+  perInstance,
+  type RateLimit,
+} from './services/command-rate-limiter.js';
+import { sendLimitsPerInstance } from './bot/send-throttle.js';
 import { Membership } from './services/membership.js';
 import { RoleAdmin } from './services/role-admin.js';
 import { Tasks } from './services/tasks.js';
@@ -37,14 +43,23 @@ export interface Running {
 
 export interface AccessPolicy {
   allowedTenantIds: readonly string[];
+  /** This instance's share of the per-user command limit. */
   rateLimit: RateLimit;
+  /** This instance's share of the budget for automatic card refreshes; AUTOMATIC_REFRESH_LIMIT unless set. */
+  refreshLimit?: RateLimit;
 }
 
 /** No tenant restriction; 30 commands a minute per user, 10 at once (the configuration's defaults). */
 export const OPEN_POLICY: AccessPolicy = { allowedTenantIds: [], rateLimit: { perMinute: 30, burst: 10 } };
 
 /** The services the bot's routes call, over one store. */
-export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessPolicy = OPEN_POLICY): BotDeps {
+export function botDeps(
+  store: Store,
+  clock: Clock,
+  log: Logger,
+  policy: AccessPolicy = OPEN_POLICY,
+  digests?: DigestRequests,
+): BotDeps {
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
   return {
@@ -58,8 +73,9 @@ export function botDeps(store: Store, clock: Clock, log: Logger, policy: AccessP
     log,
     roles: new RoleAdmin(store, clock),
     allowedTenantIds: policy.allowedTenantIds,
-    rateLimiter: new CommandRateLimiter(policy.rateLimit, clock),
+    rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),
+    ...(digests ? { digests } : {}),
   };
 }
 
@@ -74,7 +90,7 @@ export async function start(
     clock?: Clock;
     store?: Store;
     outboundCredentials?: OutboundCredentials;
-    digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'owner'>;
+    digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'beforeCompose' | 'owner'>;
   } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
@@ -84,19 +100,27 @@ export async function start(
   if (config.adminAadObjectIds.length > 0) {
     await bootstrapAdmins(store, clock, config.adminAadObjectIds, log);
   }
-  const policy = { allowedTenantIds: config.allowedTenantIds, rateLimit: config.rateLimit };
-  const deps = botDeps(store, clock, log, policy);
-  const bot = createBot(deps, config.auth, options.outboundCredentials);
+  // Limits are for the whole bot; each of BOT_INSTANCES instances keeps its share.
+  const policy: AccessPolicy = {
+    allowedTenantIds: config.allowedTenantIds,
+    rateLimit: perInstance(config.rateLimit, config.instances),
+    refreshLimit: perInstance(AUTOMATIC_REFRESH_LIMIT, config.instances),
+  };
+  // The job sends through the bot, and the bot's `digest now` asks the job: the send is bound late.
+  let bot: Bot | undefined;
   const digests = new DigestJob({
     store,
-    composer: new DigestComposer(store, deps.directory),
+    composer: new DigestComposer(store, new DistrictDirectory(store)),
     clock,
     log,
     render: (view) => renderCard('digest', view),
     fits: (view) => fitsCard('digest', view),
-    send: bot.send,
+    send: (ref, card) => bot!.send(ref, card as Parameters<Bot['send']>[1]),
+    ...(config.digestLeaseSeconds ? { leaseTtlMs: config.digestLeaseSeconds * 1000 } : {}),
     ...options.digestHooks,
   });
+  const deps = botDeps(store, clock, log, policy, digests);
+  bot = createBot(deps, config.auth, options.outboundCredentials, sendLimitsPerInstance(config.instances));
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -119,6 +143,7 @@ export async function start(
     digests,
     close: async () => {
       await scheduler?.stop();
+      await digests.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
     },

@@ -20,7 +20,7 @@ import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
 import { refuseUnverifiableTokens } from './token-failures.js';
 import { proactiveSender, type SendCard } from './proactive.js';
-import { SendThrottle } from './send-throttle.js';
+import { SendThrottle, TEAMS_SAFE_LIMITS, type ThrottleLimits } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
 import { turnErrorHandler } from './turn-error.js';
 
@@ -69,7 +69,12 @@ export interface Bot {
  * Routes are tried in this order and the first match runs: specific commands before the looser
  * `summary`/`show` patterns, and the catch-all last.
  */
-export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCredentials): Bot {
+export function createBot(
+  deps: BotDeps,
+  auth: AuthConfig,
+  outbound?: OutboundCredentials,
+  sendLimits: ThrottleLimits = TEAMS_SAFE_LIMITS,
+): Bot {
   const adapter = createAdapter(auth, outbound);
   const app = new Application<BotState>({
     adapter,
@@ -83,7 +88,7 @@ export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCr
   app.error(turnErrorHandler(deps.log));
   app.turn('beforeTurn', membershipGuard(deps));
 
-  const send = proactiveSender(adapter, auth.enabled ? auth.appId : '', new SendThrottle());
+  const send = proactiveSender(adapter, auth.enabled ? auth.appId : '', new SendThrottle(sendLimits));
   const delivery = new TaskDelivery(send, deps);
   const taskCommands = tasks.taskCommands(() => delivery);
 

@@ -1,3 +1,5 @@
+import type { BoardChannel } from '../domain/conversation.js';
+import type { Partnership } from '../domain/partnership.js';
 import type { Logger } from '../log.js';
 import type { BoardChannels } from '../services/board-channels.js';
 import type { Clock } from '../services/clock.js';
@@ -27,4 +29,10 @@ export interface BotDeps {
   rateLimiter: CommandRateLimiter;
   /** Bound summary, gaps and plan cards, checked against the district's version stamp. */
   districtCards: DistrictCardCache;
+  /** `digest now`: records the request and delivers it in the background (the digest job). */
+  digests?: DigestRequests;
+}
+
+export interface DigestRequests {
+  request(partnership: Partnership, channel: BoardChannel, requestedBy: string): Promise<unknown>;
 }

@@ -63,7 +63,19 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
 
     if (type === 'message' || type === 'invoke') {
       const sender = facts.aadObjectId ?? context.activity.from?.id ?? 'unknown';
-      const take = deps.rateLimiter.take(sender);
+      // A refresh Teams sends by itself has its own, larger budget, and is never told to slow
+      // down: the person did nothing. Past that budget the card stays as Teams shows it.
+      const automatic =
+        type === 'invoke' && (context.activity.value as { trigger?: unknown } | undefined)?.trigger === 'automatic';
+      const take = automatic ? deps.rateLimiter.takeRefresh(sender) : deps.rateLimiter.take(sender);
+      if (!take.allowed && automatic) {
+        deps.log.info(
+          { activityId: facts.activityId, aadObjectId: facts.aadObjectId, code: 'REFRESH_DEFERRED' },
+          'automatic refresh over budget',
+        );
+        await invokeMessage(context, 'This card is shown as it was last updated.');
+        return false;
+      }
       if (!take.allowed) {
         deps.log.info(
           { activityId: facts.activityId, aadObjectId: facts.aadObjectId, code: 'RATE_LIMITED' },

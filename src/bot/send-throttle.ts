@@ -21,6 +21,18 @@ export const TEAMS_SAFE_LIMITS: ThrottleLimits = {
   perBot: [{ count: 20, ms: 1_000 }],
 };
 
+/**
+ * One instance's share of the limits when `instances` run at once. Teams counts per bot, not per
+ * instance: three instances each sending at the full rate would send three times it. Each
+ * window's count is divided (at least one a window), so the shares add up to at most the whole.
+ */
+export function sendLimitsPerInstance(instances: number, limits: ThrottleLimits = TEAMS_SAFE_LIMITS): ThrottleLimits {
+  const n = Math.max(1, Math.floor(instances));
+  const share = (windows: readonly Window[]) =>
+    windows.map((w) => ({ count: Math.max(1, Math.floor(w.count / n)), ms: w.ms }));
+  return { perConversation: share(limits.perConversation), perBot: share(limits.perBot) };
+}
+
 export class SendThrottle {
   private readonly bot: number[] = [];
   private readonly conversations = new Map<string, number[]>();

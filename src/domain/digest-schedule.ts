@@ -67,6 +67,14 @@ export function londonInstant(date: string, hour: number, minute: number): Date 
   return new Date(wall);
 }
 
+/**
+ * The London date of the Monday of the ISO week that `date` (a London date) falls in: the key
+ * for "one weekly digest per channel per ISO week", which a schedule change mid-week keeps.
+ */
+export function isoWeekMonday(date: string): string {
+  return addDays(date, 1 - isoWeekday(date));
+}
+
 export interface Slot {
   /** The London date of the slot: the week's key for "one digest per channel per week". */
   week: string;

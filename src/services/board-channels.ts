@@ -1,10 +1,10 @@
 import type { AuditContext } from '../domain/audit.js';
 import { BoardChannel, MAX_BOARD_DISTRICTS } from '../domain/conversation.js';
-import type { DigestView } from '../domain/digest.js';
 import type { DigestDelivery } from '../domain/digest-delivery.js';
 import {
   describeSchedule,
   formatLondon,
+  isoWeekMonday,
   latestSlot,
   nextSlot,
   scheduleOf,
@@ -35,6 +35,8 @@ export interface DigestStatus {
   scheduleText: string;
   nextDue: string;
   lastSent: string;
+  /** Digests asked for with `digest now` that are not sent yet; empty when none. */
+  onItsWay: string;
   failure: string;
 }
 
@@ -175,13 +177,17 @@ export class BoardChannels {
     if (!channel) return undefined;
     const schedule = scheduleOf(channel);
     const deliveries = await this.store.digestDeliveries.listForChannel(req.partnership.id, channel.conversationId, 8);
-    const sent = deliveries.find((d) => d.state === 'sent');
+    const sent = deliveries
+      .filter((d) => d.state === 'sent')
+      .sort((a, b) => Date.parse(b.sentAt ?? b.updatedAt) - Date.parse(a.sentAt ?? a.updatedAt))[0];
     const failed = deliveries.find((d) => d.state === 'failed');
+    const asked = deliveries.filter((d) => d.kind === 'requested' && (d.state === 'pending' || d.state === 'sending'));
     const now = this.clock();
     const latest = latestSlot(schedule, now);
-    const latestRecord = deliveries.find((d) => d.week === latest.week);
+    const latestRecord = deliveries.find((d) => d.week === isoWeekMonday(latest.week));
     const from = Date.parse(channel.scheduleFrom ?? channel.addedAt);
-    // This week's slot, if it has come and nothing is sent yet, is due now; otherwise next week's.
+    // This week's slot, if it has come and this ISO week's digest is not sent yet, is due now;
+    // otherwise next week's.
     const dueNow = latest.dueAt.getTime() >= from && latestRecord?.state !== 'sent';
     const labels = await Promise.all(
       (channel.districtIds ?? []).map((id) => this.directory.label(req.partnership.id, id)),
@@ -194,22 +200,15 @@ export class BoardChannels {
         ? `now (the ${formatLondon(latest.dueAt)} digest is being delivered)`
         : formatLondon(nextSlot(schedule, now).dueAt),
       lastSent: sent?.sentAt
-        ? `${formatLondon(new Date(sent.sentAt))} (week of ${formatLondon(new Date(sent.dueAt))})`
+        ? `${formatLondon(new Date(sent.sentAt))} (${sent.kind === 'requested' ? 'asked for with digest now' : `week of ${formatLondon(new Date(sent.dueAt))}`})`
         : 'none yet',
+      onItsWay: asked.map((d) => `the digest asked for at ${formatLondon(new Date(d.dueAt))} is on its way`).join('; '),
       failure: failed ? failureText(failed) : '',
     };
-  }
-
-  /** The digest for this channel's scope over the last seven days, now. */
-  async digestNow(req: Requester, channel: BoardChannel, fits: (v: DigestView) => boolean): Promise<DigestView> {
-    const now = this.clock();
-    // Up to and including this instant: a change made a moment ago is in.
-    const to = new Date(now.getTime() + 1);
-    const from = new Date(now.getTime() - 7 * 86_400_000);
-    return this.composer.compose(req.partnership, channel, { from, to }, now, fits);
   }
 }
 
 function failureText(d: DigestDelivery): string {
-  return `The digest for ${formatLondon(new Date(d.dueAt))} failed after ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'} (${d.lastError ?? 'unknown reason'}); the next run tries again.`;
+  const which = d.kind === 'requested' ? 'asked for at' : 'for';
+  return `The digest ${which} ${formatLondon(new Date(d.dueAt))} failed after ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'} (${d.lastError ?? 'unknown reason'}); the next run tries again.`;
 }

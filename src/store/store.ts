@@ -182,34 +182,41 @@ export interface BoardChannelRepository {
 
 /**
  * Leases decide which instance runs a scheduled job for a partnership. Every write is
- * conditional (the etag, or "does not exist yet"), so of two instances racing, one wins.
+ * conditional (the etag, or "does not exist yet"), so of two instances racing, one wins. A
+ * lease's age is judged by the store's clock (Cosmos DB: `_ts`; SQLite: its own clock inside the
+ * transaction), never by the caller's: an instance whose clock runs ahead must not take a live lease.
  */
 export interface JobLeaseRepository {
   /**
-   * Takes the lease when nobody holds it, its holder let it expire (`expiresAt` <= now), or
-   * `owner` holds it already (which extends it). Undefined when another owner holds it, or
-   * another instance took it in the same instant.
+   * Takes the lease when nobody holds it, its holder has not renewed it for `ttlMs` of the
+   * holder's own ttl by the store's clock, or `owner` holds it already (which renews it).
+   * Undefined when another owner holds it, or another instance took it in the same instant.
    */
-  acquire(
-    partnershipId: string,
-    name: string,
-    owner: string,
-    now: Date,
-    ttlMs: number,
-  ): Promise<Stored<JobLease> | undefined>;
-  /** Extends a lease still held as read (its etag); undefined when it was lost meanwhile. */
-  renew(lease: Stored<JobLease>, now: Date, ttlMs: number): Promise<Stored<JobLease> | undefined>;
+  acquire(partnershipId: string, name: string, owner: string, ttlMs: number): Promise<Stored<JobLease> | undefined>;
+  /** Renews a lease still held as read (its etag); undefined when it was lost meanwhile. */
+  renew(lease: Stored<JobLease>): Promise<Stored<JobLease> | undefined>;
   /** Lets it go, if still held as read; otherwise does nothing. */
   release(lease: Stored<JobLease>): Promise<void>;
 }
 
-/** Weekly digest deliveries: one record per (partnership, channel, week). */
+/** Digest deliveries: one record per (partnership, channel, key); see DeliveryKey. */
 export interface DigestDeliveryRepository {
   get(partnershipId: string, conversationId: string, week: string): Promise<Stored<DigestDelivery> | undefined>;
-  /** ConcurrencyError when that channel's week already has a record: the second send is a no-op. */
+  /** ConcurrencyError when that channel's key already has a record: the second send is a no-op. */
   create(delivery: DigestDelivery): Promise<Stored<DigestDelivery>>;
   replace(delivery: DigestDelivery, ifMatch: string): Promise<Stored<DigestDelivery>>;
-  /** A channel's deliveries, newest week first, at most `limit`. */
+  /**
+   * Claims it for sending, conditional on its etag: state `sending`, `claimedBy` owner,
+   * `claimedAt` the store's time. A record already `sending` is taken over only when its claim is
+   * at least `staleAfterMs` old by the store's clock (its holder died mid-send); a `sent` one never.
+   * Undefined when it is not to be claimed or another instance wrote it since it was read.
+   */
+  claim(
+    delivery: Stored<DigestDelivery>,
+    owner: string,
+    staleAfterMs: number,
+  ): Promise<Stored<DigestDelivery> | undefined>;
+  /** A channel's deliveries, newest key first, at most `limit`. */
   listForChannel(partnershipId: string, conversationId: string, limit: number): Promise<DigestDelivery[]>;
 }
 

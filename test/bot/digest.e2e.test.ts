@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IntelligenceGap } from '../../src/domain/gap.js';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import type { Store } from '../../src/store/store.js';
-import { CHANNEL_ID } from '../support/activities.js';
+import { CHANNEL_ID, TENANT_ID } from '../support/activities.js';
+import { Partnership } from '../../src/domain/partnership.js';
 import { cardProblems, cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, Connector, onlyCard, type Posted } from '../support/harness.js';
 import { alex, isaiah, megan } from '../support/people.js';
@@ -139,7 +140,10 @@ describe('board channel commands', () => {
         { actor: alex.aadObjectId, action: 'gap.handed-over', at },
       );
     }
-    const card = onlyCard(await bot.say('digest now', isaiah, 'channel'));
+    const answer = (await bot.say('digest now', isaiah, 'channel')).cards.map(cardText);
+    expect(answer[0]).toContain('on its way');
+    await bot.running.digests.idle();
+    const card = digestsIn(bot.connector.posted).at(-1)!;
     const text = cardText(card);
     expect(text.split('\n')[0]).toBe('OFFICIAL · DEMO DATA, NOT A REAL PROFILE');
     expect(text).toContain('Weekly digest: Everton, Birkenhead and Tranmere');
@@ -253,7 +257,8 @@ describe('weekly delivery, exactly once', () => {
       });
       await subscribe(crashing);
       time.set('2026-03-30T07:00:00Z');
-      await expect(crashing.running.digests.runOnce()).rejects.toThrow('simulated crash');
+      // The crash ends that channel's delivery only (each channel is isolated); the record stays pending.
+      expect((await crashing.running.digests.runOnce()).outcomes).toMatchObject([{ outcome: 'error' }]);
       const pending = await crashing.store.digestDeliveries.get(PID, CHANNEL_ID, '2026-03-30');
       expect(pending).toMatchObject({ state: 'pending', attempts: 0 });
       expect(digestsIn(connector.posted)).toHaveLength(0);
@@ -305,3 +310,165 @@ describe('weekly delivery, exactly once', () => {
     expect(digestsIn(bot.connector.posted)).toHaveLength(1);
   }, 60_000);
 });
+
+describe('digests that do not disturb one another', () => {
+  const bots: BotUnderTest[] = [];
+  afterEach(async () => {
+    for (const b of bots.splice(0)) await b.close();
+  });
+
+  it('digest now answers at once, is sent in the background through a delivery record, and digest status shows it', async () => {
+    const time = handClock('2026-03-25T10:00:00Z');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const bot = await BotUnderTest.start({ clock: time.clock, digestHooks: { beforeSend: () => held } });
+    bots.push(bot);
+    await subscribe(bot);
+
+    // The turn answers before anything is composed or sent.
+    const answer = await bot.say('digest now', isaiah, 'channel');
+    expect(cardText(onlyCard(answer))).toContain('The digest of the last seven days is on its way');
+    expect(digestsIn(answer.posted)).toHaveLength(0);
+    const waiting = cardText(onlyCard(await bot.say('digest status', isaiah, 'channel')));
+    expect(waiting).toContain('On its way:** the digest asked for at Wed 25 Mar 2026, 10:00 is on its way');
+    expect(waiting).toContain('Last sent:** none yet');
+
+    release();
+    await bot.running.digests.idle();
+    const digests = digestsIn(bot.connector.posted);
+    expect(digests).toHaveLength(1);
+    expect(cardText(digests[0]!)).toContain('Weekly digest: Everton, Birkenhead and Tranmere');
+    const [record] = await bot.store.digestDeliveries.listForChannel(PID, CHANNEL_ID, 8);
+    expect(record).toMatchObject({ kind: 'requested', requestedBy: isaiah.aadObjectId, state: 'sent', attempts: 1 });
+    const status = cardText(onlyCard(await bot.say('digest status', isaiah, 'channel')));
+    expect(status).toContain('Last sent:** Wed 25 Mar 2026, 10:00 (asked for with digest now)');
+    expect(status).not.toContain('On its way');
+
+    // A digest asked for does not stand in for the week's own: Monday's still comes, once.
+    time.set('2026-03-30T07:00:00Z');
+    expect((await bot.running.digests.runOnce()).outcomes).toMatchObject([{ week: '2026-03-30', outcome: 'sent' }]);
+    expect(digestsIn(bot.connector.posted)).toHaveLength(2);
+  }, 60_000);
+
+  it('one weekly digest per channel per ISO week, even when the day moves mid-week; digest now still sends', async () => {
+    const time = handClock('2026-03-25T10:00:00Z');
+    const bot = await BotUnderTest.start({ clock: time.clock });
+    bots.push(bot);
+    await subscribe(bot);
+    time.set('2026-03-30T07:00:00Z');
+    expect((await bot.running.digests.runOnce()).outcomes).toMatchObject([{ outcome: 'sent' }]);
+
+    // Wednesday: the board moves its digest to Friday 16:00. Friday is in the same ISO week.
+    time.set('2026-04-01T09:00:00Z');
+    expect(cardText(onlyCard(await bot.say('digest settings Friday 16:00', alex, 'channel')))).toContain(
+      'every Friday 16:00',
+    );
+    for (const at of ['2026-04-03T15:00:00Z', '2026-04-03T15:10:00Z', '2026-04-05T20:00:00Z']) {
+      time.set(at);
+      expect((await bot.running.digests.runOnce()).outcomes, at).toMatchObject([{ outcome: 'already-sent' }]);
+    }
+    expect(digestsIn(bot.connector.posted)).toHaveLength(1);
+    const status = cardText(onlyCard(await bot.say('digest status', isaiah, 'channel')));
+    expect(status).toContain('Next due:** Fri 10 Apr 2026, 16:00');
+
+    // Asked for, a digest comes whatever the week has had.
+    expect(cardText((await bot.say('digest now', isaiah, 'channel')).cards[0]!)).toContain('on its way');
+    await bot.running.digests.idle();
+    expect(digestsIn(bot.connector.posted)).toHaveLength(2);
+
+    // The next ISO week's Friday sends again, once.
+    time.set('2026-04-10T15:00:00Z');
+    expect((await bot.running.digests.runOnce()).outcomes).toMatchObject([{ week: '2026-04-06', outcome: 'sent' }]);
+    expect(digestsIn(bot.connector.posted)).toHaveLength(3);
+  }, 60_000);
+
+  it('a week already sent under the old key (the slot’s own date) is not sent again', async () => {
+    const time = handClock('2026-03-25T10:00:00Z');
+    const bot = await BotUnderTest.start({ clock: time.clock });
+    bots.push(bot);
+    await subscribe(bot);
+    expect(cardText(onlyCard(await bot.say('digest settings Friday 16:00', alex, 'channel')))).toContain(
+      'every Friday',
+    );
+    // Written by the release before this one, which keyed a week by its slot's date.
+    await bot.store.digestDeliveries.create({
+      partnershipId: PID,
+      conversationId: CHANNEL_ID,
+      week: '2026-03-27',
+      dueAt: '2026-03-27T16:00:00.000Z',
+      state: 'sent',
+      attempts: 1,
+      sentAt: '2026-03-27T16:00:00.000Z',
+      updatedAt: '2026-03-27T16:00:00.000Z',
+    });
+    time.set('2026-03-27T16:05:00Z');
+    expect((await bot.running.digests.runOnce()).outcomes).toMatchObject([{ outcome: 'already-sent' }]);
+    expect(digestsIn(bot.connector.posted)).toHaveLength(0);
+  }, 60_000);
+
+  it('a partnership whose compose fails is recorded and shown; the other partnerships still get theirs', async () => {
+    const time = handClock('2026-03-25T10:00:00Z');
+    const bot = await BotUnderTest.start({
+      clock: time.clock,
+      digestHooks: {
+        beforeCompose: async (p) => {
+          if (p.id === PID) throw new TypeError('simulated compose failure');
+        },
+      },
+    });
+    bots.push(bot);
+    await subscribe(bot);
+    // A second partnership, listed before the failing one, and one after: both get their digest.
+    const others = await Promise.all(
+      ['a-first-partnership', 'z-last-partnership'].map((id) => otherPartnership(bot.store, id, time.clock())),
+    );
+    time.set('2026-03-30T07:00:00Z');
+    const report = await bot.running.digests.runOnce();
+    const byPartnership = Object.fromEntries(report.outcomes.map((o) => [o.partnershipId, o.outcome]));
+    expect(byPartnership).toEqual({ [PID]: 'failed', 'a-first-partnership': 'sent', 'z-last-partnership': 'sent' });
+    for (const channel of others) {
+      expect(bot.connector.posted.filter((p) => p.conversationId === channel)).toHaveLength(1);
+    }
+    const status = cardText(onlyCard(await bot.say('digest status', isaiah, 'channel')));
+    expect(status).toContain(
+      'Failed delivery:** The digest for Mon 30 Mar 2026, 08:00 failed after 1 attempt (could not be composed: TypeError); the next run tries again.',
+    );
+    // Every later run carries on past it too.
+    time.set('2026-03-30T07:06:00Z');
+    const again = await bot.running.digests.runOnce();
+    expect(again.outcomes.filter((o) => o.outcome === 'already-sent')).toHaveLength(2);
+  }, 60_000);
+});
+
+/** A partnership of its own with one board channel (whole partnership, Mondays 08:00) and its reference. */
+async function otherPartnership(store: Store, id: string, now: Date): Promise<string> {
+  const at = now.toISOString();
+  const conversationId = `19:${id}@thread.tacv2`;
+  await store.partnerships.put(
+    Partnership.parse({ id, name: `Partnership ${id}`, force: 'Merseyside Police', createdAt: at }),
+  );
+  const tenantId = TENANT_ID;
+  await store.boardChannels.put(
+    {
+      partnershipId: id,
+      tenantId,
+      conversationId,
+      digestWeekday: 1,
+      digestHour: 8,
+      digestMinute: 0,
+      addedBy: 'system:test',
+      addedAt: at,
+      scheduleFrom: at,
+    },
+    { actor: 'system:test', action: 'board.subscribed', at },
+  );
+  const ref = await store.conversations.get(tenantId, CHANNEL_ID);
+  await store.conversations.put({
+    ...ref!,
+    tenantId,
+    conversationId,
+    reference: { ...ref!.reference, conversation: { id: conversationId, conversationType: 'channel', isGroup: true } },
+    updatedAt: at,
+  });
+  return conversationId;
+}

@@ -18,6 +18,7 @@ import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
 import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
+import { leaseAndClaimContract } from './contract-leases.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1011,69 +1012,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
       });
     });
 
-    describe('job leases', () => {
-      const TTL = 60_000;
-      const now = (minutes: number) => new Date(at(minutes));
-
-      it('of two instances acquiring at once (each with its own connection), exactly one holds the lease', async () => {
-        const pid = freshPartnershipId();
-        const other = await setup.make();
-        try {
-          const results = await Promise.all([
-            store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL),
-            other.jobLeases.acquire(pid, 'digest', 'instance-b', now(0), TTL),
-          ]);
-          const held = results.filter((r) => r !== undefined);
-          expect(held).toHaveLength(1);
-          const winner = held[0]!;
-          expect(winner).toMatchObject({ partnershipId: pid, name: 'digest', expiresAt: at(1) });
-          // While it is live, the loser is refused again, and the holder may take it again (extends it).
-          const loser = winner.owner === 'instance-a' ? 'instance-b' : 'instance-a';
-          await expect(store.jobLeases.acquire(pid, 'digest', loser, now(0.5), TTL)).resolves.toBeUndefined();
-          const again = await store.jobLeases.acquire(pid, 'digest', winner.owner, now(0.5), TTL);
-          expect(again?.expiresAt).toBe(new Date(Date.parse(at(0.5)) + TTL).toISOString());
-          // Another job name or another partnership is another lease.
-          await expect(store.jobLeases.acquire(pid, 'reminders', loser, now(0.5), TTL)).resolves.toBeDefined();
-          await expect(
-            store.jobLeases.acquire(freshPartnershipId(), 'digest', loser, now(0.5), TTL),
-          ).resolves.toBeDefined();
-        } finally {
-          await other.close();
-        }
-      });
-
-      it('an expired lease is taken over, and the old holder can no longer renew or release it', async () => {
-        const pid = freshPartnershipId();
-        const first = await store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL);
-        expect(first?.owner).toBe('instance-a');
-        // Not yet expired at exactly 59 s; expired from 60 s.
-        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(59 / 60), TTL)).resolves.toBeUndefined();
-        const taken = await store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1), TTL);
-        expect(taken).toMatchObject({ owner: 'instance-b', expiresAt: at(2) });
-
-        await expect(store.jobLeases.renew(first!, now(1.5), TTL)).resolves.toBeUndefined();
-        await store.jobLeases.release(first!);
-        // Still instance-b's: a stale release changed nothing.
-        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-a', now(1.5), TTL)).resolves.toBeUndefined();
-      });
-
-      it('renews a held lease, and a released lease is free at once', async () => {
-        const pid = freshPartnershipId();
-        const lease = await store.jobLeases.acquire(pid, 'digest', 'instance-a', now(0), TTL);
-        const renewed = await store.jobLeases.renew(lease!, now(0.9), TTL);
-        expect(renewed).toMatchObject({
-          owner: 'instance-a',
-          expiresAt: new Date(Date.parse(at(0.9)) + TTL).toISOString(),
-        });
-        expect(renewed!.etag).not.toBe(lease!.etag);
-        // Renewed past the first expiry: another instance is still refused at 1.5 min.
-        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1.5), TTL)).resolves.toBeUndefined();
-        await store.jobLeases.release(renewed!);
-        await expect(store.jobLeases.acquire(pid, 'digest', 'instance-b', now(1.5), TTL)).resolves.toMatchObject({
-          owner: 'instance-b',
-        });
-      });
-    });
+    leaseAndClaimContract(() => store, setup.make);
 
     describe('digest deliveries', () => {
       function delivery(pid: string, conversationId: string, week: string): DigestDelivery {

@@ -188,6 +188,7 @@ export const digestStatusCommand: Command = {
       `**Last sent:** ${status.lastSent}`,
       `**Next due:** ${status.nextDue}`,
     ];
+    if (status.onItsWay) lines.push(`**On its way:** ${status.onItsWay}`);
     if (status.failure) lines.push(`**Failed delivery:** ${status.failure}`);
     await sendNotice(rc.context, { title: 'Weekly digest', text: lines.join('\n\n') }, rc.requester.partnership.demo);
   },
@@ -207,8 +208,22 @@ export const digestNowCommand: Command = {
     if (!place) return;
     const channel = await rc.deps.boards.find(rc.requester.partnership.id, place.conversationId);
     if (!channel) return notBoard(rc);
-    const view = await rc.deps.boards.digestNow(rc.requester, channel, (v) => fitsCard('digest', v));
-    await sendNamedCard(rc.context, 'digest', view);
+    if (!rc.deps.digests) {
+      await sendNotice(rc.context, { title: 'Not available', text: 'Digests on request are not available here.' });
+      return;
+    }
+    // Composing for a large partnership takes seconds: the turn only records the request, and the
+    // digest is composed and posted in the background, through the weekly digest's records.
+    await rc.deps.digests.request(rc.requester.partnership, channel, rc.requester.member.aadObjectId);
+    await sendNotice(
+      rc.context,
+      {
+        title: 'Digest on its way',
+        text: 'The digest of the last seven days is on its way: it will be posted in this channel in a moment. digest status shows it.',
+        suggestions: [runSuggestion('digest status')],
+      },
+      rc.requester.partnership.demo,
+    );
   },
 };
 

@@ -1,9 +1,11 @@
 import type { DigestDelivery } from '../../domain/digest-delivery.js';
 import { ConcurrencyError, NotFoundError } from '../../domain/errors.js';
 import type { DigestDeliveryRepository } from '../store.js';
+import { httpStatusOf } from './calls.js';
 import type { CosmosContext } from './context.js';
 import { docId, recordToStore, sha256Hex, storedOf, type Envelope, type ReadDocument } from './documents.js';
 import { pointRead, queryAll } from './reads.js';
+import { serverNow } from './server-clock.js';
 
 /** Teams conversation ids cannot be Cosmos ids: the channel is named by its sha256 hex. */
 function deliveryId(conversationId: string, week: string): string {
@@ -54,6 +56,38 @@ export function digestDeliveryRepository(ctx: CosmosContext): DigestDeliveryRepo
         },
       );
       return { ...record, etag: response.etag };
+    },
+
+    async claim(delivery, owner, staleAfterMs) {
+      if (delivery.state === 'sent') return undefined;
+      // The claim's time is the server's (one small write reads it), so an instance whose clock
+      // runs minutes ahead neither stamps a claim in the future nor judges a live one stale.
+      const now = await serverNow(ctx, delivery.partnershipId);
+      if (delivery.state === 'sending' && Date.parse(delivery.claimedAt ?? '') + staleAfterMs + 1000 > now) {
+        return undefined;
+      }
+      const { etag, ...rest } = delivery;
+      const record = recordToStore<DigestDelivery>({
+        ...rest,
+        state: 'sending',
+        claimedBy: owner,
+        claimedAt: new Date(now).toISOString(),
+      });
+      const response = await ctx.calls.run(async (options) => {
+        try {
+          return await ctx.data
+            .item(deliveryId(record.conversationId, record.week), record.partnershipId)
+            .replace<ReadDocument<DigestDelivery>>(deliveryDocument(record) as ReadDocument<DigestDelivery>, {
+              ...options,
+              accessCondition: { type: 'IfMatch', condition: etag },
+            });
+        } catch (err) {
+          // Another instance wrote it since it was read (412), or it is gone (404): not ours.
+          if ([404, 412].includes(httpStatusOf(err) ?? 0)) return undefined;
+          throw err;
+        }
+      });
+      return response ? { ...record, etag: response.etag } : undefined;
     },
 
     async listForChannel(partnershipId, conversationId, limit) {

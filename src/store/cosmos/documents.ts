@@ -27,7 +27,8 @@ export type DocType =
   | 'conversation'
   | 'personal'
   | 'migration'
-  | 'stamp';
+  | 'stamp'
+  | 'clock';
 
 export interface Envelope<T> {
   id: string;
@@ -37,7 +38,7 @@ export interface Envelope<T> {
 }
 
 /** What the SDK hands back: the envelope plus Cosmos's system properties. */
-export type ReadDocument<T> = Envelope<T> & { _etag: string };
+export type ReadDocument<T> = Envelope<T> & { _etag: string; _ts?: number };
 
 export function docId(type: DocType, key: string): string {
   return `${type}:${key}`;

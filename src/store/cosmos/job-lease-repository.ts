@@ -2,16 +2,18 @@ import type { JobLease } from '../../domain/digest-delivery.js';
 import type { JobLeaseRepository, Stored } from '../store.js';
 import { httpStatusOf } from './calls.js';
 import type { CosmosContext } from './context.js';
-import { docId, storedOf, type Envelope, type ReadDocument } from './documents.js';
+import { docId, type Envelope, type ReadDocument } from './documents.js';
 import { pointRead } from './reads.js';
+import { serverNow, tsMs } from './server-clock.js';
 
 /** A lease lives in its partnership's partition; every write is conditional on what was read. */
 function leaseDocument(lease: JobLease): Envelope<JobLease> {
   return { id: docId('lease', lease.name), type: 'lease', partnershipId: lease.partnershipId, record: lease };
 }
 
-function expiry(now: Date, ttlMs: number): string {
-  return new Date(now.getTime() + ttlMs).toISOString();
+/** The lease as the server last wrote it: `renewedAt` is its `_ts`, the server's clock. */
+function leaseOf(doc: ReadDocument<JobLease>): Stored<JobLease> {
+  return { ...doc.record, renewedAt: new Date(tsMs(doc)).toISOString(), etag: doc._etag };
 }
 
 /** 409 on create, 412 on an IfMatch write: another instance wrote first, so the lease is not ours. */
@@ -29,23 +31,24 @@ export function jobLeaseRepository(ctx: CosmosContext): JobLeaseRepository {
         throw err;
       }
     });
-    return response?.resource ? storedOf(response.resource) : undefined;
+    return response?.resource ? leaseOf(response.resource) : undefined;
   }
 
-  function replace(current: ReadDocument<JobLease>, next: JobLease) {
+  function replace(etag: string, next: JobLease) {
     return conditional((options) =>
       ctx.data
-        .item(current.id, next.partnershipId)
+        .item(docId('lease', next.name), next.partnershipId)
         .replace<ReadDocument<JobLease>>(leaseDocument(next) as ReadDocument<JobLease>, {
           ...options,
-          accessCondition: { type: 'IfMatch', condition: current._etag },
+          accessCondition: { type: 'IfMatch', condition: etag },
         }),
     );
   }
 
   return {
-    async acquire(partnershipId, name, owner, now, ttlMs) {
-      const next: JobLease = { partnershipId, name, owner, expiresAt: expiry(now, ttlMs) };
+    async acquire(partnershipId, name, owner, ttlMs) {
+      // `renewedAt` is written as a placeholder; what is read back is the server's `_ts`.
+      const next: JobLease = { partnershipId, name, owner, ttlMs, renewedAt: new Date(0).toISOString() };
       const current = await pointRead<JobLease>(ctx.calls, ctx.data, docId('lease', name), partnershipId);
       if (!current) {
         return conditional(
@@ -55,14 +58,18 @@ export function jobLeaseRepository(ctx: CosmosContext): JobLeaseRepository {
             }>,
         );
       }
-      const held = current.record.owner !== owner && Date.parse(current.record.expiresAt) > now.getTime();
-      return held ? undefined : replace(current, next);
+      if (current.record.owner !== owner) {
+        // Held by another: only the server's clock says whether its holder stopped renewing it.
+        // `_ts` counts whole seconds: one more second keeps a lease from lapsing early.
+        const ttl = current.record.ttlMs ?? ttlMs;
+        if (tsMs(current) + ttl + 1000 > (await serverNow(ctx, partnershipId))) return undefined;
+      }
+      return replace(current._etag, next);
     },
 
-    async renew(lease, now, ttlMs) {
+    async renew(lease) {
       const { etag, ...record } = lease;
-      const next: JobLease = { ...record, expiresAt: expiry(now, ttlMs) };
-      return replace({ ...leaseDocument(record), _etag: etag }, next);
+      return replace(etag, record);
     },
 
     async release(lease) {

@@ -88,8 +88,10 @@ function stored<T>(doc: string, version: number): Stored<T> {
   return record;
 }
 
-function expiry(now: Date, ttlMs: number): string {
-  return new Date(now.getTime() + ttlMs).toISOString();
+/** A lease its holder stopped renewing (or one written before leases carried their ttl). */
+function lapsed(lease: Partial<JobLease> & { expiresAt?: string }, now: number): boolean {
+  if (lease.renewedAt && lease.ttlMs) return Date.parse(lease.renewedAt) + lease.ttlMs <= now;
+  return lease.expiresAt === undefined || Date.parse(lease.expiresAt) <= now;
 }
 
 function recordOf<T extends object>(record: T): Omit<T, 'etag'> {
@@ -457,17 +459,19 @@ class SqliteStore implements Store {
   }
 
   readonly jobLeases = {
-    acquire: async (partnershipId: string, name: string, owner: string, now: Date, ttlMs: number) =>
+    acquire: async (partnershipId: string, name: string, owner: string, ttlMs: number) =>
       guard(() =>
         // IMMEDIATE: the read and the write hold the write lock together, so of two processes on
-        // one file, the second sees the first's lease.
+        // one file, the second sees the first's lease. The lease's age is judged by this store's
+        // clock, read inside the transaction, never by a caller's.
         this.db
           .transaction((): Stored<JobLease> | undefined => {
             const row = this.stmt('SELECT version, doc FROM job_leases WHERE partnership_id = ? AND name = ?').get(
               partnershipId,
               name,
             ) as VersionedRow | undefined;
-            const lease: JobLease = { partnershipId, name, owner, expiresAt: expiry(now, ttlMs) };
+            const now = Date.now();
+            const lease: JobLease = { partnershipId, name, owner, ttlMs, renewedAt: new Date(now).toISOString() };
             const doc = JSON.stringify(lease);
             if (!row) {
               this.stmt('INSERT INTO job_leases (partnership_id, name, version, doc) VALUES (?, ?, 1, ?)').run(
@@ -477,8 +481,8 @@ class SqliteStore implements Store {
               );
               return stored<JobLease>(doc, 1);
             }
-            const current = JSON.parse(row.doc) as JobLease;
-            if (current.owner !== owner && Date.parse(current.expiresAt) > now.getTime()) return undefined;
+            const current = JSON.parse(row.doc) as Partial<JobLease>;
+            if (current.owner !== owner && !lapsed(current, now)) return undefined;
             this.stmt('UPDATE job_leases SET version = ?, doc = ? WHERE partnership_id = ? AND name = ?').run(
               row.version + 1,
               doc,
@@ -489,9 +493,9 @@ class SqliteStore implements Store {
           })
           .immediate(),
       ),
-    renew: async (lease: Stored<JobLease>, now: Date, ttlMs: number) =>
+    renew: async (lease: Stored<JobLease>) =>
       guard(() => {
-        const next: JobLease = { ...recordOf(lease), expiresAt: expiry(now, ttlMs) };
+        const next: JobLease = { ...recordOf(lease), renewedAt: new Date().toISOString() };
         const doc = JSON.stringify(next);
         const row = this.stmt(
           `UPDATE job_leases SET version = version + 1, doc = ?
@@ -542,6 +546,35 @@ class SqliteStore implements Store {
         if (!exists) throw new NotFoundError('digest delivery', `${d.conversationId} ${d.week}`);
         throw new ConcurrencyError('digest delivery', `${d.conversationId} ${d.week}`);
       }),
+    claim: async (d: Stored<DigestDelivery>, owner: string, staleAfterMs: number) =>
+      guard(() =>
+        this.db
+          .transaction((): Stored<DigestDelivery> | undefined => {
+            const key = [d.partnershipId, d.conversationId, d.week] as const;
+            const row = this.stmt(
+              'SELECT version, doc FROM digest_deliveries WHERE partnership_id = ? AND conversation_id = ? AND week = ?',
+            ).get(...key) as VersionedRow | undefined;
+            if (!row || String(row.version) !== d.etag) return undefined;
+            const current = JSON.parse(row.doc) as DigestDelivery;
+            // The store's clock, read inside the transaction: instances' clocks disagree.
+            const now = Date.now();
+            if (current.state === 'sent') return undefined;
+            if (current.state === 'sending' && Date.parse(current.claimedAt ?? '') + staleAfterMs > now)
+              return undefined;
+            const doc = docOf({
+              ...current,
+              state: 'sending',
+              claimedBy: owner,
+              claimedAt: new Date(now).toISOString(),
+            });
+            this.stmt(
+              `UPDATE digest_deliveries SET version = ?, doc = ?
+               WHERE partnership_id = ? AND conversation_id = ? AND week = ?`,
+            ).run(row.version + 1, doc, ...key);
+            return stored<DigestDelivery>(doc, row.version + 1);
+          })
+          .immediate(),
+      ),
     listForChannel: async (partnershipId: string, conversationId: string, limit: number) =>
       guard(() =>
         (
