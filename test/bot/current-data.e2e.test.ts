@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemberAdmin } from '../../src/services/member-admin.js';
 import { PartnershipImport } from '../../src/services/partnership-import.js';
 import type { Person } from '../support/activities.js';
-import { cardText } from '../support/cards.js';
+import { cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, onlyCard } from '../support/harness.js';
 
 /**
@@ -108,7 +108,14 @@ describe('today’s files without a population file', () => {
 
   it('the digest names the ward that rose', async () => {
     expect(cardText(onlyCard(await bot.say('subscribe', coordinator, 'channel')))).toContain('board channel');
-    const text = cardText(onlyCard(await bot.say('digest now', coordinator, 'channel')));
-    expect(text).toContain('Upton: up 1 place to 1st of 2 (was 2nd)');
+    // digest now answers at once and sends the digest from the background (issue 19).
+    const answer = await bot.say('digest now', coordinator, 'channel');
+    expect(cardText(answer.cards[0]!)).toContain('on its way');
+    await bot.running.digests.idle();
+    const digest = bot.connector.posted
+      .flatMap((p) => (p.activity.attachments ?? []).map((a) => cardText(a.content as Card)))
+      .filter((t) => t.includes('Weekly digest'))
+      .at(-1);
+    expect(digest).toContain('Upton: up 1 place to 1st of 2 (was 2nd)');
   });
 });

@@ -154,7 +154,9 @@ describe('infra/main.bicep hosting', () => {
     };
     expect(build.compilerOptions).toMatchObject({ rootDir: 'src', outDir: 'dist' });
     expect(existsSync(join(root, 'src/main.ts'))).toBe(true);
-    expect(pkg.scripts.build).toContain('tsconfig.build.json');
+    // `npm run build` is scripts/build-if-stale.js --force, which compiles with tsconfig.build.json.
+    expect(pkg.scripts.build).toBe('node scripts/build-if-stale.js --force');
+    expect(readFileSync(join(root, 'scripts/build-if-stale.js'), 'utf8')).toContain('tsconfig.build.json');
     expect(appSettings().get('SCM_DO_BUILD_DURING_DEPLOYMENT')).toBe("'false'");
   });
 
