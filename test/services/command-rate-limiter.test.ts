@@ -34,7 +34,7 @@ describe('per-user command rate limiting (token bucket)', () => {
     now = 1_500;
     // The idle senders have refilled (one a second); busy has not. A new sender sweeps.
     expect(limiter.take('newcomer').allowed).toBe(true);
-    expect((limiter as unknown as { buckets: Map<string, unknown> }).buckets.size).toBe(2);
+    expect((limiter as unknown as { commands: { buckets: Map<string, unknown> } }).commands.buckets.size).toBe(2);
     expect(limiter.take('busy')).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 });
