@@ -580,6 +580,9 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'ADMIN_AAD_OBJECT_IDS', value: join(bootstrapAdminObjectIds, ',') }
         { name: 'DEMO_DATA', value: demoData }
         { name: 'AUDIT_RETENTION_DAYS', value: auditRetentionDays }
+        // Per-bot limits (Teams' send rate, the per-user command limit) are divided by the most
+        // instances autoscale may run, so together they never exceed them.
+        { name: 'BOT_INSTANCES', value: string(appMaxInstances) }
         { name: 'LOG_LEVEL', value: 'info' }
         // The package is built already (dist and production node_modules): no build on deploy.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }

@@ -69,6 +69,7 @@ describe('infra/main.bicep app settings', () => {
       botTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
       demoData: 'off',
       auditRetentionDays: 'forever',
+      'string(appMaxInstances)': '10',
     };
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of settings) {
@@ -89,6 +90,8 @@ describe('infra/main.bicep app settings', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.demoData).toBe(false);
     expect(config.allowedTenantIds).toEqual([stand.botTenantId]);
+    // Per-bot limits are shared out over the most instances autoscale may run.
+    expect(config.instances).toBe(10);
   });
 
   it('holds no secret: the bot signs in as the managed identity, and there is no account key', () => {
