@@ -18,7 +18,7 @@ import * as taskCard from './routes/task-card.js';
 import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
-import { refuseUnverifiableTokens } from './token-failures.js';
+import { logRefusedTokens, refuseUnverifiableTokens } from './token-failures.js';
 import { proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
@@ -71,6 +71,7 @@ export interface Bot {
  */
 export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCredentials): Bot {
   const adapter = createAdapter(auth, outbound);
+  if (auth.enabled) logRefusedTokens(adapter, deps.log);
   const app = new Application<BotState>({
     adapter,
     removeRecipientMention: true,

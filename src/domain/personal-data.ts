@@ -11,7 +11,9 @@ const IDENTIFIERS: readonly { what: string; pattern: RegExp }[] = [
   { what: 'a date of birth', pattern: /\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born\s+(?:on\s+)?\d)/i },
   { what: 'a National Insurance number', pattern: /\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b/i },
   { what: 'a PNC id', pattern: /\b\d{2}\/\d{1,7}[A-Z]\b/ },
-  { what: 'an email address', pattern: /[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i },
+  // Starts only where a word starts (the lookbehind), so a long run without "@" is read once, not
+  // once from every position in it.
+  { what: 'an email address', pattern: /(?<![^\s@])[^\s@]+@[^\s@]+\.[a-z]{2,}\b/i },
   { what: 'a phone number', pattern: /(?:\+44\s?7\d{3}|\b07\d{3})\s?\d{3}\s?\d{3}\b/ },
   {
     what: 'a person labelled by name',
