@@ -18,7 +18,7 @@ import * as taskCard from './routes/task-card.js';
 import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
-import { logRefusedTokens, refuseUnverifiableTokens } from './token-failures.js';
+import { logRefusedTokens, quietTokenLibrary, refuseUnverifiableTokens } from './token-failures.js';
 import { proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
@@ -71,7 +71,10 @@ export interface Bot {
  */
 export function createBot(deps: BotDeps, auth: AuthConfig, outbound?: OutboundCredentials): Bot {
   const adapter = createAdapter(auth, outbound);
-  if (auth.enabled) logRefusedTokens(adapter, deps.log);
+  if (auth.enabled) {
+    logRefusedTokens(adapter, deps.log);
+    quietTokenLibrary();
+  }
   const app = new Application<BotState>({
     adapter,
     removeRecipientMention: true,

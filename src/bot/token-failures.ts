@@ -48,3 +48,25 @@ export function logRefusedTokens(adapter: TeamsAdapter, log: Logger): void {
     }
   };
 }
+
+const quietPrints = new WeakSet<object>();
+
+/**
+ * botframework-connector prints a refused token's details to stderr itself (the jsonwebtoken
+ * error with its stack, or "Error finding key for token" with the key): several lines per
+ * request, outside the structured log. Those two prints, and only those, are dropped; the refusal
+ * is logged once as JSON by logRefusedTokens.
+ */
+export function quietTokenLibrary(): void {
+  if (quietPrints.has(console.error)) return;
+  const print = console.error;
+  const JWT_ERRORS = new Set(['TokenExpiredError', 'JsonWebTokenError', 'NotBeforeError']);
+  const quiet = (...args: unknown[]): void => {
+    const [first] = args;
+    if (typeof first === 'string' && first.startsWith('Error finding key for token')) return;
+    if (first instanceof Error && JWT_ERRORS.has(first.name)) return;
+    print.apply(console, args);
+  };
+  quietPrints.add(quiet);
+  console.error = quiet;
+}
