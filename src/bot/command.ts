@@ -51,11 +51,22 @@ export function foldSpaces(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+// Every command's route selector folds the same message in turn: fold it once.
+let lastTyped = '';
+let lastFolded = '';
+function folded(typed: string): string {
+  if (typed !== lastTyped) {
+    lastFolded = foldSpaces(typed);
+    lastTyped = typed;
+  }
+  return lastFolded;
+}
+
 export function matchCommand(
   commands: readonly Command[],
   typed: string,
 ): { command: Command; argument: string } | undefined {
-  const text = foldSpaces(typeof typed === 'string' ? typed : '');
+  const text = folded(typeof typed === 'string' ? typed : '');
   for (const command of commands) {
     for (const pattern of command.patterns) {
       const m = pattern.exec(text);

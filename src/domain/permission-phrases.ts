@@ -52,10 +52,12 @@ export function permissionAsked(phrase: string): { permission: Permission; says:
 
 /** A role as typed: "coordinator", "Coordinators", "board member". */
 export function roleNamed(word: string): Role | undefined {
+  // Folded first: an unanchored \s+ before $ would try every position of a long run of spaces.
   const w = word
+    .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase()
-    .replace(/\s+members?$/, '')
+    .replace(/ members?$/, '')
     .replace(/s$/, '');
   return (Role.options as readonly string[]).includes(w) ? (w as Role) : undefined;
 }
