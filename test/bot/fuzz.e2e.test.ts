@@ -28,7 +28,9 @@ const COUNT = 2000;
 const REPLY_WITHIN_MS = 1000;
 
 const lynne: Person = { aadObjectId: PLAYGROUND_USERS[5].aadObjectId, name: PLAYGROUND_USERS[5].displayName };
-const CLEARED = new Set(PLAYGROUND_USERS.filter((u) => u.clearance === 'OFFICIAL-SENSITIVE').map((u) => u.aadObjectId));
+const CLEARED = new Set<string>(
+  PLAYGROUND_USERS.filter((u) => u.clearance === 'OFFICIAL-SENSITIVE').map((u) => u.aadObjectId),
+);
 const MEMBERS = [alex, megan, adele, isaiah, patti, lynne];
 const DISTRICTS = ['Everton', 'Birkenhead', 'Anfield', 'Church (Sefton)', 'Speke Garston', 'evrton', 'Quokkaville'];
 const REFS = ['G-1', 'G-2', 'G-12', 'PREV-1', 'PURS-2', 'PROT-3', 'PREP-1', 'G-999999'];
