@@ -19,9 +19,47 @@ const IncomingActivity = z
       .max(2048)
       .url()
       .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL'),
-    from: z.object({ id: z.string().min(1).max(512) }).passthrough(),
-    conversation: z.object({ id: z.string().min(1).max(1024) }).passthrough(),
+    from: z.object({ id: z.string().min(1).max(512), aadObjectId: z.string().max(64).optional() }).passthrough(),
+    conversation: z
+      .object({
+        id: z.string().min(1).max(1024),
+        conversationType: z.string().max(64).optional(),
+        tenantId: z.string().max(64).optional(),
+      })
+      .passthrough(),
     recipient: z.object({ id: z.string().min(1).max(512) }).passthrough(),
+    // Read by teams-ai and botbuilder before any of our code: the wrong type would fail the turn.
+    text: z.string().optional(),
+    value: z.object({}).passthrough().optional(),
+    entities: z
+      .array(
+        z
+          .object({
+            type: z.string().optional(),
+            mentioned: z.object({ id: z.string() }).passthrough().optional(),
+            text: z.string().optional(),
+          })
+          .passthrough()
+          .refine((e) => e.type !== 'mention' || e.mentioned !== undefined, 'a mention names who is mentioned'),
+      )
+      .optional(),
+    channelData: z
+      .object({
+        tenant: z
+          .object({ id: z.string().max(64).optional() })
+          .passthrough()
+          .optional(),
+        team: z
+          .object({ id: z.string().max(1024).optional() })
+          .passthrough()
+          .optional(),
+        channel: z
+          .object({ id: z.string().max(1024).optional() })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
