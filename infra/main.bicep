@@ -670,6 +670,27 @@ resource teams 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   }
 }
 
+// Azure creates a Web Chat channel with every bot; its default site is turned off so only Teams can
+// reach the bot (the bot also drops any activity whose channelId is not msteams). No Direct Line
+// or other channel is declared.
+resource webChat 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'WebChatChannel'
+  location: 'global'
+  properties: {
+    channelName: 'WebChatChannel'
+    properties: {
+      sites: [
+        {
+          siteName: 'Default Site'
+          isEnabled: false
+          isWebchatPreviewEnabled: false
+        }
+      ]
+    }
+  }
+}
+
 @description('The messaging endpoint registered with the Azure Bot.')
 output botEndpoint string = bot.properties.endpoint
 

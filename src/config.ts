@@ -51,7 +51,10 @@ export interface Config {
   auth: AuthConfig;
   /** Set to serve without authentication on an address other than loopback. */
   allowUnauthenticated: boolean;
-  /** Entra tenants whose activities are accepted (lower case); empty accepts any tenant. */
+  /**
+   * Entra tenants whose activities are accepted (lower case); empty accepts any tenant, which with
+   * authentication on needs ALLOW_ANY_TENANT=true.
+   */
   allowedTenantIds: string[];
   /** Members made admin at start-up (lower case), so a deployment has someone to grant roles. */
   adminAadObjectIds: string[];
@@ -167,6 +170,7 @@ const Env = z.object({
   BOT_OPENID_METADATA_URL: optionalText.pipe(z.string().url('must be a URL').optional()),
   BOT_TOKEN_ISSUER: optionalText,
   ALLOWED_TENANT_IDS: guidList(GUID),
+  ALLOW_ANY_TENANT: flag('ALLOW_ANY_TENANT', false),
   ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
   COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
   COMMAND_BURST: positiveInt(10, 1_000_000),
@@ -266,6 +270,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
     if (auth.enabled) auth.channelTokens = { openIdMetadataUrl: url.toString(), issuer: e.BOT_TOKEN_ISSUER! };
+  }
+
+  // With real credentials any Entra tenant could otherwise install the bot and talk to it: an
+  // allow-list is required, or an explicit choice to serve every tenant.
+  if (auth.enabled && e.ALLOWED_TENANT_IDS.length === 0 && !e.ALLOW_ANY_TENANT) {
+    fail(
+      'ALLOWED_TENANT_IDS',
+      'is empty, but MicrosoftAppId is set, so any Entra tenant could talk to the bot. Set it to your tenant id ' +
+        '(GUIDs separated by commas), or set ALLOW_ANY_TENANT=true if every tenant is meant to be served.',
+    );
+  }
+  if (e.ALLOW_ANY_TENANT && e.ALLOWED_TENANT_IDS.length > 0) {
+    fail('ALLOW_ANY_TENANT', 'contradicts ALLOWED_TENANT_IDS: set one or the other');
   }
 
   if (!auth.enabled && !isLoopback(e.HOST) && !e.ALLOW_UNAUTHENTICATED) {

@@ -14,6 +14,8 @@ const problem = (env: Record<string, string>) => {
   return undefined;
 };
 
+const ONE_TENANT = { ALLOWED_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47' };
+
 describe('configuration', () => {
   it('defaults to the embedded store under ./data, on 127.0.0.1:3978, demo on, no authentication', () => {
     const c = loadConfig({});
@@ -110,7 +112,7 @@ describe('configuration', () => {
       'MicrosoftAppTenantId',
     );
     expect(problem({ MicrosoftAppId: 'id', MicrosoftAppType: 'Tenantless' })?.variable).toBe('MicrosoftAppType');
-    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' }).auth).toEqual({
+    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', ...ONE_TENANT }).auth).toEqual({
       enabled: true,
       appId: 'id',
       appPassword: 'p',
@@ -119,7 +121,7 @@ describe('configuration', () => {
   });
 
   it("keeps Microsoft's token endpoints unless a loopback stand-in is named, with its issuer, for an app", () => {
-    const creds = { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' };
+    const creds = { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', ...ONE_TENANT };
     expect(loadConfig(creds).auth).not.toHaveProperty('channelTokens');
     const local = {
       BOT_OPENID_METADATA_URL: 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration',
@@ -177,11 +179,26 @@ describe('configuration', () => {
     expect(problem({ COMMAND_BURST: 'lots' })?.variable).toBe('COMMAND_BURST');
   });
 
+  it('with app credentials, refuses an empty ALLOWED_TENANT_IDS unless ALLOW_ANY_TENANT=true is set on purpose', () => {
+    const creds = { MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' };
+    expect(problem(creds)?.variable).toBe('ALLOWED_TENANT_IDS');
+    expect(problem(creds)?.message).toContain('ALLOW_ANY_TENANT=true');
+    expect(problem({ ...creds, ALLOWED_TENANT_IDS: ' ' })?.variable).toBe('ALLOWED_TENANT_IDS');
+    expect(problem({ ...creds, ALLOW_ANY_TENANT: 'false' })?.variable).toBe('ALLOWED_TENANT_IDS');
+    expect(loadConfig({ ...creds, ALLOW_ANY_TENANT: 'true' }).allowedTenantIds).toEqual([]);
+    expect(loadConfig({ ...creds, ...ONE_TENANT }).allowedTenantIds).toEqual([ONE_TENANT.ALLOWED_TENANT_IDS]);
+    expect(problem({ ...creds, ...ONE_TENANT, ALLOW_ANY_TENANT: 'true' })?.variable).toBe('ALLOW_ANY_TENANT');
+    // Without credentials (npm start on loopback) nothing is asked for.
+    expect(problem({})).toBeUndefined();
+  });
+
   it('refuses to listen beyond loopback without authentication, unless told to', () => {
     expect(problem({ HOST: '0.0.0.0' })).toMatchObject({ variable: 'HOST' });
     expect(problem({ HOST: '0.0.0.0' })?.message).toContain('ALLOW_UNAUTHENTICATED=true');
     expect(loadConfig({ HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).allowUnauthenticated).toBe(true);
-    expect(loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: 'id', MicrosoftAppPassword: 'p' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0', MicrosoftAppId: 'id', MicrosoftAppPassword: 'p', ...ONE_TENANT }).host).toBe(
+      '0.0.0.0',
+    );
     for (const host of ['127.0.0.1', 'localhost', '::1', '127.1.2.3']) expect(problem({ HOST: host })).toBeUndefined();
   });
 });

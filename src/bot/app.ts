@@ -18,7 +18,7 @@ import * as taskCard from './routes/task-card.js';
 import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
-import { refuseUnverifiableTokens } from './token-failures.js';
+import { logRefusedTokens, quietTokenLibrary, refuseUnverifiableTokens } from './token-failures.js';
 import { proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle, TEAMS_SAFE_LIMITS, type ThrottleLimits } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
@@ -76,6 +76,10 @@ export function createBot(
   sendLimits: ThrottleLimits = TEAMS_SAFE_LIMITS,
 ): Bot {
   const adapter = createAdapter(auth, outbound);
+  if (auth.enabled) {
+    logRefusedTokens(adapter, deps.log);
+    quietTokenLibrary();
+  }
   const app = new Application<BotState>({
     adapter,
     removeRecipientMention: true,

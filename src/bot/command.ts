@@ -5,6 +5,7 @@ import type { BotScope } from '../services/teams-app/manifest-check.js';
 import type { BotDeps } from './deps.js';
 import { guarded, type RouteContext } from './guard.js';
 import { noticeCard, sendCard } from './reply.js';
+import { setRouteName } from './route-name.js';
 import type { BotState } from './state.js';
 
 /**
@@ -42,10 +43,30 @@ const SCOPE_WORDS: Record<BotScope, string> = {
   groupChat: 'a group chat (@mention me there)',
 };
 
+/**
+ * Spaces folded and the ends trimmed, in one linear pass each: what every pattern is matched
+ * against, so no pattern meets a run of spaces to backtrack over.
+ */
+export function foldSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+// Every command's route selector folds the same message in turn: fold it once.
+let lastTyped = '';
+let lastFolded = '';
+function folded(typed: string): string {
+  if (typed !== lastTyped) {
+    lastFolded = foldSpaces(typed);
+    lastTyped = typed;
+  }
+  return lastFolded;
+}
+
 export function matchCommand(
   commands: readonly Command[],
-  text: string,
+  typed: string,
 ): { command: Command; argument: string } | undefined {
+  const text = folded(typeof typed === 'string' ? typed : '');
   for (const command of commands) {
     for (const pattern of command.patterns) {
       const m = pattern.exec(text);
@@ -72,8 +93,14 @@ export async function runCommand(rc: RouteContext, command: Command, argument: s
 }
 
 export function registerCommand(app: Application<BotState>, deps: BotDeps, command: Command): void {
-  app.message([...command.patterns], async (context, state) => {
-    const matched = matchCommand([command], context.activity.text ?? '');
-    await guarded(deps, command.permission, (rc) => runCommand(rc, command, matched?.argument ?? ''))(context, state);
-  });
+  app.message(
+    // A selector, not the patterns themselves, so routing matches the same folded text as matchCommand.
+    async (context) =>
+      context.activity.type === 'message' && matchCommand([command], context.activity.text ?? '') !== undefined,
+    async (context, state) => {
+      setRouteName(context, command.name);
+      const matched = matchCommand([command], context.activity.text ?? '');
+      await guarded(deps, command.permission, (rc) => runCommand(rc, command, matched?.argument ?? ''))(context, state);
+    },
+  );
 }

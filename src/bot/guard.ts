@@ -12,6 +12,7 @@ import {
 import { can, rolesGranting, type Permission } from '../domain/permissions.js';
 import type { Viewer } from '../domain/visibility.js';
 import type { Requester } from '../services/membership.js';
+import { stackFrames } from '../log.js';
 import type { BotDeps } from './deps.js';
 import { noticeCard, sendCard, type Suggestion } from './reply.js';
 import type { BotState } from './state.js';
@@ -123,8 +124,12 @@ export function guardedInvoke<T>(
   };
 }
 
-/** For logs: the error's class and code, never its message (it may quote what someone typed). */
-export function errorSummary(err: unknown): { name: string; code?: string } {
-  if (err instanceof DomainError) return { name: err.name, code: err.code };
-  return { name: err instanceof Error ? err.name : typeof err };
+/**
+ * For logs: the error's class, code and stack frames (file:line), never its message (it may quote
+ * what someone typed), so the reference a person is given leads an operator to the line.
+ */
+export function errorSummary(err: unknown): { name: string; code?: string; frames: string[] } {
+  const frames = stackFrames(err);
+  if (err instanceof DomainError) return { name: err.name, code: err.code, frames };
+  return { name: err instanceof Error ? err.name : typeof err, frames };
 }

@@ -31,6 +31,18 @@ async function rememberConversation(deps: BotDeps, context: TurnContext, facts: 
   await deps.conversations.remember(ref);
 }
 
+const TEAMS_CHANNEL = 'msteams';
+
+async function isMember(deps: BotDeps, facts: TurnFacts): Promise<boolean> {
+  try {
+    await deps.membership.resolve(facts.aadObjectId, facts.tenantId);
+    return true;
+  } catch (err) {
+    if (err instanceof NotAMemberError) return false;
+    throw err;
+  }
+}
+
 async function refuse(context: TurnContext, title: string, text: string): Promise<void> {
   if (context.activity.type === 'invoke') await invokeMessage(context, text);
   else await sendNotice(context, { title, text });
@@ -38,14 +50,21 @@ async function refuse(context: TurnContext, title: string, text: string): Promis
 
 /**
  * Runs before any route (teams-ai's beforeTurn), so no route can be reached around it. In order,
- * each before anything is read from or written to the store: the sender's tenant must be
- * allowed; a sender over their command rate is told to slow down; a card payload must be of a
- * sane size. Then it records the conversation for later proactive messages, lets only
- * partnership members through to the routes, and turns what they typed into a clean command
- * (the bot's own mention already removed by teams-ai). Returning false ends the turn.
+ * each before anything is read from or written to the store: the activity must come from Teams
+ * (anything else is dropped without an answer); the sender's tenant must be allowed; a sender
+ * over their command rate is told to slow down; a card payload must be of a sane size. Then it
+ * lets only partnership members through to the routes, records the conversation (a member's
+ * only) for later proactive messages, and turns what they typed into a clean command (the bot's
+ * own mention already removed by teams-ai). Returning false ends the turn.
  */
 export function membershipGuard(deps: BotDeps): (context: TurnContext, state: BotState) => Promise<boolean> {
   return async (context, state) => {
+    // Identity (aadObjectId, tenant, conversation type) means something only as Teams sends it: a
+    // token endorsed for any other channel (Web Chat, Direct Line) could claim anyone's.
+    if (context.activity.channelId !== TEAMS_CHANNEL) {
+      deps.log.warn({ activityId: context.activity.id, code: 'CHANNEL_REFUSED' }, 'channel refused');
+      return false;
+    }
     const facts = turnFacts(context);
     state.temp.facts = facts;
     const type = context.activity.type;
@@ -100,8 +119,12 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
       }
     }
 
-    await rememberConversation(deps, context, facts);
-    if (type !== 'message' && type !== 'invoke') return true;
+    if (type !== 'message' && type !== 'invoke') {
+      // An install or a roster change: remembered only for a member, so a stranger's address is
+      // never stored (nor one that could overwrite a member's).
+      if (await isMember(deps, facts)) await rememberConversation(deps, context, facts);
+      return true;
+    }
 
     try {
       state.temp.requester = await deps.membership.resolve(facts.aadObjectId, facts.tenantId);
@@ -116,9 +139,13 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
       return false;
     }
 
-    const isTyped = type === 'message' && context.activity.value === undefined;
-    if (isTyped) {
-      const input = cleanInput(context.activity.text);
+    await rememberConversation(deps, context, facts);
+
+    // Every text is held to the same limit and cleaned, a card submit's included: teams-ai matches
+    // message routes on the text whether or not a value came with it.
+    if (type === 'message') {
+      const text: unknown = context.activity.text;
+      const input = cleanInput(typeof text === 'string' ? text : undefined);
       if (input.problem) {
         deps.log.info({ activityId: facts.activityId, problem: input.problem, length: input.length }, 'input refused');
         await sendNotice(

@@ -4,16 +4,20 @@ import type { Logger } from '../log.js';
 import { errorSummary, STORE_UNAVAILABLE_TEXT } from './guard.js';
 import { invokeMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
+import { routeNameOf } from './route-name.js';
 
 /**
- * The one error sink for a turn: logs the code and activity id (never what was typed) and tells
- * the person plainly that nothing was changed, so they know it is safe to try again.
+ * The one error sink for a turn: logs the code, the route, the activity id and where it was thrown
+ * (never what was typed) and tells the person plainly that nothing was changed, so they know it is
+ * safe to try again; the activity id they are given finds the log line.
  */
 export function turnErrorHandler(log: Logger): (context: TurnContext, err: Error) => Promise<void> {
   return async (context, err) => {
     const code = errorCode(err);
     const activityId = context.activity.id;
-    log.error({ activityId, code, err: errorSummary(err) }, 'turn failed');
+    log.error({ activityId, route: routeNameOf(context), code, err: errorSummary(err) }, 'turn failed');
+    // Only Teams is answered: an activity from another channel was refused, not served.
+    if (context.activity.channelId !== 'msteams') return;
     const text =
       code === 'STORE_UNAVAILABLE'
         ? STORE_UNAVAILABLE_TEXT

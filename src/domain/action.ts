@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { ValidationError } from './errors.js';
 import { GapRef } from './gap.js';
 import { LastChange } from './last-change.js';
 import { workText } from './personal-data.js';
@@ -77,7 +78,14 @@ export function changeActionStatus(action: FourPAction, to: ActionStatus, now: D
   assertTransition('4P action', ACTION_TRANSITIONS, action.status, to);
   const next: FourPAction = { ...action, status: to, updatedAt: now.toISOString() };
   if (note !== undefined) next.lastUpdate = note;
-  return FourPAction.parse(next);
+  // A change that would make the record invalid (a note naming a person, too long) is a clear
+  // refusal, not an unexpected error.
+  const parsed = FourPAction.safeParse(next);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ValidationError(`That was not recorded: ${issues.join('; ')}.`, issues);
+  }
+  return parsed.data;
 }
 
 /** What counting a district's plan needs (per strand, by status, overdue): read without the text. */

@@ -116,8 +116,10 @@ export function describeSchedule(s: DigestSchedule): string {
  * Reads "Monday 08:00", "mon 8am", "Friday 16:30", "tue 7.15": a weekday and a time of day.
  * Undefined when it is not one.
  */
-export function parseSchedule(text: string): DigestSchedule | undefined {
-  const m = /^\s*([a-z]+)\s+(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$/i.exec(text);
+export function parseSchedule(typed: string): DigestSchedule | undefined {
+  // Trimmed and folded first, so the optional spaces below cannot backtrack over a long run.
+  const text = typed.replace(/\s+/g, ' ').trim();
+  const m = /^([a-z]+) (?:at )?(\d{1,2})(?:[:.](\d{2}))? ?(am|pm)?$/i.exec(text);
   if (!m) return undefined;
   const word = m[1]!.toLowerCase();
   const index = WEEKDAYS.findIndex((d) => word.length >= 3 && d.toLowerCase().startsWith(word));

@@ -33,6 +33,11 @@ export type DistrictMatch =
   | { kind: 'unknown'; suggestions: NamedDistrict[] };
 
 const MAX_CHOICES = 6;
+/**
+ * Longer than any district name with its authority, with room for typos: anything longer is not a
+ * name, and comparing it with every name would cost time in proportion to its length times theirs.
+ */
+export const MAX_QUERY_CHARS = 200;
 
 /** Lower case, accents and punctuation gone, "&" and "saint" spelled one way, spaces single. */
 export function normalizeName(s: string): string {
@@ -108,6 +113,7 @@ function decide(found: readonly Entry[], exact: boolean): DistrictMatch | undefi
 }
 
 export function matchDistrict(index: NameIndex, query: string): DistrictMatch {
+  if (query.length > MAX_QUERY_CHARS) return { kind: 'unknown', suggestions: [] };
   const { name, authority } = splitAuthority(index, query);
   const whole = normalizeName(query);
   const inAuthority = (e: Entry) => authority === undefined || e.normAuthority === authority;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Classification } from './classification.js';
+import { ValidationError } from './errors.js';
 import { LastChange } from './last-change.js';
 import { workText } from './personal-data.js';
 import { assertTransition, type TransitionTable } from './transitions.js';
@@ -90,7 +91,14 @@ export function changeGapStatus(
     delete next.ownerAgencyId;
     delete next.ownerAadObjectId;
   }
-  return IntelligenceGap.parse(next);
+  // A change that would make the record invalid (a note naming a person, too long) is a clear
+  // refusal, not an unexpected error.
+  const parsed = IntelligenceGap.safeParse(next);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ValidationError(`That was not recorded: ${issues.join('; ')}.`, issues);
+  }
+  return parsed.data;
 }
 
 /** What counting a district's gaps needs (open, unowned, overdue, withheld): read without the text. */

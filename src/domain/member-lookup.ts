@@ -24,7 +24,12 @@ export function findMember(members: readonly Member[], named: Named): Found {
   const exact = members.filter((m) => fold(m.displayName) === wanted);
   if (exact.length === 1) return { kind: 'found', member: exact[0]! };
   if (exact.length > 1) return { kind: 'ambiguous', name: named.displayName, candidates: exact };
-  const words = wanted.split(' ').filter((w) => w.length >= 2);
-  const suggestions = members.filter((m) => words.some((w) => fold(m.displayName).split(' ').includes(w)));
+  // One pass over what was typed, one over each name: linear however long the text.
+  const words = new Set(wanted.split(' ').filter((w) => w.length >= 2));
+  const suggestions = members.filter((m) =>
+    fold(m.displayName)
+      .split(' ')
+      .some((w) => words.has(w)),
+  );
   return { kind: 'unknown', name: named.displayName, suggestions: suggestions.slice(0, 5) };
 }

@@ -47,7 +47,9 @@ export function parseNewAction(argument: string): TaskLine {
   return parseLine(argument, true);
 }
 
-function parseLine(argument: string, withStrand: boolean): TaskLine {
+function parseLine(typed: string, withStrand: boolean): TaskLine {
+  // Spaces folded first: every pattern below then meets single spaces, and stays linear.
+  const argument = typed.replace(/\s+/g, ' ').trim();
   const colon = argument.indexOf(':');
   let head = (colon < 0 ? argument : argument.slice(0, colon)).trim();
   const line: TaskLine = { district: head, classification: 'OFFICIAL' };
@@ -118,7 +120,8 @@ export const UPDATE_PATTERNS: readonly RegExp[] = [
 ];
 
 /** `update PREV-3 done: …`, `PURS-7 blocked - …`, `mark G-12 filled: …`, `accept G-12`. */
-export function parseUpdate(text: string): UpdateLine | undefined {
+export function parseUpdate(typed: string): UpdateLine | undefined {
+  const text = typed.replace(/\s+/g, ' ').trim();
   const accept = UPDATE_PATTERNS[2]!.exec(text);
   const m = accept
     ? ['', accept[2]!, 'accept', undefined]

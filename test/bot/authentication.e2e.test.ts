@@ -20,6 +20,7 @@ const CREDENTIALS = {
   MicrosoftAppPassword: 'not-a-real-secret',
   MicrosoftAppTenantId: TENANT_ID,
   MicrosoftAppType: 'SingleTenant',
+  ALLOWED_TENANT_IDS: TENANT_ID,
 };
 
 /**

@@ -139,6 +139,7 @@ describe('with Bot Framework authentication configured', () => {
         MicrosoftAppPassword: 'not-a-real-secret',
         MicrosoftAppTenantId: '11111111-2222-3333-4444-555555555555',
         MicrosoftAppType: 'SingleTenant',
+        ALLOWED_TENANT_IDS: '11111111-2222-3333-4444-555555555555',
       },
     });
     try {

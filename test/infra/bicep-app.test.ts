@@ -178,6 +178,26 @@ describe('infra/main.bicep hosting', () => {
   });
 });
 
+describe('infra/main.bicep Azure Bot channels', () => {
+  /** Each `Microsoft.BotService/botServices/channels` resource: its channelName and its body. */
+  function channels(): { name: string; body: string }[] {
+    return [
+      ...bicep.matchAll(/^resource \w+ 'Microsoft\.BotService\/botServices\/channels@[^']+' = \{\n([\s\S]*?)\n\}/gm),
+    ].map((m) => ({ name: /channelName: '(\w+)'/.exec(m[1]!)?.[1] ?? '', body: m[1]! }));
+  }
+
+  it('enables only the Teams channel: Web Chat is declared with its site off, and no Direct Line or other', () => {
+    const declared = channels();
+    expect(declared.map((c) => c.name).sort()).toEqual(['MsTeamsChannel', 'WebChatChannel']);
+    expect(declared.find((c) => c.name === 'MsTeamsChannel')!.body).toMatch(/isEnabled: true/);
+    const webChat = declared.find((c) => c.name === 'WebChatChannel')!.body;
+    expect(webChat).toMatch(/isEnabled: false/);
+    expect(webChat).not.toMatch(/isEnabled: true/);
+    expect(webChat).toMatch(/isWebchatPreviewEnabled: false/);
+    expect(bicep).not.toMatch(/DirectLine/i);
+  });
+});
+
 describe('infra/main.bicepparam', () => {
   const set = [...bicepparam.matchAll(/^param (\w+) = /gm)].map((m) => m[1]!);
 

@@ -6,6 +6,7 @@ import type { BotDeps } from '../deps.js';
 import { allowed, guarded } from '../guard.js';
 import { cleanInput } from '../input.js';
 import { sendNotice } from '../reply.js';
+import { setRouteName } from '../route-name.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
@@ -25,6 +26,7 @@ export function register(app: Application<BotState>, deps: BotDeps, commands: ()
         );
         return;
       }
+      setRouteName(context, matched.command.name);
       if (await allowed(rc, matched.command.permission)) await runCommand(rc, matched.command, matched.argument);
     })(context, state),
   );

@@ -13,9 +13,9 @@ export async function suggestionsFor(
   text: string,
   findDistrict: (q: string) => Promise<string | undefined>,
 ): Promise<Suggestion[]> {
-  const [first = '', ...rest] = text.split(' ');
-  const word = first.toLowerCase();
-  const tail = rest.join(' ');
+  const space = text.indexOf(' ');
+  const word = (space < 0 ? text : text.slice(0, space)).toLowerCase();
+  const tail = space < 0 ? '' : text.slice(space + 1);
   const out: string[] = [];
   for (const c of commands) {
     const near = c.keywords.some((k) => distance(word, k) <= (k.length <= 4 ? 1 : 2));

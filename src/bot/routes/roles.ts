@@ -126,7 +126,7 @@ export const whoCanCommand: Command = {
   description: 'Which roles, and which members, may do something: review, create gaps, assign, update actions, …',
   example: 'who can review',
   permission: 'member.manage',
-  patterns: [/^who\s+(?:can|may)\b(?:\s+(.*?))?[\s?.!]*$/i],
+  patterns: [/^who\s+(?:can|may)\b(?:\s+(.*[^\s?.!]))?[\s?.!]*$/i],
   run: async (rc, argument) => {
     const demo = rc.requester.partnership.demo;
     const asked = permissionAsked(argument);

@@ -24,8 +24,10 @@ export const summaryCommand: Command = {
   permission: 'profile.read',
   patterns: [
     /^(?:summary|profile|show|picture)(?:\s+(?:of|for|in))?(?:\s+(.*))?$/i,
-    /^what(?:'|’)?s\s+(?:the\s+)?picture\s+(?:in|for|of|at)\s+(.+?)[\s?.!]*$/i,
-    /^what\s+is\s+the\s+picture\s+(?:in|for|of|at)\s+(.+?)[\s?.!]*$/i,
+    // Greedy up to the last word character, then the trailing ?.!: linear, where a lazy
+    // (.+?) before [\s?.!]*$ backtracks over every position (seconds on a long line).
+    /^what(?:'|’)?s\s+(?:the\s+)?picture\s+(?:in|for|of|at)\s+(.*[^\s?.!])[\s?.!]*$/i,
+    /^what\s+is\s+the\s+picture\s+(?:in|for|of|at)\s+(.*[^\s?.!])[\s?.!]*$/i,
   ],
   run: (rc, argument) =>
     withDistrict(rc, argument, VERB.districtSummary, 'summary Everton', (id, typed) => showSummary(rc, id, typed)),
