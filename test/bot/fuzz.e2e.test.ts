@@ -243,7 +243,6 @@ describe(`fuzz: ${COUNT} generated activities (seed ${SEED})`, () => {
     for (const text of ['help', 'summary Everton', 'gaps Everton']) await bot.say(text, alex);
     const r = seededRandom(SEED);
     const problems: string[] = [];
-    const finding3: string[] = [];
     for (let i = 0; i < COUNT && problems.length < 20; i++) {
       const { activity, sender, refused } = generate(r, bot.connector.url);
       const label = `seed ${SEED} #${i} ${JSON.stringify(activity).slice(0, 300)}`;
@@ -284,8 +283,7 @@ describe(`fuzz: ${COUNT} generated activities (seed ${SEED})`, () => {
         problems.push(`${leak} <- ${label}`);
       }
       for (const invalid of bot.connector.invalidCards.slice(invalidBefore)) {
-        if (isFinding3(activity)) finding3.push(`${invalid} <- ${label}`);
-        else problems.push(`${invalid} <- ${label}`);
+        problems.push(`${invalid} <- ${label}`);
       }
       // Whatever this one made OFFICIAL-SENSITIVE must not show up outside a cleared 1:1 chat later.
       if (JSON.stringify(activity).includes('OFFICIAL-SENSITIVE')) sensitive.push(question());
@@ -294,27 +292,12 @@ describe(`fuzz: ${COUNT} generated activities (seed ${SEED})`, () => {
     const invalid = [...bot.connector.invalidCards];
     // Reported per activity above; cleared so that closing the bot does not report them again.
     bot.connector.invalidCards.length = 0;
-    expect(invalid.length).toBe(finding3.length);
+    expect(invalid.length).toBe(problems.length);
     expect(problems).toEqual([]);
-    // TODO(i13b): issue 13 finding 3 is fixed on branch i13b, not here. Until it is merged, typing
-    // `new gap|new action … OFFICIAL-SENSITIVE` in a channel or group chat posts the sensitive card
-    // there (seed issue-13: #585 in a channel, #1367 in a group chat). Once i13b is in, delete
-    // isFinding3 and this list, so those activities fail the assertion above again.
-    if (finding3.length) console.warn(`finding 3, pending i13b:\n${finding3.join('\n')}`);
     expect(failed).toEqual([]);
     expect(rejections).toEqual([]);
   }, 240_000);
 });
-
-/** The one path issue 13 finding 3 names, which branch i13b fixes: see the TODO in the test. */
-function isFinding3(activity: Record<string, unknown>): boolean {
-  const type = (activity.conversation as { conversationType?: unknown } | undefined)?.conversationType;
-  return (
-    type !== 'personal' &&
-    typeof activity.text === 'string' &&
-    /^(?:<at>[^<]*<\/at>\s*)?new\s+(?:gap|action)\b.*\sOFFICIAL-SENSITIVE$/i.test(activity.text)
-  );
-}
 
 function safeJson(text: string): unknown {
   try {

@@ -108,7 +108,11 @@ describe('the form', () => {
       ],
     });
     expect(
-      readGapForm('E1', { ...EMPTY_FORM, text: 'Q?', agency: 'council', due: '2027-01-31', noPersonalData: 'true' }, NOW),
+      readGapForm(
+        'E1',
+        { ...EMPTY_FORM, text: 'Q?', agency: 'council', due: '2027-01-31', noPersonalData: 'true' },
+        NOW,
+      ),
     ).toEqual({
       ok: true,
       value: {
