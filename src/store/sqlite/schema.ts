@@ -28,6 +28,31 @@ function addFacts(db: Database.Database): void {
   backfill('actions', (doc) => actionFacts(JSON.parse(doc) as FourPAction));
 }
 
+/**
+ * Migration 6's triggers on one table: after an insert, update or delete (and, for records that
+ * can move, a move's old district), the district's stamp is created at 0 if missing, then bumped.
+ * (No INSERT OR IGNORE: an outer upsert's conflict clause would override it inside the trigger.)
+ */
+function stampTriggers(table: string, districtColumn: string, canMove = false): string {
+  const bump = (row: 'NEW' | 'OLD') => {
+    const where = `partnership_id = ${row}.partnership_id AND district_id = ${row}.${districtColumn}`;
+    return `INSERT INTO district_stamps (partnership_id, district_id, version) SELECT ${row}.partnership_id, ${row}.${districtColumn}, 0
+      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE ${where});
+    UPDATE district_stamps SET version = version + 1 WHERE ${where};`;
+  };
+  const triggers = [
+    `CREATE TRIGGER ${table}_stamp_insert AFTER INSERT ON ${table} BEGIN\n    ${bump('NEW')}\n  END;`,
+    `CREATE TRIGGER ${table}_stamp_update AFTER UPDATE ON ${table} BEGIN\n    ${bump('NEW')}\n  END;`,
+    `CREATE TRIGGER ${table}_stamp_delete AFTER DELETE ON ${table} BEGIN\n    ${bump('OLD')}\n  END;`,
+  ];
+  if (canMove) {
+    triggers.push(
+      `CREATE TRIGGER ${table}_stamp_moved AFTER UPDATE OF district_id ON ${table} WHEN OLD.district_id <> NEW.district_id BEGIN\n    ${bump('OLD')}\n  END;`,
+    );
+  }
+  return triggers.join('\n  ');
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE partnerships (
@@ -185,8 +210,7 @@ export const MIGRATIONS: readonly Migration[] = [
   `,
   // Version 6: each district's version stamp, bumped by triggers in the same transaction as any
   // write to the district, its profile, gaps or actions, so no write path can forget it and a
-  // cache in any process sees the change on its next point read. (No INSERT OR IGNORE: an outer
-  // upsert's conflict clause would override it inside the trigger.)
+  // cache in any process sees the change on its next point read.
   `
   CREATE TABLE district_stamps (
     partnership_id TEXT NOT NULL,
@@ -194,75 +218,9 @@ export const MIGRATIONS: readonly Migration[] = [
     version INTEGER NOT NULL,
     PRIMARY KEY (partnership_id, district_id)
   );
-  CREATE TRIGGER districts_stamp_insert AFTER INSERT ON districts BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id;
-  END;
-  CREATE TRIGGER districts_stamp_update AFTER UPDATE ON districts BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.id;
-  END;
-  CREATE TRIGGER districts_stamp_delete AFTER DELETE ON districts BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.id;
-  END;
-  CREATE TRIGGER profiles_stamp_insert AFTER INSERT ON profiles BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER profiles_stamp_update AFTER UPDATE ON profiles BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER profiles_stamp_delete AFTER DELETE ON profiles BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
-  END;
-  CREATE TRIGGER gaps_stamp_insert AFTER INSERT ON gaps BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER gaps_stamp_update AFTER UPDATE ON gaps BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER gaps_stamp_delete AFTER DELETE ON gaps BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
-  END;
-  CREATE TRIGGER gaps_stamp_moved AFTER UPDATE OF district_id ON gaps WHEN OLD.district_id <> NEW.district_id BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
-  END;
-  CREATE TRIGGER actions_stamp_insert AFTER INSERT ON actions BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER actions_stamp_update AFTER UPDATE ON actions BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT NEW.partnership_id, NEW.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = NEW.partnership_id AND district_id = NEW.district_id;
-  END;
-  CREATE TRIGGER actions_stamp_delete AFTER DELETE ON actions BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
-  END;
-  CREATE TRIGGER actions_stamp_moved AFTER UPDATE OF district_id ON actions WHEN OLD.district_id <> NEW.district_id BEGIN
-    INSERT INTO district_stamps (partnership_id, district_id, version) SELECT OLD.partnership_id, OLD.district_id, 0
-      WHERE NOT EXISTS (SELECT 1 FROM district_stamps WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id);
-    UPDATE district_stamps SET version = version + 1 WHERE partnership_id = OLD.partnership_id AND district_id = OLD.district_id;
-  END;
+  ${stampTriggers('districts', 'id')}
+  ${stampTriggers('profiles', 'district_id')}
+  ${stampTriggers('gaps', 'district_id', true)}
+  ${stampTriggers('actions', 'district_id', true)}
   `,
 ];
