@@ -44,6 +44,10 @@ function gzipBomb(activity: Activity): Buffer {
   ]);
 }
 
+/** The bot's app id and the token issuer of the tests that turn authentication on. */
+const APP_ID = '33333333-4444-5555-6666-777777777777';
+const ISSUER = 'https://api.botframework.test';
+
 describe('finding 1: compressed request bodies', () => {
   let bot: BotUnderTest;
   beforeAll(async () => {
@@ -111,8 +115,6 @@ describe('finding 1: compressed request bodies', () => {
 });
 
 describe('finding 2: only the Teams channel is served', () => {
-  const APP_ID = '33333333-4444-5555-6666-777777777777';
-  const ISSUER = 'https://api.botframework.test';
   const teamsKey = signingKey('teams-key');
   const webchatKey = signingKey('webchat-key', ['webchat']);
   const openId = new OpenIdService(ISSUER, [teamsKey, webchatKey]);
@@ -120,15 +122,7 @@ describe('finding 2: only the Teams channel is served', () => {
 
   beforeAll(async () => {
     await openId.start();
-    const env = {
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppTenantId: TENANT_ID,
-      MicrosoftAppType: 'SingleTenant',
-      ALLOWED_TENANT_IDS: TENANT_ID,
-      BOT_OPENID_METADATA_URL: openId.metadataUrl,
-      BOT_TOKEN_ISSUER: ISSUER,
-    };
+    const env = authenticatedEnv(openId);
     bot = await BotUnderTest.start({ env, outboundCredentials: loopbackOutbound(env) });
   });
   afterAll(async () => {
@@ -250,23 +244,12 @@ describe('finding 8: what operators can diagnose from', () => {
   });
 
   it('each refused token is one JSON log line, not a trace on stderr', async () => {
-    const ISSUER = 'https://api.botframework.test';
-    const APP_ID = '33333333-4444-5555-6666-777777777777';
     const key = signingKey('teams-key');
     const openId = new OpenIdService(ISSUER, [key]);
     await openId.start();
     const printed: unknown[][] = [];
     const lines: string[] = [];
-    const env = {
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppTenantId: TENANT_ID,
-      MicrosoftAppType: 'SingleTenant',
-      ALLOWED_TENANT_IDS: TENANT_ID,
-      BOT_OPENID_METADATA_URL: openId.metadataUrl,
-      BOT_TOKEN_ISSUER: ISSUER,
-      LOG_LEVEL: 'info',
-    };
+    const env = { ...authenticatedEnv(openId), LOG_LEVEL: 'info' };
     // What would reach stderr: the bot's filter of the token library's prints sits in front of this.
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args));
     const bot = await BotUnderTest.start({ env, logTo: collect(lines) });
@@ -295,3 +278,16 @@ describe('finding 8: what operators can diagnose from', () => {
     }
   });
 });
+
+/** Authentication on, against the loopback OpenID service: the settings a Teams-facing bot runs with. */
+function authenticatedEnv(openId: OpenIdService): Record<string, string> {
+  return {
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppPassword: 'not-a-real-secret',
+    MicrosoftAppTenantId: TENANT_ID,
+    MicrosoftAppType: 'SingleTenant',
+    ALLOWED_TENANT_IDS: TENANT_ID,
+    BOT_OPENID_METADATA_URL: openId.metadataUrl,
+    BOT_TOKEN_ISSUER: ISSUER,
+  };
+}

@@ -31,7 +31,13 @@ async function eventually<T>(attempt: () => Promise<T | undefined>, withinMs: nu
   }
 }
 
-function delivery(pid: string, conversationId: string, week = '2026-03-02'): DigestDelivery {
+/** A pending weekly digest delivery of one channel, as the digest job first writes it. */
+export function delivery(
+  pid: string,
+  conversationId: string,
+  week = '2026-03-02',
+  updatedAt = '2026-03-02T08:00:00.000Z',
+): DigestDelivery {
   return DigestDelivery.parse({
     partnershipId: pid,
     conversationId,
@@ -40,7 +46,7 @@ function delivery(pid: string, conversationId: string, week = '2026-03-02'): Dig
     state: 'pending',
     attempts: 0,
     card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Weekly digest' }] },
-    updatedAt: '2026-03-02T08:00:00.000Z',
+    updatedAt,
   });
 }
 

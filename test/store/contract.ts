@@ -18,7 +18,7 @@ import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
 import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
-import { leaseAndClaimContract } from './contract-leases.js';
+import { delivery as pendingDelivery, leaseAndClaimContract } from './contract-leases.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1015,18 +1015,8 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     leaseAndClaimContract(() => store, setup.make);
 
     describe('digest deliveries', () => {
-      function delivery(pid: string, conversationId: string, week: string): DigestDelivery {
-        return DigestDelivery.parse({
-          partnershipId: pid,
-          conversationId,
-          week,
-          dueAt: `${week}T08:00:00.000Z`,
-          state: 'pending',
-          attempts: 0,
-          card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Weekly digest' }] },
-          updatedAt: at(0),
-        });
-      }
+      const delivery = (pid: string, conversationId: string, week: string): DigestDelivery =>
+        pendingDelivery(pid, conversationId, week, at(0));
 
       it('keeps one record per channel per week: a second create is refused and changes nothing', async () => {
         const pid = freshPartnershipId();
