@@ -8,7 +8,9 @@ import { ordinal, plural } from './format.js';
 import { isGapOpen, type GapStatus } from './gap.js';
 import type { Profile } from './profile.js';
 import { reviewStatus } from './review.js';
-import { banner, type Banner } from './summary.js';
+import { banner, scoreText, type Banner } from './summary.js';
+import { scoreAxisTitle, scoredHistory, severitySeries, type ChartSeries } from './charts.js';
+import { formatPeriod } from './dates.js';
 
 /**
  * The partnership board's weekly digest (guidance 3.8: the board holds agencies to account;
@@ -147,6 +149,11 @@ export interface DigestView {
   totals: { title: string; value: string }[];
   risers: string[];
   hasRisers: boolean;
+  /**
+   * Charts: the harm trend (severity over the stored periods) of the districts in `risers` that
+   * share the top riser's measure, and the same figures as text, one line per district.
+   */
+  riserChart: { show: boolean; yAxisTitle: string; data: ChartSeries[]; lines: string[] };
   sections: DigestSection[];
   more: string;
   quiet: string;
@@ -260,20 +267,42 @@ function capitalise(s: string): string {
 }
 
 /** Districts whose harm rank rose most since the last review (1 = most harm, so a smaller rank). */
-export function risers(districts: readonly DigestDistrict[], max = RISERS): string[] {
+function risingDistricts(districts: readonly DigestDistrict[], max: number) {
   return districts
     .flatMap((d) => {
       const s = d.profile?.threat.severity;
       if (!s || s.rankAtLastReview === undefined || d.profile?.classification !== 'OFFICIAL') return [];
       const rise = s.rankAtLastReview - s.rank;
-      return rise > 0 ? [{ d, rise, s }] : [];
+      return rise > 0 ? [{ d, rise, s, crime: d.profile.threat.crime }] : [];
     })
     .sort((a, b) => b.rise - a.rise || a.s.rank - b.s.rank || a.d.id.localeCompare(b.d.id))
-    .slice(0, max)
-    .map(
-      ({ d, rise, s }) =>
-        `${d.label}: up ${plural(rise, 'place')} to ${ordinal(s.rank)} of ${s.outOf} (was ${ordinal(s.rankAtLastReview!)})`,
-    );
+    .slice(0, max);
+}
+
+export function risers(districts: readonly DigestDistrict[], max = RISERS): string[] {
+  return risingDistricts(districts, max).map(
+    ({ d, rise, s }) =>
+      `${d.label}: up ${plural(rise, 'place')} to ${ordinal(s.rank)} of ${s.outOf} (was ${ordinal(s.rankAtLastReview!)})`,
+  );
+}
+
+/** The rising districts' stored severity, period by period, for a line chart and its text. */
+export function riserTrend(districts: readonly DigestDistrict[], max = RISERS): DigestView['riserChart'] {
+  const all = risingDistricts(districts, max);
+  // A score per resident and a count of crimes cannot share an axis: the top riser's measure wins.
+  const measure = all[0]?.s.rankedBy ?? 'severity';
+  const same = all.filter((r) => (r.s.rankedBy ?? 'severity') === measure && scoredHistory(r.crime).length >= 2);
+  return {
+    show: same.length > 0,
+    yAxisTitle: scoreAxisTitle(measure),
+    data: same.map((r) => severitySeries(r.d.label, r.crime)),
+    lines: same.map(
+      (r) =>
+        `${r.d.label}: ${scoredHistory(r.crime)
+          .map((h) => `${formatPeriod(h.period)} ${scoreText(h.severity)}`)
+          .join(' → ')}`,
+    ),
+  };
 }
 
 export function composeDigest(input: DigestInput): DigestView {
@@ -312,6 +341,7 @@ export function composeDigest(input: DigestInput): DigestView {
     ],
     risers: rising,
     hasRisers: rising.length > 0,
+    riserChart: riserTrend(input.districts),
     sections: shown.map((c) => c.section),
     more:
       reporting.length > shown.length

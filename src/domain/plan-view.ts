@@ -7,7 +7,8 @@ import { GAP_STATUS_LABEL, isGapOpen, type IntelligenceGap } from './gap.js';
 import type { Partnership } from './partnership.js';
 import { refNumber } from './refs.js';
 import { STRAND_LABEL, STRAND_PURPOSE, STRANDS, type Strand } from './strand.js';
-import { banner, type Banner } from './summary.js';
+import { banner, statusCounts, type Banner } from './summary.js';
+import { actionStatusSeries, type ChartSeries } from './charts.js';
 import { impactText } from './impact.js';
 import { splitVisible, withheldHint, type Viewer } from './visibility.js';
 
@@ -52,6 +53,8 @@ export interface PlanView {
   }[];
   more: string;
   withheld: string;
+  /** Charts: every action the viewer may see (listed or not) by strand and status, and the same as text. */
+  statusChart: { show: boolean; data: ChartSeries[]; facts: { title: string; value: string }[] };
 }
 
 export interface ListInput<T> {
@@ -104,6 +107,7 @@ function select<T extends { ref: string; due?: string | undefined; classificatio
   const open = input.items.filter(isOpen).length;
   return {
     listed,
+    visible: sorted,
     districtId: input.district.id,
     banner: banner(cardClassification(listed), input.partnership.demo),
     summary: input.items.length === 0 ? words.none : `${plural(open, `open ${words.noun}`)} of ${input.items.length}.`,
@@ -130,7 +134,14 @@ function item<T extends { ref: string; due?: string | undefined; classification:
 
 export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
   const isOpen = (g: IntelligenceGap) => isGapOpen(g.status);
-  const { listed, ...view } = select(input, isOpen, { noun: 'gap', none: 'No intelligence gaps recorded.' });
+  const {
+    listed,
+    visible: _visible,
+    ...view
+  } = select(input, isOpen, {
+    noun: 'gap',
+    none: 'No intelligence gaps recorded.',
+  });
   return {
     ...view,
     title: `Intelligence gaps: ${input.district.name}`,
@@ -150,9 +161,19 @@ export function composeGapList(input: ListInput<IntelligenceGap>): GapListView {
 
 export function composePlan(input: ListInput<FourPAction>): PlanView {
   const isOpen = (a: FourPAction) => isActionOpen(a.status);
-  const { listed, ...view } = select(input, isOpen, { noun: 'action', none: 'No 4P actions recorded.' });
+  const { listed, visible, ...view } = select(input, isOpen, { noun: 'action', none: 'No 4P actions recorded.' });
   return {
     ...view,
+    // The chart counts unlisted actions too: the card is marked for everything it counts.
+    banner: banner(cardClassification(visible), input.partnership.demo),
+    statusChart: {
+      show: visible.length > 0,
+      data: actionStatusSeries(visible),
+      facts: STRANDS.map((strand) => ({
+        title: STRAND_LABEL[strand],
+        value: statusCounts(visible.filter((a) => a.strand === strand)),
+      })),
+    },
     title: `4P plan: ${input.district.name}`,
     strands: STRANDS.map((strand) => {
       const items = listed.filter((a) => a.strand === strand);

@@ -1,4 +1,5 @@
 import { isActionOpen, type ActionFacts, type ActionStatus } from './action.js';
+import { crimeComparisonSeries, scoreAxisTitle, severitySeries, type ChartSeries } from './charts.js';
 import { higherOf, type Classification } from './classification.js';
 import { formatDay, formatPeriod, isOverdue, type DueState } from './dates.js';
 import type { District } from './district.js';
@@ -57,6 +58,10 @@ export interface SummaryView {
     warning: string;
   };
   withheld: { count: number; text: string };
+  /** Charts: the severity score over every stored period, drawn when the text has a trend. */
+  severityChart: { show: boolean; yAxisTitle: string; data: ChartSeries[] };
+  /** Charts: the top crime types (as `threat.topCrimes`) this period against the last. */
+  crimeChart: { show: boolean; title: string; data: ChartSeries[] };
   canReview: boolean;
   /** The profile version the card was drawn from, so "mark reviewed" cannot act on a stale view. */
   etag: string;
@@ -258,6 +263,23 @@ export function composeSummary(input: SummaryInput): SummaryView {
       count: withheld,
       text: withheld > 0 ? `${plural(withheld, 'item')} not shown. ${withheldHint(viewer)}` : '',
     },
+    severityChart: {
+      show: trendText !== '',
+      yAxisTitle: scoreAxisTitle(sev?.rankedBy),
+      data: [severitySeries(district.name, profile.threat.crime)],
+    },
+    crimeChart: {
+      show: topCrimes.length > 0,
+      title: latest
+        ? previous
+          ? `${formatPeriod(latest.period)} against ${formatPeriod(previous.period)}`
+          : formatPeriod(latest.period)
+        : '',
+      data: crimeComparisonSeries(
+        profile.threat.crime,
+        topCrimes.map((c) => c.crimeType),
+      ),
+    },
     canReview: input.canReview,
     etag: input.profile.etag ?? '',
   };
@@ -298,7 +320,7 @@ const STATUS_WORD: Record<ActionStatus, string> = {
   cancelled: 'cancelled',
 };
 
-function statusCounts(items: readonly ActionFacts[]): string {
+export function statusCounts(items: readonly ActionFacts[]): string {
   if (items.length === 0) return 'none';
   return STATUS_ORDER.map((s) => [s, items.filter((a) => a.status === s).length] as const)
     .filter(([, n]) => n > 0)

@@ -57,10 +57,178 @@ export function findAction(card: Card, title: string): CardAction {
   return found;
 }
 
+/*
+ * Teams' chart elements (Adaptive Cards `Chart.*`), which the official parser below does not know.
+ * Their schema, property by property, from Microsoft's Teams documentation:
+ *   https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/charts-in-adaptive-cards
+ *   (source: MicrosoftDocs/msteams-docs, msteams-platform/task-modules-and-cards/cards/charts-in-adaptive-cards.md)
+ * and the data shapes from the Teams SDK's card model (LineChartData {legend, values [{x, y}], color},
+ * GroupedVerticalBarChartData {legend, values, color}, BarChartDataValue {x, y, color},
+ * StackedHorizontalBarChartData {title, data [{legend, value, color}]}, DonutChartData {legend, value, color},
+ * GaugeChartLegend {legend, size, color}):
+ *   https://learn.microsoft.com/en-us/dotnet/api/microsoft.teams.cards?view=msteams-sdk-dotnet-latest
+ * A chart must carry a fallback element (ours hold the text the chart draws), and only documented
+ * properties are accepted, with their documented value types.
+ */
+type Check = (v: unknown) => string | undefined;
+const isString: Check = (v) => (typeof v === 'string' ? undefined : 'not a string');
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'not a boolean');
+const isNumber: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : 'not a finite number');
+const oneOf =
+  (...allowed: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && allowed.some((a) => a.toLowerCase() === v.toLowerCase())
+      ? undefined
+      : `not one of ${allowed.join(', ')}`;
+const CHART_COLORS = [
+  'good', 'warning', 'attention', 'neutral',
+  'categoricalRed', 'categoricalPurple', 'categoricalLavender', 'categoricalBlue', 'categoricalLightBlue',
+  'categoricalTeal', 'categoricalGreen', 'categoricalLime', 'categoricalMarigold',
+  'sequential1', 'sequential2', 'sequential3', 'sequential4', 'sequential5', 'sequential6', 'sequential7', 'sequential8',
+  'divergingBlue', 'divergingLightBlue', 'divergingCyan', 'divergingTeal', 'divergingYellow', 'divergingPeach',
+  'divergingLightRed', 'divergingRed', 'divergingMaroon', 'divergingGray',
+]; // prettier-ignore
+const isColor = oneOf(...CHART_COLORS);
+const isX: Check = (v) =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? undefined : 'not a string or number';
+
+interface Shape {
+  required: Record<string, Check>;
+  optional: Record<string, Check>;
+}
+function objectOf(shape: Shape): Check {
+  return (v) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not an object';
+    const o = v as Record<string, unknown>;
+    for (const [k, check] of Object.entries(shape.required)) {
+      if (!(k in o)) return `missing ${k}`;
+      const p = check(o[k]);
+      if (p) return `${k} ${p}`;
+    }
+    for (const [k, val] of Object.entries(o)) {
+      if (k in shape.required) continue;
+      const check = shape.optional[k];
+      if (!check) return `has undocumented property ${k}`;
+      const p = check(val);
+      if (p) return `${k} ${p}`;
+    }
+    return undefined;
+  };
+}
+const arrayOf =
+  (item: Check, minItems = 1): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return 'not an array';
+    if (v.length < minItems) return `has fewer than ${minItems} items`;
+    for (let i = 0; i < v.length; i++) {
+      const p = item(v[i]);
+      if (p) return `[${i}] ${p}`;
+    }
+    return undefined;
+  };
+
+const xy = objectOf({ required: { x: isX, y: isNumber }, optional: { color: isColor } });
+const series = objectOf({
+  required: { values: arrayOf(xy) },
+  optional: { legend: isString, color: isColor },
+});
+const legendValue = objectOf({ required: { legend: isString, value: isNumber }, optional: { color: isColor } });
+
+/** What every element may carry, as the page lists it for each chart. */
+const ELEMENT: Record<string, Check> = {
+  id: isString,
+  isVisible: isBoolean,
+  separator: isBoolean,
+  spacing: oneOf('None', 'ExtraSmall', 'Small', 'Default', 'Medium', 'Large', 'ExtraLarge', 'Padding'),
+  height: oneOf('auto', 'stretch'),
+  horizontalAlignment: oneOf('Left', 'Center', 'Right'),
+  lang: isString,
+  targetWidth: isString,
+  'grid.area': isString,
+  requires: (v) => (v && typeof v === 'object' ? undefined : 'not an object'),
+  title: isString,
+  colorSet: isString,
+};
+const AXES: Record<string, Check> = { xAxisTitle: isString, yAxisTitle: isString, color: isColor };
+
+export const CHART_SCHEMA: Record<string, Shape> = {
+  'Chart.Line': {
+    required: { data: arrayOf(series) },
+    optional: { ...ELEMENT, ...AXES, yMin: isNumber, yMax: isNumber },
+  },
+  'Chart.VerticalBar.Grouped': {
+    required: { data: arrayOf(series) },
+    optional: { ...ELEMENT, ...AXES, stacked: isBoolean, showBarValues: isBoolean },
+  },
+  'Chart.VerticalBar': {
+    required: { data: arrayOf(xy) },
+    optional: { ...ELEMENT, ...AXES, showBarValues: isBoolean },
+  },
+  'Chart.HorizontalBar': {
+    required: { data: arrayOf(xy) },
+    optional: { ...ELEMENT, ...AXES, displayMode: oneOf('AbsoluteWithAxis', 'AbsoluteNoAxis', 'PartToWhole') },
+  },
+  'Chart.HorizontalBar.Stacked': {
+    required: {
+      data: arrayOf(objectOf({ required: { data: arrayOf(legendValue) }, optional: { title: isString } })),
+    },
+    optional: { ...ELEMENT, ...AXES },
+  },
+  'Chart.Donut': { required: { data: arrayOf(legendValue) }, optional: { ...ELEMENT } },
+  'Chart.Pie': { required: { data: arrayOf(legendValue) }, optional: { ...ELEMENT } },
+  'Chart.Gauge': {
+    required: { value: isNumber },
+    optional: {
+      ...ELEMENT,
+      min: isNumber,
+      max: isNumber,
+      subLabel: isString,
+      showLegend: isBoolean,
+      showMinMax: isBoolean,
+      valueFormat: oneOf('Percentage', 'Fraction'),
+      segments: arrayOf(objectOf({ required: { legend: isString, size: isNumber }, optional: { color: isColor } })),
+    },
+  },
+};
+
+/** Each chart checked against its schema and replaced by its fallback, for the parser that knows no charts. */
+function withChartsChecked(node: unknown, problems: string[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => withChartsChecked(n, problems));
+  if (!node || typeof node !== 'object') return node;
+  const o = node as Record<string, unknown>;
+  if (typeof o.type === 'string' && o.type.startsWith('Chart.')) {
+    const shape = CHART_SCHEMA[o.type];
+    if (!shape) {
+      problems.push(`chart: unknown chart type ${o.type}`);
+      return node;
+    }
+    const { type: _type, fallback, ...rest } = o;
+    const p = objectOf({ required: shape.required, optional: shape.optional })(rest);
+    if (p) problems.push(`chart: ${o.type} ${p}`);
+    if (!fallback || typeof fallback !== 'object') {
+      problems.push(`chart: ${o.type} has no fallback element to show where charts are not drawn`);
+      return node;
+    }
+    return withChartsChecked(fallback, problems);
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, withChartsChecked(v, problems)]));
+}
+
+/** Every chart element on a card (Teams' `Chart.*`), in order. */
+export function chartsOf(card: Card): (Record<string, unknown> & { type: string })[] {
+  const out: (Record<string, unknown> & { type: string })[] = [];
+  walk(card, (o) => {
+    if (typeof o.type === 'string' && o.type.startsWith('Chart.'))
+      out.push(o as Record<string, unknown> & { type: string });
+  });
+  return out;
+}
+
 /**
- * The problems a card has, as Teams would meet them: not version 1.5, over Teams' 28 KB, anything
- * the official Adaptive Cards parser refuses (unknown element types, invalid property values),
- * a template expression left unexpanded, or a button whose verb no route answers.
+ * The problems a card has, as Teams would meet them: not version 1.5, over Teams' 28 KB, a chart
+ * that breaks Teams' chart schema or has no fallback, anything the official Adaptive Cards parser
+ * refuses (unknown element types, invalid property values), a template expression left
+ * unexpanded, or a button whose verb no route answers.
  */
 export function cardProblems(card: Card): string[] {
   const problems: string[] = [];
@@ -70,7 +238,7 @@ export function cardProblems(card: Card): string[] {
   const ctx = new AC.SerializationContext();
   ctx.targetVersion = AC.Version.parse('1.5', ctx)!;
   const parsed = new AC.AdaptiveCard();
-  parsed.parse(card, ctx);
+  parsed.parse(withChartsChecked(card, problems), ctx);
   for (let i = 0; i < ctx.eventCount; i++) {
     const e = ctx.getEventAt(i);
     problems.push(`parse: ${AC.ValidationEvent[e.event]}: ${e.message}`);
