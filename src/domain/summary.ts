@@ -61,7 +61,7 @@ export interface SummaryView {
   /** Charts: the severity score over every stored period, drawn when the text has a trend. */
   severityChart: { show: boolean; yAxisTitle: string; data: ChartSeries[] };
   /** Charts: the top crime types (as `threat.topCrimes`) this period against the last. */
-  crimeChart: { show: boolean; title: string; data: ChartSeries[] };
+  crimeChart: { show: boolean; data: ChartSeries[] };
   canReview: boolean;
   /** The profile version the card was drawn from, so "mark reviewed" cannot act on a stale view. */
   etag: string;
@@ -270,11 +270,6 @@ export function composeSummary(input: SummaryInput): SummaryView {
     },
     crimeChart: {
       show: topCrimes.length > 0,
-      title: latest
-        ? previous
-          ? `${formatPeriod(latest.period)} against ${formatPeriod(previous.period)}`
-          : formatPeriod(latest.period)
-        : '',
       data: crimeComparisonSeries(
         profile.threat.crime,
         topCrimes.map((c) => c.crimeType),
