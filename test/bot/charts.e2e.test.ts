@@ -191,3 +191,11 @@ describe('digest chart', () => {
       expect(text[i]).toMatch(new RegExp(`^${s.legend.replace(/[()]/g, '\\$&')}: .+ → `));
   });
 });
+
+describe('help', () => {
+  it('says in one line what the charts show and that other clients get the figures as text', async () => {
+    const text = cardText(onlyCard(await bot.say('help', alex)));
+    expect(text).toContain('Charts: the summary shows the severity score over time');
+    expect(text).toContain('the same figures appear as text');
+  });
+});

@@ -43,6 +43,7 @@ export function helpData(
       'Task cards (sent to owners when a coordinator assigns work) have buttons: Accept, In progress, Blocked, Done or Filled, Add note, Close (a gap no longer needed) or Cancel (an action), each with a reason, and Reassign for coordinators, in any open status: the new owner gets the card, and the old owner’s turns read-only. Only the owner, the owning agency and coordinators can change an item.',
       'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
       'Board channels get a weekly digest (UK time): what changed, what is overdue or unowned, which profiles are due for review, and where harm is rising. subscribe and digest settings are for coordinators and admins, in the channel.',
+      'Charts: the summary shows the severity score over time and the top crime types against the last period, the plan its actions by strand and status, the digest the harm trend of the districts rising most; where Teams cannot draw a chart, the same figures appear as text.',
     ],
     roleText: member
       ? `You are ${member.roles.map((r) => ROLE_WORD[r]).join(' and ')} in ${partnershipName ?? 'your partnership'}, cleared to ${member.clearance}.`
