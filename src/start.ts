@@ -95,7 +95,7 @@ export async function start(
     store?: Store;
     outboundCredentials?: OutboundCredentials;
     digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'beforeCompose' | 'owner'>;
-    reminderHooks?: Pick<ReminderJobDeps, 'owner' | 'claimTtlMs'>;
+    reminderHooks?: Pick<ReminderJobDeps, 'owner' | 'claimTtlMs' | 'passTtlMs'>;
   } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;

@@ -61,6 +61,12 @@ export interface ReminderJobDeps {
   owner?: string;
   /** CLAIM_TTL_MS unless set. */
   claimTtlMs?: number;
+  /**
+   * How long a day's pass claim keeps other instances off the partnership; CLAIM_TTL_MS unless
+   * set. A pass taken over while it still runs is harmless (each card has its own claim): tests
+   * set 0 so instances work through one partnership's day at the same time.
+   */
+  passTtlMs?: number;
 }
 
 export type ReminderOutcome = 'sent' | 'failed' | 'taken' | 'gave-up';
@@ -114,11 +120,13 @@ interface Pass {
 export class ReminderJob {
   readonly owner: string;
   private readonly ttlMs: number;
+  private readonly passTtlMs: number;
   private runs = 0;
 
   constructor(private readonly deps: ReminderJobDeps) {
     this.owner = deps.owner ?? `instance-${randomUUID()}`;
     this.ttlMs = deps.claimTtlMs ?? CLAIM_TTL_MS;
+    this.passTtlMs = deps.passTtlMs ?? CLAIM_TTL_MS;
   }
 
   async runOnce(): Promise<ReminderRunReport> {
@@ -157,7 +165,7 @@ export class ReminderJob {
     if (existing?.state === 'failed' && now.getTime() - Date.parse(existing.updatedAt) < RETRY_FAILED_AFTER_MS) {
       return 'waiting';
     }
-    const claimed = await store.reminderDeliveries.claim(existing ?? record, this.owner, this.ttlMs);
+    const claimed = await store.reminderDeliveries.claim(existing ?? record, this.owner, this.passTtlMs);
     if (!claimed) return 'taken';
     const pass: Pass = {
       partnership,
