@@ -81,7 +81,7 @@ interface Item {
   owner?: Person;
   sensitive: boolean;
   closedAtStart: boolean;
-  /** Closed at 02:00 London time on this date (before that day's working hours). */
+  /** Closed in the night before this date's working hours (London 01:00–04:00). */
   closeDay?: string;
 }
 
@@ -351,7 +351,7 @@ function expected(items: Item[]): {
 }
 
 /** Runs the ten weeks on `open()` (called twice: one connection per instance) and checks everything sent. */
-export async function tenWeeksOfReminders(open: () => Promise<Store>): Promise<void> {
+export async function tenWeeksOfReminders(open: () => Promise<Store>, stepHours = 1): Promise<void> {
   const pid = `sim-${randomUUID().slice(0, 8)}`;
   const items = plan();
   const [storeA, storeB] = [await open(), await open()];
@@ -392,11 +392,16 @@ export async function tenWeeksOfReminders(open: () => Promise<Store>): Promise<v
     };
     const jobs = [job(storeA, 'instance-a'), job(storeB, 'instance-b')];
     const closing = items.filter((it) => it.closeDay && !it.closedAtStart);
-    for (let hour = 0; hour < DAYS * 24; hour++) {
+    const closed = new Set<string>();
+    for (let hour = 0; hour < DAYS * 24; hour += stepHours) {
       now = new Date(Date.parse(`${START_DAY}T00:07:00Z`) + hour * 3_600_000);
       const local = london(now);
-      if (local.hour === 2) {
-        for (const it of closing.filter((c) => c.closeDay === local.date)) await close(storeA, pid, it, now);
+      if (local.hour >= 1 && local.hour < 1 + stepHours) {
+        // Once: on the day the clocks go back, 01:00 London comes twice.
+        for (const it of closing.filter((c) => c.closeDay === local.date && !closed.has(c.ref))) {
+          await close(storeA, pid, it, now);
+          closed.add(it.ref);
+        }
       }
       reports.push(...(await Promise.all(jobs.map((j) => j.runOnce()))));
     }
