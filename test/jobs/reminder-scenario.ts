@@ -151,7 +151,7 @@ function actionStrand(ref: string): Strand {
   return STRANDS.find((s) => ref.startsWith(PREFIX[s]))!;
 }
 
-const audit = (at = T0): AuditContext => ({ actor: people[0]!.id, at });
+const audit = (at = T0): AuditContext => ({ actor: people[0]!.id, action: 'sim', at });
 
 async function seed(store: Store, pid: string, items: Item[]): Promise<void> {
   await store.partnerships.put(

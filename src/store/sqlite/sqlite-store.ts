@@ -602,15 +602,20 @@ class SqliteStore implements Store {
         // one file exactly one claims the key; the claim's time is this store's clock.
         this.db
           .transaction((): Stored<ReminderDelivery> | undefined => {
-            const row = this.stmt('SELECT version, doc FROM reminder_deliveries WHERE partnership_id = ? AND key = ?').get(
-              d.partnershipId,
-              d.key,
-            ) as VersionedRow | undefined;
+            const row = this.stmt(
+              'SELECT version, doc FROM reminder_deliveries WHERE partnership_id = ? AND key = ?',
+            ).get(d.partnershipId, d.key) as VersionedRow | undefined;
             const now = Date.now();
             const current = row ? (JSON.parse(row.doc) as ReminderDelivery) : (recordOf(d) as ReminderDelivery);
             if (current.state === 'sent') return undefined;
-            if (current.state === 'sending' && Date.parse(current.claimedAt ?? '') + staleAfterMs > now) return undefined;
-            const doc = docOf({ ...current, state: 'sending', claimedBy: owner, claimedAt: new Date(now).toISOString() });
+            if (current.state === 'sending' && Date.parse(current.claimedAt ?? '') + staleAfterMs > now)
+              return undefined;
+            const doc = docOf({
+              ...current,
+              state: 'sending',
+              claimedBy: owner,
+              claimedAt: new Date(now).toISOString(),
+            });
             if (!row) {
               this.stmt('INSERT INTO reminder_deliveries (partnership_id, key, version, doc) VALUES (?, ?, 1, ?)').run(
                 d.partnershipId,
