@@ -65,27 +65,45 @@ export function escalationView(
   };
 }
 
+/** At most this many districts get their own buttons on a review-due card; the rest are named. */
+export const REVIEW_ROWS = 10;
+
+export interface ReviewDueDistrict {
+  districtId: string;
+  districtName: string;
+  /** The profile's etag, for Mark reviewed. */
+  etag: string;
+  alerts: readonly ReviewAlert[];
+}
+
 export interface ReviewDueView {
   banner: Banner;
   title: string;
-  lines: { text: string }[];
-  districtId: string;
-  etag: string;
+  districts: { districtId: string; districtName: string; etag: string; lines: { text: string }[] }[];
+  /** Districts past REVIEW_ROWS, by name: opened with `summary <district>`. */
+  more: string;
 }
 
-/** A coordinator's alert that a district's refresh or severity review falls due, with the review button. */
-export function reviewDueView(
-  districtName: string,
-  districtId: string,
-  etag: string,
-  alerts: readonly ReviewAlert[],
-  demo: boolean,
-): ReviewDueView {
+/**
+ * A coordinator's daily alert of the districts whose 12-month refresh or 6-month severity review
+ * falls due (guidance principle 6), each with Open district and Mark reviewed: one card a day,
+ * however many districts (an import refreshes them all on one day, so they fall due together).
+ */
+export function reviewDueView(districts: readonly ReviewDueDistrict[], demo: boolean): ReviewDueView {
+  const sorted = [...districts].sort((a, b) => a.districtName.localeCompare(b.districtName, 'en'));
+  const shown = sorted.slice(0, REVIEW_ROWS);
+  const rest = sorted.slice(REVIEW_ROWS);
   return {
     banner: banner('OFFICIAL', demo),
-    title: `Review due: ${districtName}`,
-    lines: alerts.map((a) => ({ text: `${reviewAlertText(a)}.` })),
-    districtId,
-    etag,
+    title: sorted.length === 1 ? `Review due: ${sorted[0]!.districtName}` : `Reviews due: ${sorted.length} districts`,
+    districts: shown.map((d) => ({
+      districtId: d.districtId,
+      districtName: d.districtName,
+      etag: d.etag,
+      lines: d.alerts.map((a) => ({ text: `${reviewAlertText(a)}.` })),
+    })),
+    more: rest.length
+      ? `Also due: ${rest.map((d) => d.districtName).join(', ')}. Open each with summary <district>.`
+      : '',
   };
 }

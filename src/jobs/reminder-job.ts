@@ -19,6 +19,7 @@ import {
   reviewDueView,
   type EscalatedItem,
   type EscalationView,
+  type ReviewDueDistrict,
   type ReviewDueView,
 } from '../domain/reminder-views.js';
 import type { Task } from '../domain/task.js';
@@ -300,9 +301,11 @@ export class ReminderJob {
       }
     }
 
-    // Review alerts: a profile's dates, read once a day for each district (point reads).
+    // Review alerts: a profile's dates, read once a day for each district (point reads); one card
+    // a day to each coordinator who wants reminders, listing every district due.
     const reviewers = coordinators.filter((c) => !c.remindersOff);
     if (reviewers.length === 0) return;
+    const due: ReviewDueDistrict[] = [];
     for (const d of districts) {
       const profile = await store.profiles.get(p.id, d.id);
       if (!profile) continue;
@@ -310,28 +313,31 @@ export class ReminderJob {
         reviewAlertOn('refresh', profile.review.nextRefreshDue, today, settings),
         reviewAlertOn('severity', profile.review.csiReviewDue, today, settings),
       ].filter((a): a is ReviewAlert => a !== undefined);
-      if (alerts.length === 0) continue;
-      for (const c of reviewers) {
-        const ref = await pass.refOf(c);
-        if (!ref) {
-          pass.report.unreachable += 1;
-          continue;
-        }
-        const records = alerts.map((a) =>
-          newReminder(p.id, `${a.review}-${a.stage}`, d.id, a.due, pass.now, c.aadObjectId),
-        );
-        await this.deliver(pass, records, c, ref, async (claimed) =>
-          this.deps.renderReviewDue(
-            reviewDueView(
-              d.name,
-              d.id,
-              profile.etag,
-              alerts.filter((a) => claimed.some((r) => r.kind === `${a.review}-${a.stage}`)),
-              p.demo,
-            ),
-          ),
-        );
+      if (alerts.length) due.push({ districtId: d.id, districtName: d.name, etag: profile.etag, alerts });
+    }
+    if (due.length === 0) return;
+    const kindOf = (a: ReviewAlert) => `${a.review}-${a.stage}` as const;
+    for (const c of reviewers) {
+      const ref = await pass.refOf(c);
+      if (!ref) {
+        pass.report.unreachable += 1;
+        continue;
       }
+      const records = due.flatMap((d) =>
+        d.alerts.map((a) => newReminder(p.id, kindOf(a), d.districtId, a.due, pass.now, c.aadObjectId)),
+      );
+      await this.deliver(pass, records, c, ref, async (claimed) => {
+        const sending = new Set(claimed.map((r) => r.key));
+        const listed = due
+          .map((d) => ({
+            ...d,
+            alerts: d.alerts.filter((a) =>
+              sending.has(newReminder(p.id, kindOf(a), d.districtId, a.due, pass.now, c.aadObjectId).key),
+            ),
+          }))
+          .filter((d) => d.alerts.length > 0);
+        return this.deps.renderReviewDue(reviewDueView(listed, p.demo));
+      });
     }
   }
 

@@ -150,20 +150,25 @@ async function realistic(name: CardName): Promise<Card> {
       }));
       return renderCard('escalation', escalationView(rows, 3, 14, '2026-11-25', true)!) as Card;
     }
-    case 'review-due':
+    case 'review-due': {
+      // Every district due on one day (an import refreshes them all at once): ten with buttons, the rest named.
+      const names = await store.districts.listNames(DEMO_PARTNERSHIP_ID);
       return renderCard(
         'review-due',
         reviewDueView(
-          largest.name,
-          largest.id,
-          '"etag"',
-          [
-            { review: 'refresh', stage: 'soon', due: '2026-12-02', days: 7 },
-            { review: 'severity', stage: 'due', due: '2026-11-25', days: 0 },
-          ],
+          names.map((n) => ({
+            districtId: n.id,
+            districtName: n.name,
+            etag: '"00000000-0000-0000-0000-000000000000"',
+            alerts: [
+              { review: 'refresh', stage: 'soon', due: '2026-12-02', days: 7 },
+              { review: 'severity', stage: 'due', due: '2026-11-25', days: 0 },
+            ],
+          })),
           true,
         ),
       ) as Card;
+    }
     case 'district-choice': {
       let card: Card | undefined;
       const context = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
-import { TENANT_ID } from '../support/activities.js';
+import { TENANT_ID, actionExecute } from '../support/activities.js';
 import { actionsOf, cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, type TurnResult } from '../support/harness.js';
 import { adele, alex } from '../support/people.js';
@@ -87,5 +87,41 @@ describe('reminders in the owner’s 1:1 chat', () => {
     expect(overdue.map(cardText).join('\n')).toContain('Reminder: overdue today. It was due on 8 Dec 2026.');
     expect(overdue).toHaveLength(1);
     expect(actionsOf(overdue[0]!).map((a) => a.title)).toContain('Add note');
+  }, 120_000);
+
+  it('a coordinator is told a district’s review falls due, and Mark reviewed on that card records it', async () => {
+    const names = await bot.store.districts.listNames(PID);
+    const everton = names.find((n) => n.name === 'Everton')!;
+    const profile = (await bot.store.profiles.get(PID, everton.id))!;
+    const { etag, ...record } = profile;
+    // Arranged in the store: Everton's severity review falls due a week after this run.
+    await bot.store.profiles.replace({ ...record, review: { ...record.review, csiReviewDue: '2026-12-22' } }, etag, {
+      actor: alex.aadObjectId,
+      action: 'test',
+      at: now.toISOString(),
+    });
+    now = new Date('2026-12-15T10:00:00Z');
+    const mark = bot.connector.posted.length;
+    await bot.running.reminders.runOnce();
+    const cards = cardsTo(alex, mark).filter((c) => /Reviews? due:/.test(cardText(c)));
+    expect(cards).toHaveLength(1);
+    const card = cards[0]!;
+    expect(cardText(card)).toContain('6-month crime severity review due in 7 days, on 22 Dec 2026.');
+    const review = actionsOf(card).find(
+      (a) => a.title === 'Mark reviewed' && (a.data as { districtId?: string } | undefined)?.districtId === everton.id,
+    )!;
+    expect(actionsOf(card).some((a) => a.title === 'Open district')).toBe(true);
+    const answer = await bot.post(
+      actionExecute(String(review.verb), review.data as Record<string, unknown>, 'Mark reviewed', {
+        from: alex,
+        where: 'personal',
+        serviceUrl: bot.connector.url,
+      }),
+    );
+    expect(cardText(invokeCard(answer))).toContain(`Review recorded by ${alex.name}.`);
+    expect((await bot.store.profiles.get(PID, everton.id))?.review).toMatchObject({
+      lastReviewedBy: alex.aadObjectId,
+      csiReviewDue: '2027-06-15',
+    });
   }, 120_000);
 });

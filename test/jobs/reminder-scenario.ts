@@ -470,9 +470,15 @@ export async function tenWeeksOfReminders(open: () => Promise<Store>, stepHours 
     // Review alerts: 7 days (leadDays) before and on the day, to coordinators who want reminders.
     const reviewKeys = keys.filter((k) => /^(refresh|severity)-/.test(k));
     expect(new Set(reviewKeys)).toEqual(want.reviews);
-    const reviewCards = sent.filter((s) => cardText(s.card).includes('Review due:'));
+    const reviewCards = sent.filter((s) => /Reviews? due:/.test(cardText(s.card)));
     expect(reviewCards.length).toBeGreaterThan(0);
-    for (const s of reviewCards) expect(JSON.stringify(s.card)).toContain('"verb":"profile.review"');
+    // One card a day to each coordinator, with Open district and Mark reviewed.
+    const reviewDays = reviewCards.map((s) => `${london(s.at).date}:${s.conversationId}`);
+    expect(reviewDays.length).toBe(new Set(reviewDays).size);
+    for (const s of reviewCards) {
+      expect(JSON.stringify(s.card)).toContain('"verb":"profile.review"');
+      expect(JSON.stringify(s.card)).toContain('"verb":"district.summary"');
+    }
 
     // Every card sent is one of those, and every reminder is recorded as sent, once.
     expect(sent).toHaveLength(reminderCards.length + escalationCards.length + reviewCards.length);
