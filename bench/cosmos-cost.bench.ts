@@ -152,6 +152,7 @@ for (const districts of sizes) {
     DEMO_DATA: 'off',
     LOG_LEVEL: 'silent',
     DIGEST_CHECK_SECONDS: '0',
+    REMINDER_CHECK_SECONDS: '0',
     COMMANDS_PER_MINUTE: '1000000',
     COMMAND_BURST: '1000000',
   });

@@ -64,6 +64,8 @@ export interface Config {
   digestLeaseSeconds: number;
   /** How often the scheduler checks which weekly digests are due; 0 turns it off. */
   digestCheckSeconds: number;
+  /** How often the reminder job looks for a day's reminders to send; 0 turns it off. */
+  reminderCheckSeconds: number;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -181,6 +183,18 @@ const Env = z.object({
   BOT_INSTANCES: positiveInt(1, 100),
   /** How long a digest lease or delivery claim stays live unrenewed, by the store's clock. */
   DIGEST_LEASE_SECONDS: positiveInt(120, 3600),
+  REMINDER_CHECK_SECONDS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 300;
+      const n = Number(v);
+      if (!Number.isInteger(n) || (n !== 0 && (n < 10 || n > 3600))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of seconds from 10 to 3600, or 0 (off)' });
+        return z.NEVER;
+      }
+      return n;
+    }),
   DIGEST_CHECK_SECONDS: z
     .string()
     .optional()
@@ -307,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminAadObjectIds: e.ADMIN_AAD_OBJECT_IDS,
     rateLimit: { perMinute: e.COMMANDS_PER_MINUTE, burst: e.COMMAND_BURST },
     digestCheckSeconds: e.DIGEST_CHECK_SECONDS,
+    reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
     instances: e.BOT_INSTANCES,
     digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
   };

@@ -2,6 +2,8 @@ import type restify from 'restify';
 import { createBot, type Bot, type OutboundCredentials } from './bot/app.js';
 import { fitsCard, renderCard } from './bot/cards.js';
 import { DigestJob, type DigestJobDeps } from './jobs/digest-job.js';
+import { ReminderJob, type ReminderJobDeps } from './jobs/reminder-job.js';
+import { loadBankHolidays } from './services/bank-holidays.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { BoardChannels } from './services/board-channels.js';
 import { DigestComposer } from './services/digest-composer.js';
@@ -38,6 +40,8 @@ export interface Running {
   server: restify.Server;
   /** The weekly digest job; the scheduler runs it every DIGEST_CHECK_SECONDS (tests call runOnce). */
   digests: DigestJob;
+  /** Reminders, escalations and review alerts; the scheduler runs it every REMINDER_CHECK_SECONDS. */
+  reminders: ReminderJob;
   close(): Promise<void>;
 }
 
@@ -91,6 +95,7 @@ export async function start(
     store?: Store;
     outboundCredentials?: OutboundCredentials;
     digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'beforeCompose' | 'owner'>;
+    reminderHooks?: Pick<ReminderJobDeps, 'owner' | 'claimTtlMs' | 'passTtlMs'>;
   } = {},
 ): Promise<Running> {
   const clock = options.clock ?? systemClock;
@@ -121,6 +126,22 @@ export async function start(
   });
   const deps = botDeps(store, clock, log, policy, digests);
   bot = createBot(deps, config.auth, options.outboundCredentials, sendLimitsPerInstance(config.instances));
+  const reminders = new ReminderJob({
+    store,
+    clock,
+    log,
+    holidays: loadBankHolidays(clock(), log),
+    taskCard: async (partnership, member, task, note, tenantId) => {
+      const viewer = { clearance: member.clearance, conversation: 'personal' } as const;
+      const view = await deps.tasks.view({ member, partnership }, viewer, member, task, { tenantId, note });
+      return renderCard('task', view);
+    },
+    renderEscalation: (view) => renderCard('escalation', view),
+    renderReviewDue: (view) => renderCard('review-due', view),
+    send: (ref, card) => bot!.send(ref, card as Parameters<Bot['send']>[1]),
+    tenantIds: config.allowedTenantIds,
+    ...options.reminderHooks,
+  });
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -130,6 +151,10 @@ export async function start(
   const scheduler =
     config.digestCheckSeconds > 0
       ? startScheduler(() => asBackgroundWork(() => digests.runOnce()), config.digestCheckSeconds * 1000, log)
+      : undefined;
+  const reminderScheduler =
+    config.reminderCheckSeconds > 0
+      ? startScheduler(() => asBackgroundWork(() => reminders.runOnce()), config.reminderCheckSeconds * 1000, log)
       : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -141,8 +166,10 @@ export async function start(
     bot,
     server,
     digests,
+    reminders,
     close: async () => {
       await scheduler?.stop();
+      await reminderScheduler?.stop();
       await digests.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

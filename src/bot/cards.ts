@@ -24,6 +24,8 @@ export const CARD_NAMES = [
   'task-form',
   'tasks',
   'history',
+  'escalation',
+  'review-due',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

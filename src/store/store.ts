@@ -7,6 +7,7 @@ import type { GapDraft, GapFacts, IntelligenceGap } from '../domain/gap.js';
 import type { Member } from '../domain/member.js';
 import type { Agency, Partnership } from '../domain/partnership.js';
 import type { Profile } from '../domain/profile.js';
+import type { ReminderDelivery } from '../domain/reminder-delivery.js';
 
 /**
  * The Store port. Services depend on this and nothing else; `sqlite/` and `cosmos/` implement it
@@ -221,6 +222,25 @@ export interface DigestDeliveryRepository {
 }
 
 /**
+ * Reminder deliveries (owners' reminders, escalations, review alerts, and each day's pass): one
+ * record per (partnership, key), see reminderKey. The claim is what makes a reminder go at most
+ * once, whatever the number of instances: only the instance that claims the key sends it.
+ */
+export interface ReminderDeliveryRepository {
+  get(partnershipId: string, key: string): Promise<Stored<ReminderDelivery> | undefined>;
+  /**
+   * Claims the record's key for sending, atomically: created `sending` when the key has no record;
+   * a `pending` or `failed` one is taken; a `sending` one only once its claim is at least
+   * `staleAfterMs` old by the store's clock (its holder died mid-send); a `sent` one never.
+   * `claimedBy` is `owner` and `claimedAt` the store's time. Undefined when it is not to be
+   * claimed, or another instance claimed it first.
+   */
+  claim(delivery: ReminderDelivery, owner: string, staleAfterMs: number): Promise<Stored<ReminderDelivery> | undefined>;
+  /** Writes the outcome, if still as read (its etag): ConcurrencyError otherwise, NotFoundError when absent. */
+  replace(delivery: ReminderDelivery, ifMatch: string): Promise<Stored<ReminderDelivery>>;
+}
+
+/**
  * A whole profile set loaded at once (the demo, the import of a refreshed profile, the
  * benchmark): one transaction where the database has one, audited as an import.
  * Agencies, districts, profiles, gaps and actions are created or replaced; each profile, gap and
@@ -269,5 +289,6 @@ export interface Store {
   readonly boardChannels: BoardChannelRepository;
   readonly jobLeases: JobLeaseRepository;
   readonly digestDeliveries: DigestDeliveryRepository;
+  readonly reminderDeliveries: ReminderDeliveryRepository;
   bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void>;
 }

@@ -134,6 +134,7 @@ async function startSecondProcess(): Promise<{ child: ChildProcess; url: string 
       COMMANDS_PER_MINUTE: '6000',
       COMMAND_BURST: '1000',
       DIGEST_CHECK_SECONDS: '0',
+      REMINDER_CHECK_SECONDS: '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

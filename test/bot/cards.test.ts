@@ -1,3 +1,4 @@
+import { escalationView, reviewDueView } from '../../src/domain/reminder-views.js';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,36 @@ async function realistic(name: CardName): Promise<Card> {
       return renderCard(
         'history',
         await tasks.history(requester, cleared1to1, stored.task.record.ref, (v) => fitsCard('history', v)),
+      ) as Card;
+    }
+    case 'escalation': {
+      // The most an escalation lists (ESCALATION_ROWS), with long names, and a count withheld.
+      const rows = Array.from({ length: 60 }, (_, i) => ({
+        ref: `PREV-${100 + i}`,
+        districtName: largest.name,
+        owner: 'NHS Cheshire and Merseyside Integrated Care Board (a long agency name)',
+        daysOverdue: 14 + i,
+        classification: 'OFFICIAL' as const,
+      }));
+      return renderCard('escalation', escalationView(rows, 3, 14, '2026-11-25', true)!) as Card;
+    }
+    case 'review-due': {
+      // Every district due on one day (an import refreshes them all at once): ten with buttons, the rest named.
+      const names = await store.districts.listNames(DEMO_PARTNERSHIP_ID);
+      return renderCard(
+        'review-due',
+        reviewDueView(
+          names.map((n) => ({
+            districtId: n.id,
+            districtName: n.name,
+            etag: '"00000000-0000-0000-0000-000000000000"',
+            alerts: [
+              { review: 'refresh', stage: 'soon', due: '2026-12-02', days: 7 },
+              { review: 'severity', stage: 'due', due: '2026-11-25', days: 0 },
+            ],
+          })),
+          true,
+        ),
       ) as Card;
     }
     case 'district-choice': {

@@ -201,6 +201,8 @@ export class BotUnderTest {
       COMMAND_BURST: '1000',
       // Digest runs happen when a test calls running.digests.runOnce(), never on a timer.
       DIGEST_CHECK_SECONDS: '0',
+      // Likewise reminders: running.reminders.runOnce().
+      REMINDER_CHECK_SECONDS: '0',
       ...options.env,
     });
     const running = await start(config, createLogger(config.logLevel, options.logTo), {

@@ -6,7 +6,7 @@ import { ConfigError } from '../../domain/errors.js';
  *
  * `partnership-data`, partition key `/partnershipId`. Every partnership-scoped document lives here:
  * the partnership itself, agencies, districts, profiles, gaps, actions, the reference counters,
- * audit events, board channels, job leases and digest deliveries. Each document has a `type` discriminator and an id prefixed by
+ * audit events, board channels, job leases, digest deliveries and reminder deliveries. Each document has a `type` discriminator and an id prefixed by
  * its type (`gap:G-12`, `profile:E05000886`, `audit:<uuid>`), so kinds never collide in a partition.
  * - One partition per partnership makes a change and its audit event one TransactionalBatch, which
  *   Cosmos DB applies atomically: the replace (with IfMatch) goes first, the audit event second,

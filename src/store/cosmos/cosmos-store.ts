@@ -15,6 +15,7 @@ import { CONTAINERS, ensureContainers } from './containers.js';
 import type { CosmosContext } from './context.js';
 import { conversationRepository } from './conversation-repository.js';
 import { digestDeliveryRepository } from './digest-delivery-repository.js';
+import { reminderDeliveryRepository } from './reminder-delivery-repository.js';
 import { districtRepository } from './district-repository.js';
 import { jobLeaseRepository } from './job-lease-repository.js';
 import { migrateLayout } from './layout-migration.js';
@@ -152,6 +153,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     boardChannels: boardChannelRepository(ctx),
     jobLeases: jobLeaseRepository(ctx),
     digestDeliveries: digestDeliveryRepository(ctx),
+    reminderDeliveries: reminderDeliveryRepository(ctx),
     bulkLoad: (partnershipId, load, audit) => bulkLoad(ctx, partnershipId, load, audit),
   };
 }

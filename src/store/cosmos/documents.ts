@@ -21,6 +21,7 @@ export type DocType =
   | 'board'
   | 'lease'
   | 'delivery'
+  | 'reminder'
   | 'member'
   | 'member-pointer'
   | 'roster'

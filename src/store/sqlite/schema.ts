@@ -223,4 +223,14 @@ export const MIGRATIONS: readonly Migration[] = [
   ${stampTriggers('gaps', 'district_id', true)}
   ${stampTriggers('actions', 'district_id', true)}
   `,
+  // Version 7: reminder deliveries, one per key (owners' reminders, escalations, review alerts).
+  `
+  CREATE TABLE reminder_deliveries (
+    partnership_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, key)
+  );
+  `,
 ];

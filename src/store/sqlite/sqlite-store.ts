@@ -19,6 +19,7 @@ import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '..
 import type { Member } from '../../domain/member.js';
 import type { Agency, Partnership } from '../../domain/partnership.js';
 import type { Profile } from '../../domain/profile.js';
+import type { ReminderDelivery } from '../../domain/reminder-delivery.js';
 import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
 import {
   CHANGE_FIELDS,
@@ -584,6 +585,70 @@ class SqliteStore implements Store {
           ).all(partnershipId, conversationId, Math.max(0, Math.floor(limit))) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as DigestDelivery),
       ),
+  };
+
+  readonly reminderDeliveries = {
+    get: async (partnershipId: string, key: string) =>
+      guard(() => {
+        const row = this.stmt('SELECT version, doc FROM reminder_deliveries WHERE partnership_id = ? AND key = ?').get(
+          partnershipId,
+          key,
+        ) as VersionedRow | undefined;
+        return row && stored<ReminderDelivery>(row.doc, row.version);
+      }),
+    claim: async (d: ReminderDelivery, owner: string, staleAfterMs: number) =>
+      guard(() =>
+        // IMMEDIATE: the read and the write hold the write lock together, so of two processes on
+        // one file exactly one claims the key; the claim's time is this store's clock.
+        this.db
+          .transaction((): Stored<ReminderDelivery> | undefined => {
+            const row = this.stmt(
+              'SELECT version, doc FROM reminder_deliveries WHERE partnership_id = ? AND key = ?',
+            ).get(d.partnershipId, d.key) as VersionedRow | undefined;
+            const now = Date.now();
+            const current = row ? (JSON.parse(row.doc) as ReminderDelivery) : (recordOf(d) as ReminderDelivery);
+            if (current.state === 'sent') return undefined;
+            if (current.state === 'sending' && Date.parse(current.claimedAt ?? '') + staleAfterMs > now)
+              return undefined;
+            const doc = docOf({
+              ...current,
+              state: 'sending',
+              claimedBy: owner,
+              claimedAt: new Date(now).toISOString(),
+            });
+            if (!row) {
+              this.stmt('INSERT INTO reminder_deliveries (partnership_id, key, version, doc) VALUES (?, ?, 1, ?)').run(
+                d.partnershipId,
+                d.key,
+                doc,
+              );
+              return stored<ReminderDelivery>(doc, 1);
+            }
+            this.stmt('UPDATE reminder_deliveries SET version = ?, doc = ? WHERE partnership_id = ? AND key = ?').run(
+              row.version + 1,
+              doc,
+              d.partnershipId,
+              d.key,
+            );
+            return stored<ReminderDelivery>(doc, row.version + 1);
+          })
+          .immediate(),
+      ),
+    replace: async (d: ReminderDelivery, ifMatch: string) =>
+      guard(() => {
+        const doc = docOf(d);
+        const row = this.stmt(
+          `UPDATE reminder_deliveries SET version = version + 1, doc = ?
+           WHERE partnership_id = ? AND key = ? AND version = ? RETURNING version`,
+        ).get(doc, d.partnershipId, d.key, Number(ifMatch)) as { version: number } | undefined;
+        if (row) return stored<ReminderDelivery>(doc, row.version);
+        const exists = this.stmt('SELECT 1 FROM reminder_deliveries WHERE partnership_id = ? AND key = ?').get(
+          d.partnershipId,
+          d.key,
+        );
+        if (!exists) throw new NotFoundError('reminder delivery', d.key);
+        throw new ConcurrencyError('reminder delivery', d.key);
+      }),
   };
 
   async bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void> {
