@@ -36,6 +36,15 @@ export const OUT_OF_DATE_NOTICE =
 export const OUT_OF_DATE_TEXT =
   'This card may be out of date: I could not check for changes just now, so it is shown as it was. Nothing was changed.';
 
+const REFRESH_VERBS: ReadonlySet<string> = new Set([...Object.values(REFRESH_VERB), VERB.taskRefresh]);
+
+/** Whether this turn is a card's refresh (Teams' own or pressed), which leaves the card as it was when it fails. */
+export function isCardRefresh(context: TurnContext): boolean {
+  const a = context.activity;
+  const verb = (a.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+  return a.type === 'invoke' && a.name === 'adaptiveCard/action' && typeof verb === 'string' && REFRESH_VERBS.has(verb);
+}
+
 /**
  * Whose Teams client refreshes the card by itself (`refresh.userIds`): the person it was made
  * for, alone, in every kind of conversation (their Teams user id on this turn).
