@@ -179,6 +179,33 @@ describe('district cards that stay current (SQLite)', () => {
     }
   });
 
+  it('a profile made OFFICIAL-SENSITIVE after its card was sent: a channel refresh gets the notice, never the sensitive card', async () => {
+    const card = onlyCard(await bot.say('summary Kirkdale', alex, 'channel'));
+    const KIRKDALE = String(refreshOf(card).action.data.districtId);
+    const { etag, ...profile } = (await bot.store.profiles.get(PID, KIRKDALE))!;
+    expect(profile.classification).toBe('OFFICIAL');
+    await bot.store.profiles.replace({ ...profile, classification: 'OFFICIAL-SENSITIVE' }, etag, {
+      actor: alex.aadObjectId,
+      action: 'profile.reclassified',
+      at: new Date().toISOString(),
+    });
+    for (const [as, where] of [
+      [alex, 'channel'],
+      [alex, 'groupChat'],
+      [megan, 'personal'],
+    ] as const) {
+      const text = cardText(answeredCard(await refresh(bot, card, as, where)));
+      expect(text.startsWith('OFFICIAL ·'), `${as.name} in ${where}`).toBe(true);
+      expect(text).toContain('Kirkdale: OFFICIAL-SENSITIVE');
+      expect(text).toContain('Ask for it in a 1:1 chat');
+      expect(text).not.toContain('Threat');
+    }
+    // The cleared member's own 1:1 refresh shows it, under its banner.
+    const own = cardText(answeredCard(await refresh(bot, card, alex)));
+    expect(own.startsWith('OFFICIAL-SENSITIVE')).toBe(true);
+    expect(own).toContain(CHANGED);
+  });
+
   it('refuses forged refresh data: other fields, a malformed stamp, a district of another partnership; no data', async () => {
     const card = onlyCard(await bot.say('summary Everton', megan));
     const { data } = refreshOf(card).action;
