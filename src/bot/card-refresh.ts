@@ -81,7 +81,7 @@ export function withRefresh(
 }
 
 /** The card with a line under its classification banner (which stays first). */
-export function withNotice(card: AdaptiveCard, text: string, style: 'accent' | 'warning'): AdaptiveCard {
+export function withNotice(card: AdaptiveCard, text: string, style: 'accent' | 'emphasis'): AdaptiveCard {
   const body = [...((card as { body?: unknown[] }).body ?? [])];
   const notice = {
     type: 'Container',

@@ -206,6 +206,22 @@ describe('district cards that stay current (SQLite)', () => {
     expect(own).toContain(CHANGED);
   });
 
+  it('Mark reviewed replaces the card for everyone with one that keeps its refresh; a reader refreshes to their own view', async () => {
+    const card = onlyCard(await bot.say('summary Anfield', alex, 'channel'));
+    const reviewed = await bot.press(card, 'Mark reviewed', alex, 'channel');
+    const [replaced] = reviewed.updated;
+    expect(cardText(replaced!)).toContain('Review recorded by Alex Wilber.');
+    const { districtId } = refreshOf(card).action.data as { districtId: string };
+    expect(refreshOf(replaced!).action.data).toEqual({
+      districtId,
+      stamp: await bot.store.districts.stamp(PID, districtId),
+    });
+    // Everyone now has the coordinator's card; megan's refresh gives her her own, without the button.
+    const hers = cardText(answeredCard(await refresh(bot, replaced!, megan, 'channel', 'manual')));
+    expect(hers).not.toContain('[Mark reviewed]');
+    expect(hers).toMatch(/Last reviewed: .* by Alex Wilber/);
+  });
+
   it('refuses forged refresh data: other fields, a malformed stamp, a district of another partnership; no data', async () => {
     const card = onlyCard(await bot.say('summary Everton', megan));
     const { data } = refreshOf(card).action;

@@ -94,6 +94,6 @@ async function refreshed(
     rc.deps.log.info({ activityId: rc.facts.activityId, code: 'REFRESH_UNCHECKED' }, 'card refresh unchecked');
     const kept = rc.deps.districtCards.get(cardKey(rc, name, districtId, variant), sentStamp);
     if (!kept) return OUT_OF_DATE_TEXT;
-    return withNotice(withRefresh(kept, name, districtId, sentStamp, userIds), OUT_OF_DATE_NOTICE, 'warning');
+    return withNotice(withRefresh(kept, name, districtId, sentStamp, userIds), OUT_OF_DATE_NOTICE, 'emphasis');
   }
 }
