@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 async function refreshed(bot: BotUnderTest, card: Card): Promise<string> {
-  const { action } = (card as { refresh: { action: { verb: string; data: unknown } } }).refresh;
+  const { action } = (card as { refresh?: { action: { verb: string; data: unknown } } }).refresh!;
   const activity = actionExecute(action.verb, action.data, 'Refresh', {
     from: megan,
     where: 'personal',

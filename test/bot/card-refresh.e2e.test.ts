@@ -143,7 +143,7 @@ describe('district cards that stay current (SQLite)', () => {
     expect(cardText(newGaps)).toContain(CHANGED);
     expect(cardText(newGaps)).toContain(question);
     // The line sits under the classification banner, which stays first.
-    const body = (newGaps as { body: { items?: { text?: string }[] }[] }).body;
+    const body = (newGaps as { body?: { items?: { text?: string }[] }[] }).body!;
     expect(body[0]!.items![0]!.text).toMatch(/^OFFICIAL/);
     expect(body[1]!.items![0]!.text).toContain(CHANGED);
 
