@@ -67,6 +67,16 @@ export class DistrictCardCache {
     return JSON.parse(hit.json) as AdaptiveCard;
   }
 
+  /**
+   * The card kept for this key if it was made from this stamp, leaving the entry as it is (a
+   * refresh that cannot read the current stamp must not drop a newer card others are served).
+   */
+  peek(key: string, stamp: string): AdaptiveCard | undefined {
+    const hit = this.entries.get(key);
+    if (!hit || hit.stamp !== stamp || hit.expires <= this.now()) return undefined;
+    return JSON.parse(hit.json) as AdaptiveCard;
+  }
+
   set(key: string, stamp: string, card: AdaptiveCard): void {
     this.remove(key);
     const json = JSON.stringify(card);

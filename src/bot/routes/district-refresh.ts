@@ -92,7 +92,7 @@ async function refreshed(
     // The card stays as it was, saying it may be out of date: the kept copy of what was sent,
     // if this instance still has it for this viewer, or a line beside the card.
     rc.deps.log.info({ activityId: rc.facts.activityId, code: 'REFRESH_UNCHECKED' }, 'card refresh unchecked');
-    const kept = rc.deps.districtCards.get(cardKey(rc, name, districtId, variant), sentStamp);
+    const kept = rc.deps.districtCards.peek(cardKey(rc, name, districtId, variant), sentStamp);
     if (!kept) return OUT_OF_DATE_TEXT;
     return withNotice(withRefresh(kept, name, districtId, sentStamp, userIds), OUT_OF_DATE_NOTICE, 'emphasis');
   }
