@@ -3,6 +3,7 @@ import { toIsoDate } from '../domain/dates.js';
 import type { Partnership } from '../domain/partnership.js';
 import type { Viewer } from '../domain/visibility.js';
 import type { CardName } from './cards.js';
+import { refreshUserIds, withRefresh, type DistrictCardName } from './card-refresh.js';
 import type { RouteContext } from './guard.js';
 import { sendCard } from './reply.js';
 
@@ -66,6 +67,16 @@ export class DistrictCardCache {
     return JSON.parse(hit.json) as AdaptiveCard;
   }
 
+  /**
+   * The card kept for this key if it was made from this stamp, leaving the entry as it is (a
+   * refresh that cannot read the current stamp must not drop a newer card others are served).
+   */
+  peek(key: string, stamp: string): AdaptiveCard | undefined {
+    const hit = this.entries.get(key);
+    if (!hit || hit.stamp !== stamp || hit.expires <= this.now()) return undefined;
+    return JSON.parse(hit.json) as AdaptiveCard;
+  }
+
   set(key: string, stamp: string, card: AdaptiveCard): void {
     this.remove(key);
     const json = JSON.stringify(card);
@@ -98,27 +109,46 @@ export class DistrictCardCache {
   }
 }
 
+/** The kept card's key for this viewer, today. */
+export function cardKey(rc: RouteContext, name: DistrictCardName, districtId: string, variant = ''): string {
+  return rc.deps.districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, rc.deps.clock(), variant);
+}
+
 /**
- * Sends a district's card: the one kept for this viewer if the district's stamp still matches,
- * otherwise the one `make` binds, which is then kept. The stamp is read before `make` reads
- * anything, so a card is never kept under a stamp newer than its data. `make` answers undefined
- * when it has replied with something else (a notice), which is not kept.
+ * A district's card for this viewer, and the stamp it was made from: the one kept for this viewer
+ * if the district's stamp still matches, otherwise the one `make` binds, which is then kept. The
+ * stamp is read before `make` reads anything, so a card is never kept under a stamp newer than
+ * its data. `make` answers undefined when it has answered with something else (a notice), which
+ * is not kept.
  */
-export async function sendDistrictCard(
+export async function districtCard(
   rc: RouteContext,
-  name: CardName,
+  name: DistrictCardName,
   districtId: string,
   make: () => Promise<AdaptiveCard | undefined>,
   variant = '',
-): Promise<void> {
-  const { districtCards, profiles, clock } = rc.deps;
-  const key = districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, clock(), variant);
+): Promise<{ card: AdaptiveCard; stamp: string } | undefined> {
+  const { districtCards, profiles } = rc.deps;
+  const key = cardKey(rc, name, districtId, variant);
   const stamp = await profiles.stamp(rc.requester, districtId);
   let card = districtCards.get(key, stamp);
   if (!card) {
     card = await make();
-    if (!card) return;
+    if (!card) return undefined;
     districtCards.set(key, stamp, card);
   }
-  await sendCard(rc.context, card);
+  return { card, stamp };
+}
+
+/** Sends a district's card (see `districtCard`), carrying its refresh for the person who asked. */
+export async function sendDistrictCard(
+  rc: RouteContext,
+  name: DistrictCardName,
+  districtId: string,
+  make: () => Promise<AdaptiveCard | undefined>,
+  variant = '',
+): Promise<void> {
+  const made = await districtCard(rc, name, districtId, make, variant);
+  if (!made) return;
+  await sendCard(rc.context, withRefresh(made.card, name, districtId, made.stamp, refreshUserIds(rc.context)));
 }

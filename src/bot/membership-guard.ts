@@ -92,7 +92,7 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
           { activityId: facts.activityId, aadObjectId: facts.aadObjectId, code: 'REFRESH_DEFERRED' },
           'automatic refresh over budget',
         );
-        await invokeMessage(context, 'This card is shown as it was last updated.');
+        await invokeMessage(context, 'This card is shown as it was last updated, so it may be out of date.');
         return false;
       }
       if (!take.allowed) {

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { errorCode } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 import { errorSummary, STORE_UNAVAILABLE_TEXT } from './guard.js';
+import { isCardRefresh, OUT_OF_DATE_TEXT } from './card-refresh.js';
 import { invokeMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
 import { routeNameOf } from './route-name.js';
@@ -18,9 +19,12 @@ export function turnErrorHandler(log: Logger): (context: TurnContext, err: Error
     log.error({ activityId, route: routeNameOf(context), code, err: errorSummary(err) }, 'turn failed');
     // Only Teams is answered: an activity from another channel was refused, not served.
     if (context.activity.channelId !== 'msteams') return;
+    // A card refresh (often sent by Teams, not the person) leaves the card as it was: say that.
     const text =
       code === 'STORE_UNAVAILABLE'
-        ? STORE_UNAVAILABLE_TEXT
+        ? isCardRefresh(context)
+          ? OUT_OF_DATE_TEXT
+          : STORE_UNAVAILABLE_TEXT
         : `Sorry, something went wrong on our side and nothing was changed. Please try again; if it keeps happening, give your admin this reference: ${activityId ?? 'none'}.`;
     try {
       if (context.activity.type === 'invoke') await invokeMessage(context, text);

@@ -9,6 +9,14 @@ export const VERB = {
   districtGaps: 'district.gaps',
   /** Action.Submit { districtId }: the district's 4P plan. */
   districtPlan: 'district.plan',
+  /**
+   * The summary, gaps and plan cards' Universal Actions `refresh`: Action.Execute
+   * { districtId, stamp } (the district's version stamp the card was made from), answered with
+   * the viewer's own card as it is now.
+   */
+  summaryRefresh: 'summary.refresh',
+  gapsRefresh: 'gaps.refresh',
+  planRefresh: 'plan.refresh',
   /** Action.Execute { districtId, etag }: record the six-monthly review; the card refreshes in place. */
   profileReview: 'profile.review',
   /** Action.Submit { text }: run a suggested command as if it had been typed. */

@@ -65,6 +65,9 @@ describe('the guard in front of every route', () => {
     [VERB.districtSummary]: 'profile.read',
     [VERB.districtGaps]: 'gap.read',
     [VERB.districtPlan]: 'action.read',
+    [VERB.summaryRefresh]: 'profile.read',
+    [VERB.gapsRefresh]: 'gap.read',
+    [VERB.planRefresh]: 'action.read',
     [VERB.profileReview]: 'profile.review',
     [VERB.commandRun]: 'profile.read',
     // Task cards: every member may press, and the service then applies the item rule (owner,
@@ -85,6 +88,9 @@ describe('the guard in front of every route', () => {
     [VERB.actionCreate]: 'action.create',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
+    VERB.summaryRefresh,
+    VERB.gapsRefresh,
+    VERB.planRefresh,
     VERB.profileReview,
     VERB.taskAccept,
     VERB.taskProgress,
@@ -99,10 +105,13 @@ describe('the guard in front of every route', () => {
     VERB.actionCreate,
   ]);
 
+  const REFRESH_VERBS: ReadonlySet<Verb> = new Set([VERB.summaryRefresh, VERB.gapsRefresh, VERB.planRefresh]);
+
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];
 
   function verbActivity(verb: Verb, as: Person, districtId = EVERTON): Activity {
     const data = verb === VERB.commandRun ? { verb, text: 'summary Everton' } : { verb, districtId };
+    if (REFRESH_VERBS.has(verb)) return actionExecute(verb, { districtId, stamp: '1' }, 'Refresh', at(bot, as));
     if (EXECUTE_VERBS.has(verb)) return actionExecute(verb, { districtId, etag: 'x' }, 'Press', at(bot, as));
     return cardSubmit(data, at(bot, as));
   }

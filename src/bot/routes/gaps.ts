@@ -6,6 +6,7 @@ import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
 import { fitsCard, renderCard } from '../cards.js';
 import { sendDistrictCard } from '../district-card-cache.js';
+import { registerDistrictRefresh } from './district-refresh.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 import { DistrictData } from './summary.js';
@@ -22,13 +23,19 @@ export const gapsCommand: Command = {
 };
 
 async function showGaps(rc: RouteContext, districtId: string): Promise<void> {
-  await sendDistrictCard(rc, 'gaps', districtId, async () =>
-    renderCard('gaps', await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId, (v) => fitsCard('gaps', v))),
+  await sendDistrictCard(rc, 'gaps', districtId, () => gapsCard(rc, districtId));
+}
+
+async function gapsCard(rc: RouteContext, districtId: string) {
+  return renderCard(
+    'gaps',
+    await rc.deps.profiles.gaps(rc.requester, rc.viewer, districtId, (v) => fitsCard('gaps', v)),
   );
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {
   registerCommand(app, deps, gapsCommand);
+  registerDistrictRefresh(app, deps, 'gaps', 'gap.read', gapsCard);
   app.adaptiveCards.actionSubmit(VERB.districtGaps, async (context, state, data) =>
     guarded(deps, 'gap.read', (rc) => showGaps(rc, parseData(DistrictData, data).districtId))(context, state),
   );

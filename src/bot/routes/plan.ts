@@ -6,6 +6,7 @@ import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
 import { fitsCard, renderCard } from '../cards.js';
 import { sendDistrictCard } from '../district-card-cache.js';
+import { registerDistrictRefresh } from './district-refresh.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 import { DistrictData } from './summary.js';
@@ -23,13 +24,19 @@ export const planCommand: Command = {
 };
 
 async function showPlan(rc: RouteContext, districtId: string): Promise<void> {
-  await sendDistrictCard(rc, 'plan', districtId, async () =>
-    renderCard('plan', await rc.deps.profiles.plan(rc.requester, rc.viewer, districtId, (v) => fitsCard('plan', v))),
+  await sendDistrictCard(rc, 'plan', districtId, () => planCard(rc, districtId));
+}
+
+async function planCard(rc: RouteContext, districtId: string) {
+  return renderCard(
+    'plan',
+    await rc.deps.profiles.plan(rc.requester, rc.viewer, districtId, (v) => fitsCard('plan', v)),
   );
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {
   registerCommand(app, deps, planCommand);
+  registerDistrictRefresh(app, deps, 'plan', 'action.read', planCard);
   app.adaptiveCards.actionSubmit(VERB.districtPlan, async (context, state, data) =>
     guarded(deps, 'action.read', (rc) => showPlan(rc, parseData(DistrictData, data).districtId))(context, state),
   );

@@ -2,6 +2,7 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { ConcurrencyError } from '../../domain/errors.js';
+import { refreshUserIds, withRefresh } from '../card-refresh.js';
 import { renderCard } from '../cards.js';
 import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
@@ -14,11 +15,20 @@ const ReviewData = cardData({ districtId: z.string().min(1).max(64), etag: z.str
 
 /** The card that replaces the pressed one: the summary as it now stands, with a line on what happened. */
 async function refreshed(rc: RouteContext, districtId: string, note: string): Promise<AdaptiveCard> {
+  // Read first, so the card's refresh never claims a stamp newer than what it shows.
+  const stamp = await rc.deps.profiles.stamp(rc.requester, districtId);
   const result = await rc.deps.profiles.summary(rc.requester, rc.viewer, districtId);
   if (result.kind !== 'summary') {
     return noticeCard({ title: 'Review', text: note }, rc.requester.partnership.demo);
   }
-  return renderCard('summary', { ...result.view, note });
+  // It replaces the card for everyone, so it keeps its refresh: each reader can get their own view.
+  return withRefresh(
+    renderCard('summary', { ...result.view, note }),
+    'summary',
+    districtId,
+    stamp,
+    refreshUserIds(rc.context),
+  );
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {

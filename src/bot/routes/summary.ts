@@ -7,6 +7,8 @@ import { withDistrict } from '../district-prompt.js';
 import { guarded, type RouteContext } from '../guard.js';
 import { renderCard } from '../cards.js';
 import { sendDistrictCard } from '../district-card-cache.js';
+import { refreshUserIds, withRefresh } from '../card-refresh.js';
+import { isCard, registerDistrictRefresh, type CardOrNotice } from './district-refresh.js';
 import { sendCard, sendNotice } from '../reply.js';
 import { can } from '../../domain/permissions.js';
 import type { BotState } from '../state.js';
@@ -36,19 +38,35 @@ export const summaryCommand: Command = {
 export async function showSummary(rc: RouteContext, districtId: string, correctedFrom?: string): Promise<void> {
   // A card that says it corrected what was typed is made for that turn alone.
   if (correctedFrom !== undefined) {
-    const card = await summaryCard(rc, districtId, correctedFrom);
-    if (card) await sendCard(rc.context, card);
+    const stamp = await rc.deps.profiles.stamp(rc.requester, districtId);
+    const card = await sentOrNotice(rc, await summaryCard(rc, districtId, correctedFrom));
+    if (card) await sendCard(rc.context, withRefresh(card, 'summary', districtId, stamp, refreshUserIds(rc.context)));
     return;
   }
-  // Only coordinators get the Mark reviewed button: the card differs by that, as well as by viewer.
-  const canReview = can(rc.requester.member, 'profile.review');
-  await sendDistrictCard(rc, 'summary', districtId, () => summaryCard(rc, districtId), canReview ? 'reviewer' : '');
+  await sendDistrictCard(
+    rc,
+    'summary',
+    districtId,
+    async () => sentOrNotice(rc, await summaryCard(rc, districtId)),
+    reviewVariant(rc),
+  );
 }
 
-/** The summary card, or undefined once a notice has been sent instead. */
-async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?: string) {
+/** Only coordinators get the Mark reviewed button: the card differs by that, as well as by viewer. */
+function reviewVariant(rc: RouteContext): string {
+  return can(rc.requester.member, 'profile.review') ? 'reviewer' : '';
+}
+
+/** The card to send, or undefined once the notice has been sent instead. */
+async function sentOrNotice(rc: RouteContext, answer: CardOrNotice) {
+  if (isCard(answer)) return answer;
+  await sendNotice(rc.context, answer, rc.requester.partnership.demo);
+  return undefined;
+}
+
+/** The summary card, or the notice that takes its place. */
+async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?: string): Promise<CardOrNotice> {
   const result = await rc.deps.profiles.summary(rc.requester, rc.viewer, districtId);
-  const demo = rc.requester.partnership.demo;
   switch (result.kind) {
     case 'summary':
       return renderCard('summary', {
@@ -56,30 +74,21 @@ async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?:
         note: correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
       });
     case 'withheld':
-      await sendNotice(
-        rc.context,
-        {
-          title: `${result.district.name}: OFFICIAL-SENSITIVE`,
-          text: "This district's profile is marked OFFICIAL-SENSITIVE. Ask for it in a 1:1 chat with me; it is shown there to members cleared for it.",
-        },
-        demo,
-      );
-      return undefined;
+      return {
+        title: `${result.district.name}: OFFICIAL-SENSITIVE`,
+        text: "This district's profile is marked OFFICIAL-SENSITIVE. Ask for it in a 1:1 chat with me; it is shown there to members cleared for it.",
+      };
     case 'no-profile':
-      await sendNotice(
-        rc.context,
-        {
-          title: `${result.district.name}: no profile yet`,
-          text: 'This district has no SOC local profile yet. Guidance 3.9: every district should have one; ask your coordinator.',
-        },
-        demo,
-      );
-      return undefined;
+      return {
+        title: `${result.district.name}: no profile yet`,
+        text: 'This district has no SOC local profile yet. Guidance 3.9: every district should have one; ask your coordinator.',
+      };
   }
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {
   registerCommand(app, deps, summaryCommand);
+  registerDistrictRefresh(app, deps, 'summary', 'profile.read', (rc, id) => summaryCard(rc, id), reviewVariant);
   app.adaptiveCards.actionSubmit(VERB.districtSummary, async (context, state, data) =>
     guarded(deps, 'profile.read', (rc) => showSummary(rc, parseData(DistrictData, data).districtId))(context, state),
   );
