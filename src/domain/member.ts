@@ -22,6 +22,8 @@ export const Member = z.strictObject({
   roles: z.array(Role).min(1, 'a member needs at least one role'),
   clearance: Classification.default('OFFICIAL'),
   active: z.boolean().default(true),
+  /** Set by `reminders off`: no due-date reminders (assignments and escalations still arrive). */
+  remindersOff: z.boolean().optional(),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

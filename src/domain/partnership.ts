@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReminderSettings } from './reminder-settings.js';
 import { IsoDateTime, Slug, boundedText } from './text.js';
 
 /** The partnership that owns and oversees the profiles (guidance 3.8): a CSP or SOC board. */
@@ -11,6 +12,8 @@ export const Partnership = z.strictObject({
   tenantIds: z.array(z.string().uuid()).default([]),
   /** Demo data is labelled as such on every card, so nobody mistakes it for a real profile. */
   demo: z.boolean().default(false),
+  /** Lead time and escalation threshold for reminders; absent means the defaults (7 and 14 days). */
+  reminders: ReminderSettings.optional(),
   createdAt: IsoDateTime,
 });
 export type Partnership = z.infer<typeof Partnership>;
