@@ -157,7 +157,7 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     links,
     note: input.note ?? '',
     // Accepting an action takes it on; its owner has nothing to accept. A gap's Accept also starts it.
-    // A coordinator takes an action on by Reassign (to themselves): Teams shows at most five buttons.
+    // A coordinator takes an action on by Reassign (to themselves): Teams shows at most six buttons.
     canAccept:
       offered.has('accept') && !(task.kind === 'action' && (r.ownerAadObjectId === input.viewerId || canReassign)),
     canProgress: offered.has('progress'),
