@@ -83,6 +83,7 @@ describe('the guard in front of every route', () => {
     [VERB.gapCreate]: 'gap.create',
     [VERB.actionForm]: 'action.create',
     [VERB.actionCreate]: 'action.create',
+    [VERB.reminderSettings]: 'reminders.manage',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.profileReview,
@@ -97,6 +98,7 @@ describe('the guard in front of every route', () => {
     VERB.tasksMore,
     VERB.gapCreate,
     VERB.actionCreate,
+    VERB.reminderSettings,
   ]);
 
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];
