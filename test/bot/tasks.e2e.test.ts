@@ -406,10 +406,13 @@ describe('the task card buttons', () => {
     );
     const ref = refOn(created);
     const card = await cardFor(ref);
-    expect(buttons(card)).toEqual(expect.arrayContaining(['Accept', 'In progress', 'Done', 'Add note']));
+    // Blocked from planned too (issue 16, item 7); Done once it is in progress (five buttons at most).
+    expect(buttons(card)).toEqual(expect.arrayContaining(['Accept', 'In progress', 'Blocked', 'Add note']));
+    expect(buttons(card)).not.toContain('Done');
 
     const started = invokeCard(await bot.press(card, 'In progress', adele));
     expect(cardText(started)).toContain('Status: In progress');
+    expect(buttons(started)).toContain('Done');
     const blocked = invokeCard(
       await bot.press(started, 'Mark blocked', adele, 'personal', { reason: 'Waiting for the landlord to agree' }),
     );
