@@ -40,7 +40,8 @@ export function helpData(
     commands: commands.map((c) => ({ usage: c.usage, description: c.description, example: c.example })),
     notes: [
       'Summary cards have buttons for the gaps and the 4P plan; coordinators also get "Mark reviewed", which records the six-monthly severity review (who and when).',
-      'Task cards (sent to owners when a coordinator assigns work) have buttons: Accept, In progress, Blocked, Done or Filled, Add note, Close (a gap no longer needed) or Cancel (an action), each with a reason, and Reassign for coordinators, in any open status: the new owner gets the card, and the old owner’s turns read-only. Only the owner, the owning agency and coordinators can change an item.',
+      'Task cards (sent to owners when a coordinator assigns work) have buttons: Accept, In progress, Blocked (before work starts too), Done or Filled, Add note, Close (a gap no longer needed) or Cancel (an action), each with a reason, and Reassign for coordinators, in any open status: the new owner gets the card, and the old owner’s turns read-only. Only the owner, the owning agency and coordinators can change an item.',
+      'Owners are reminded in their 1:1 chat before work is due and when it becomes overdue: reminders off stops your own (task cards still come); coordinators set the timing with reminder settings.',
       'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
       'Board channels get a weekly digest (UK time): what changed, what is overdue or unowned, which profiles are due for review, and where harm is rising. subscribe and digest settings are for coordinators and admins, in the channel.',
     ],
