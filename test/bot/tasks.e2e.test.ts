@@ -364,8 +364,11 @@ describe('the task card buttons', () => {
     expect(text).toContain('Status: In progress');
     expect(text).toContain('Owner: Liverpool City Council · Adele Vance');
     expect(text).toMatch(/Accepted by Adele Vance, \d{1,2} \w{3} \d{4}, \d{2}:\d{2}/);
-    // In progress: it can be filled, noted or closed; accepting again is not offered, nor Reassign (not a coordinator).
+    // In progress: it can be blocked (issue 16), filled, noted or closed; accepting again is not
+    // offered, nor Reassign (not a coordinator).
     expect(buttons(invokeCard(accepted))).toEqual([
+      'Blocked',
+      'Mark blocked',
       'Filled',
       'Mark filled',
       'Add note',
