@@ -86,7 +86,9 @@ export function changeGapStatus(
   gap: IntelligenceGap,
   to: GapStatus,
   now: Date,
-  patch: Partial<Pick<IntelligenceGap, 'ownerAgencyId' | 'ownerAadObjectId' | 'resolution' | 'due' | 'lastUpdate'>> = {},
+  patch: Partial<
+    Pick<IntelligenceGap, 'ownerAgencyId' | 'ownerAadObjectId' | 'resolution' | 'due' | 'lastUpdate'>
+  > = {},
 ): IntelligenceGap {
   assertTransition('gap', GAP_TRANSITIONS, gap.status, to);
   const next: IntelligenceGap = { ...gap, ...patch, status: to, updatedAt: now.toISOString() };

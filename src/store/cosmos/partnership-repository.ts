@@ -51,7 +51,13 @@ export function partnershipRepository(ctx: CosmosContext): PartnershipRepository
       if (current._etag !== ifMatch) throw new ConcurrencyError('partnership', record.id);
       const document: Envelope<Partnership> = { id, type: 'partnership', partnershipId: record.id, record };
       const event = auditDocument(
-        { partnershipId: record.id, entityType: 'partnership', entityId: record.id, before: current.record, after: record },
+        {
+          partnershipId: record.id,
+          entityType: 'partnership',
+          entityId: record.id,
+          before: current.record,
+          after: record,
+        },
         audit,
         ctx.auditTtlSeconds,
       );
