@@ -26,6 +26,7 @@ import {
 } from './services/command-rate-limiter.js';
 import { sendLimitsPerInstance } from './bot/send-throttle.js';
 import { Membership } from './services/membership.js';
+import { ReminderSettingsService } from './services/reminder-settings.js';
 import { RoleAdmin } from './services/role-admin.js';
 import { Tasks } from './services/tasks.js';
 import { asBackgroundWork } from './store/background-work.js';
@@ -76,6 +77,7 @@ export function botDeps(
     clock,
     log,
     roles: new RoleAdmin(store, clock),
+    reminderSettings: new ReminderSettingsService(store, clock),
     allowedTenantIds: policy.allowedTenantIds,
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),

@@ -11,6 +11,7 @@ import * as gaps from './routes/gaps.js';
 import * as help from './routes/help.js';
 import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
+import * as reminders from './routes/reminders.js';
 import * as review from './routes/review.js';
 import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
@@ -105,6 +106,7 @@ export function createBot(
     plan.planCommand,
     rank.rankCommand,
     ...[...taskCommands].sort((a, b) => byUse(a) - byUse(b)),
+    ...reminders.reminderCommands,
     ...board.boardCommands,
     ...roles.ROLE_COMMANDS,
     helpCommand,
@@ -116,6 +118,7 @@ export function createBot(
     gaps.gapsCommand,
     plan.planCommand,
     summary.summaryCommand,
+    ...reminders.reminderCommands,
     ...board.boardCommands,
   ];
 
@@ -129,6 +132,7 @@ export function createBot(
   plan.register(app, deps);
   summary.register(app, deps);
   review.register(app, deps);
+  reminders.register(app, deps);
   board.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);

@@ -26,6 +26,7 @@ export const CARD_NAMES = [
   'history',
   'escalation',
   'review-due',
+  'reminder-settings',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

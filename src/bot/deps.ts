@@ -8,6 +8,7 @@ import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
+import type { ReminderSettingsService } from '../services/reminder-settings.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
 import type { DistrictCardCache } from './district-card-cache.js';
@@ -24,6 +25,8 @@ export interface BotDeps {
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */
   roles: RoleAdmin;
+  /** `reminders off` / `reminders on` and `reminder settings` (issue 16), audited as the member. */
+  reminderSettings: ReminderSettingsService;
   /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
   allowedTenantIds: readonly string[];
   rateLimiter: CommandRateLimiter;

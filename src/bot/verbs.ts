@@ -42,6 +42,8 @@ export const VERB = {
   gapForm: 'gap.form',
   actionForm: 'action.form',
   actionCreate: 'action.create',
+  /** Action.Execute { etag } plus the form's leadDays and escalationDays: save the partnership's reminder settings. */
+  reminderSettings: 'reminders.settings',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

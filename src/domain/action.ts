@@ -16,7 +16,8 @@ export const ActionStatus = z.enum(['planned', 'in_progress', 'blocked', 'done',
 export type ActionStatus = z.infer<typeof ActionStatus>;
 
 export const ACTION_TRANSITIONS: TransitionTable<ActionStatus> = {
-  planned: ['in_progress', 'done', 'cancelled'],
+  // Blocked before it starts, as well as once under way ("awaiting funding"; issue 16, item 7).
+  planned: ['in_progress', 'blocked', 'done', 'cancelled'],
   in_progress: ['blocked', 'done', 'cancelled'],
   blocked: ['in_progress', 'cancelled'],
   done: ['in_progress'],

@@ -3,17 +3,17 @@ import { IsoDateTime, Slug } from './text.js';
 
 /**
  * Governance (guidance principle 5) needs accountability: every change to a gap, action, profile,
- * membership or board channel (where partnership data is posted) records who made it, what it
+ * membership, board channel (where partnership data is posted) or partnership setting records who made it, what it
  * was, when, and the record before and after.
  */
-export const AuditEntity = z.enum(['gap', 'action', 'profile', 'member', 'board-channel']);
+export const AuditEntity = z.enum(['gap', 'action', 'profile', 'member', 'board-channel', 'partnership']);
 export type AuditEntity = z.infer<typeof AuditEntity>;
 
 export const AuditEvent = z.object({
   id: z.string().uuid(),
   partnershipId: Slug,
   entityType: AuditEntity,
-  /** The gap or action reference, the district id of a profile, a member's object id, or a channel's conversation id. */
+  /** The gap or action reference, the district id of a profile, a member's object id, a channel's conversation id, or the partnership's id. */
   entityId: z.string().min(1),
   /** What happened, as a verb: "gap.created", "action.status", "profile.reviewed". */
   action: z.string().regex(/^[a-z]+\.[a-z-]+$/),

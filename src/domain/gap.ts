@@ -12,18 +12,21 @@ import { AadObjectId, IsoDate, IsoDateTime, Slug } from './text.js';
  * - open: raised, no agency owns it yet
  * - assigned: an agency has been asked to fill it
  * - in_progress: the agency accepted it and is working on it
+ * - blocked: the agency cannot go on until something else happens (the reason is recorded)
  * - filled: the answer was provided
  * - closed: no longer needed, or it cannot be filled (the reason is recorded)
  */
-export const GapStatus = z.enum(['open', 'assigned', 'in_progress', 'filled', 'closed']);
+export const GapStatus = z.enum(['open', 'assigned', 'in_progress', 'blocked', 'filled', 'closed']);
 export type GapStatus = z.infer<typeof GapStatus>;
 
 export const GAP_TRANSITIONS: TransitionTable<GapStatus> = {
   open: ['assigned', 'closed'],
   // Re-assigning to another agency keeps the gap assigned; declining returns it to open.
-  assigned: ['assigned', 'in_progress', 'open', 'closed'],
+  // Blocked from assigned too: work is often held up before it starts (issue 16, item 7).
+  assigned: ['assigned', 'in_progress', 'blocked', 'open', 'closed'],
   // A coordinator may hand work in progress to someone else (people change jobs mid-task).
-  in_progress: ['filled', 'open', 'closed', 'assigned'],
+  in_progress: ['filled', 'blocked', 'open', 'closed', 'assigned'],
+  blocked: ['in_progress', 'assigned', 'open', 'closed'],
   filled: ['open'],
   closed: ['open'],
 };
@@ -32,6 +35,7 @@ export const GAP_STATUS_LABEL: Record<GapStatus, string> = {
   open: 'Open',
   assigned: 'Assigned',
   in_progress: 'In progress',
+  blocked: 'Blocked',
   filled: 'Filled',
   closed: 'Closed',
 };
@@ -82,7 +86,9 @@ export function changeGapStatus(
   gap: IntelligenceGap,
   to: GapStatus,
   now: Date,
-  patch: Partial<Pick<IntelligenceGap, 'ownerAgencyId' | 'ownerAadObjectId' | 'resolution' | 'due'>> = {},
+  patch: Partial<
+    Pick<IntelligenceGap, 'ownerAgencyId' | 'ownerAadObjectId' | 'resolution' | 'due' | 'lastUpdate'>
+  > = {},
 ): IntelligenceGap {
   assertTransition('gap', GAP_TRANSITIONS, gap.status, to);
   const next: IntelligenceGap = { ...gap, ...patch, status: to, updatedAt: now.toISOString() };

@@ -30,6 +30,7 @@ export const PERMISSION_PHRASES: readonly { permission: Permission; says: string
     says: 'grant and revoke roles',
     pattern: /\b(grant|revoke|roles?|members?|admin|manage\s+(people|users))\b/,
   },
+  { permission: 'reminders.manage', says: 'change reminder settings', pattern: /\breminders?\b/ },
   { permission: 'board.manage', says: 'manage board channels', pattern: /\b(board\s+channels?|channels?)\b/ },
   { permission: 'gap.read', says: 'see gaps', pattern: /\bgaps?\b/ },
   { permission: 'action.read', says: 'see the 4P plan', pattern: /\b(actions?|plan|4p)\b/ },

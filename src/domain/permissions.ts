@@ -13,7 +13,9 @@ export type Permission =
   | 'action.update-own'
   | 'digest.request'
   | 'member.manage'
-  | 'board.manage';
+  | 'board.manage'
+  /** `reminder settings` (issue 16): the partnership's lead time and escalation threshold. */
+  | 'reminders.manage';
 
 const READ: Permission[] = ['profile.read', 'gap.read', 'action.read'];
 
@@ -33,8 +35,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'digest.request',
     // The board's channel and its digest schedule (issue 5): the coordinator runs the board's business.
     'board.manage',
+    'reminders.manage',
   ],
-  admin: [...READ, 'member.manage', 'board.manage', 'digest.request'],
+  admin: [...READ, 'member.manage', 'board.manage', 'digest.request', 'reminders.manage'],
 };
 
 export function can(member: Pick<Member, 'roles' | 'active'>, permission: Permission): boolean {

@@ -157,12 +157,14 @@ export function composeTaskCard(input: TaskCardInput): TaskView {
     links,
     note: input.note ?? '',
     // Accepting an action takes it on; its owner has nothing to accept. A gap's Accept also starts it.
-    // A coordinator takes an action on by Reassign (to themselves): Teams shows at most five buttons.
+    // A coordinator takes work on by Reassign (to themselves): a card shows at most five buttons.
     canAccept:
-      offered.has('accept') && !(task.kind === 'action' && (r.ownerAadObjectId === input.viewerId || canReassign)),
+      offered.has('accept') && !canReassign && !(task.kind === 'action' && r.ownerAadObjectId === input.viewerId),
     canProgress: offered.has('progress'),
     canBlock: offered.has('block'),
-    canDone: offered.has('done'),
+    // Five buttons again: a planned action is started (or marked blocked) on its card before it is
+    // done; typed, `update PREV-3 done: …` still finishes it in one step.
+    canDone: offered.has('done') && !(task.kind === 'action' && r.status === 'planned'),
     canNote: offered.has('note'),
     canClose: offered.has('close'),
     canReassign,

@@ -80,8 +80,9 @@ export function offeredChanges(task: Task): Set<TaskOp> {
   const ops = new Set<TaskOp>(['note', 'assign']);
   if (task.kind === 'gap') {
     const s = task.record.status;
-    if (s === 'assigned') ops.add('accept').add('progress');
-    if (s === 'in_progress') ops.add('done');
+    if (s === 'assigned') ops.add('accept').add('progress').add('block');
+    if (s === 'in_progress') ops.add('done').add('block');
+    if (s === 'blocked') ops.add('progress');
     // A coordinator may reassign a gap in any open status; a filled or closed one is reopened first.
     if (!isGapOpen(s)) ops.delete('assign');
     else ops.add('close');
@@ -89,7 +90,7 @@ export function offeredChanges(task: Task): Set<TaskOp> {
     const s = task.record.status;
     if (isActionOpen(s)) ops.add('accept');
     if (s === 'planned' || s === 'blocked') ops.add('progress');
-    if (s === 'in_progress') ops.add('block');
+    if (s === 'planned' || s === 'in_progress') ops.add('block');
     if (s === 'planned' || s === 'in_progress') ops.add('done');
     if (!isActionOpen(s)) ops.delete('assign');
     else ops.add('close');
@@ -123,9 +124,7 @@ function changeGap(gap: IntelligenceGap, change: TaskChange, actor: string, now:
     case 'progress':
       return changeGapStatus(gap, 'in_progress', now);
     case 'block':
-      throw new ValidationError(
-        `${gap.ref} is a gap, and gaps are not blocked. Add a note saying what it is waiting for: update ${gap.ref} note: <what it waits for>.`,
-      );
+      return changeGapStatus(gap, 'blocked', now, { lastUpdate: change.reason });
     case 'done':
       return changeGapStatus(gap, 'filled', now, { resolution: change.note });
     case 'note':

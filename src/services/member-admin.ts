@@ -148,6 +148,15 @@ export class MemberAdmin {
     );
   }
 
+  /** `reminders off` / `reminders on`: on is the field cleared, so a member never asked has none. */
+  async setRemindersOff(aadObjectId: string, off: boolean, partnershipId?: string): Promise<MemberChange> {
+    return this.change(aadObjectId, partnershipId, 'member.reminders', (m) => {
+      if ((m.remindersOff === true) === off) return undefined;
+      const { remindersOff: _was, ...rest } = m;
+      return off ? { ...rest, remindersOff: true } : rest;
+    });
+  }
+
   async deactivate(aadObjectId: string, partnershipId?: string): Promise<MemberChange> {
     return this.change(aadObjectId, partnershipId, 'member.deactivated', (m) =>
       m.active ? { ...m, active: false } : undefined,

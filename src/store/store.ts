@@ -37,6 +37,12 @@ export interface PartnershipRepository {
   list(): Promise<Partnership[]>;
   /** Creates or replaces a partnership (admin and import only). */
   put(partnership: Partnership): Promise<Stored<Partnership>>;
+  /**
+   * A change made in Teams (`reminder settings`): written only if the partnership is still as read
+   * (`ifMatch`, else ConcurrencyError; NotFoundError if it is gone), with its audit event (entity
+   * `partnership`, id the partnership's id), together or not at all.
+   */
+  replace(partnership: Partnership, ifMatch: string, audit: AuditContext): Promise<Stored<Partnership>>;
 }
 
 export interface AgencyRepository {

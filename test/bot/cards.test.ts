@@ -1,4 +1,5 @@
 import { escalationView, reviewDueView } from '../../src/domain/reminder-views.js';
+import { composeReminderSettingsView } from '../../src/domain/reminder-settings-view.js';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +170,20 @@ async function realistic(name: CardName): Promise<Card> {
         ),
       ) as Card;
     }
+    case 'reminder-settings':
+      return renderCard(
+        'reminder-settings',
+        composeReminderSettingsView({
+          partnershipName: requester.partnership.name,
+          demo: true,
+          settings: { leadDays: 5, escalationDays: 21 },
+          isDefault: false,
+          etag: '"00000000-0000-0000-0000-000000000000"',
+          errors: ['The lead time must be a whole number of days from 1 to 28.'],
+          note: 'Saved by Alex Wilber: lead time 5 days (was 7), escalation 21 days (was 14). Recorded in the audit trail.',
+          values: { leadDays: 40 },
+        }),
+      ) as Card;
     case 'district-choice': {
       let card: Card | undefined;
       const context = {

@@ -1,3 +1,4 @@
+import { parseSettingsLine } from '../../src/domain/reminder-settings-input.js';
 import type { TurnContext } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldSpaces, matchCommand, type Command } from '../../src/bot/command.js';
@@ -167,6 +168,7 @@ describe('every route pattern and text parser is linear (issue 13, finding 4)', 
       ['who can: role name', (s) => roleNamed(s)],
       ['district-match: normalizeName', (s) => normalizeName(s)],
       ['digest schedule', (s) => parseSchedule(s)],
+      ['reminder settings line', (s) => parseSettingsLine(s)],
       ['reference', (s) => parseRef(s)],
       ['typed input', (s) => cleanInput(s)],
       ['member by name', (s) => findMember(members, { displayName: s })],

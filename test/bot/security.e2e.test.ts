@@ -86,6 +86,7 @@ describe('the guard in front of every route', () => {
     [VERB.gapCreate]: 'gap.create',
     [VERB.actionForm]: 'action.create',
     [VERB.actionCreate]: 'action.create',
+    [VERB.reminderSettings]: 'reminders.manage',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.summaryRefresh,
@@ -103,6 +104,7 @@ describe('the guard in front of every route', () => {
     VERB.tasksMore,
     VERB.gapCreate,
     VERB.actionCreate,
+    VERB.reminderSettings,
   ]);
 
   const REFRESH_VERBS: ReadonlySet<Verb> = new Set([VERB.summaryRefresh, VERB.gapsRefresh, VERB.planRefresh]);

@@ -364,8 +364,11 @@ describe('the task card buttons', () => {
     expect(text).toContain('Status: In progress');
     expect(text).toContain('Owner: Liverpool City Council · Adele Vance');
     expect(text).toMatch(/Accepted by Adele Vance, \d{1,2} \w{3} \d{4}, \d{2}:\d{2}/);
-    // In progress: it can be filled, noted or closed; accepting again is not offered, nor Reassign (not a coordinator).
+    // In progress: it can be blocked (issue 16), filled, noted or closed; accepting again is not
+    // offered, nor Reassign (not a coordinator).
     expect(buttons(invokeCard(accepted))).toEqual([
+      'Blocked',
+      'Mark blocked',
       'Filled',
       'Mark filled',
       'Add note',
@@ -406,10 +409,13 @@ describe('the task card buttons', () => {
     );
     const ref = refOn(created);
     const card = await cardFor(ref);
-    expect(buttons(card)).toEqual(expect.arrayContaining(['Accept', 'In progress', 'Done', 'Add note']));
+    // Blocked from planned too (issue 16, item 7); Done once it is in progress (five buttons at most).
+    expect(buttons(card)).toEqual(expect.arrayContaining(['Accept', 'In progress', 'Blocked', 'Add note']));
+    expect(buttons(card)).not.toContain('Done');
 
     const started = invokeCard(await bot.press(card, 'In progress', adele));
     expect(cardText(started)).toContain('Status: In progress');
+    expect(buttons(started)).toContain('Done');
     const blocked = invokeCard(
       await bot.press(started, 'Mark blocked', adele, 'personal', { reason: 'Waiting for the landlord to agree' }),
     );

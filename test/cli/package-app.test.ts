@@ -45,9 +45,9 @@ describe('npm run package', () => {
     expect(result.code).toBe(0);
     expect(result.out.slice(0, 5)).toEqual([
       `manifest checked against the v1.22 schema: "SOC Local Profiles", app f6e8e10a-0a73-40a9-849a-1bf01ed05ccb, bot ${APP_ID}`,
-      '  commands in personal: summary, gaps, plan, rank, my tasks, overdue, new gap, new action, help',
+      '  commands in personal: summary, gaps, plan, rank, my tasks, overdue, new gap, new action, reminders, help',
       '  commands in team: summary, gaps, plan, rank, overdue, digest now, digest status, subscribe, digest settings, help',
-      '  commands in groupChat: summary, gaps, plan, rank, my tasks, overdue, new gap, new action, help',
+      '  commands in groupChat: summary, gaps, plan, rank, my tasks, overdue, new gap, new action, reminders, help',
       '  valid domains: soc-profiles.azurewebsites.net',
     ]);
     expect(result.written).toEqual(['soc-local-profiles.zip']);

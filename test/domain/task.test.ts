@@ -91,15 +91,25 @@ describe('task changes', () => {
     expect(() => applyTaskChange(action('cancelled'), { op: 'done', note: 'x' }, OWNER, NOW)).toThrow(
       'A 4P action cannot go from cancelled to done. From cancelled it can go to: planned.',
     );
-    expect(() => applyTaskChange(action('planned'), { op: 'block', reason: 'x' }, OWNER, NOW)).toThrow(
-      'From planned it can go to: in progress, done, cancelled.',
+    expect(() => applyTaskChange(action('done'), { op: 'block', reason: 'x' }, OWNER, NOW)).toThrow(
+      'From done it can go to: in progress.',
+    );
+    expect(() => applyTaskChange(gap('open'), { op: 'block', reason: 'x' }, OWNER, NOW)).toThrow(
+      'A gap cannot go from open to blocked. From open it can go to: assigned, closed.',
     );
   });
 
-  it('has no blocked gaps, and says what to do instead', () => {
-    expect(() => applyTaskChange(gap('in_progress'), { op: 'block', reason: 'x' }, OWNER, NOW)).toThrow(
-      /gaps are not blocked\. Add a note/,
-    );
+  it('blocks a gap from assigned or in progress with its reason, and resumes it (issue 16, item 7)', () => {
+    for (const from of ['assigned', 'in_progress'] as const) {
+      const blocked = applyTaskChange(gap(from), { op: 'block', reason: 'Awaiting the licensing list' }, OWNER, NOW);
+      expect(blocked.record).toMatchObject({ status: 'blocked', lastUpdate: 'Awaiting the licensing list' });
+      expect(applyTaskChange(blocked, { op: 'progress' }, OWNER, NOW).record.status).toBe('in_progress');
+    }
+  });
+
+  it('blocks a planned action before it starts (issue 16, item 7)', () => {
+    const blocked = applyTaskChange(action('planned'), { op: 'block', reason: 'Awaiting funding' }, OWNER, NOW);
+    expect(blocked.record).toMatchObject({ status: 'blocked', lastUpdate: 'Awaiting funding' });
   });
 
   it('blocks an action with its reason and records the impact reading when done', () => {
@@ -170,13 +180,22 @@ describe('task changes', () => {
   });
 
   it('offers the buttons that make sense from each status', () => {
-    expect([...offeredChanges(gap('assigned'))].sort()).toEqual(['accept', 'assign', 'close', 'note', 'progress']);
+    expect([...offeredChanges(gap('assigned'))].sort()).toEqual([
+      'accept',
+      'assign',
+      'block',
+      'close',
+      'note',
+      'progress',
+    ]);
     // A coordinator may reassign work in progress (issue 19); open work may be closed as no longer needed.
-    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['assign', 'close', 'done', 'note']);
+    expect([...offeredChanges(gap('in_progress'))].sort()).toEqual(['assign', 'block', 'close', 'done', 'note']);
+    expect([...offeredChanges(gap('blocked'))].sort()).toEqual(['assign', 'close', 'note', 'progress']);
     expect([...offeredChanges(gap('filled'))].sort()).toEqual(['note']);
     expect([...offeredChanges(action('planned'))].sort()).toEqual([
       'accept',
       'assign',
+      'block',
       'close',
       'done',
       'note',

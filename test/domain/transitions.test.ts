@@ -85,8 +85,8 @@ describe('4P action status', () => {
   });
 
   it('refuses what the table does not allow', () => {
-    expect(() => changeActionStatus(action('planned'), 'blocked', NOW)).toThrow(
-      'A 4P action cannot go from planned to blocked',
+    expect(() => changeActionStatus(action('done'), 'blocked', NOW)).toThrow(
+      'A 4P action cannot go from done to blocked',
     );
     expect(() => changeActionStatus(action('cancelled'), 'done', NOW)).toThrow(InvalidTransitionError);
   });

@@ -75,8 +75,11 @@ describe('the committed manifest and icons', () => {
       'developer.websiteUrl is still a placeholder: change it before publishing',
       'developer.privacyUrl is still a placeholder: change it before publishing',
       'developer.termsOfUseUrl is still a placeholder: change it before publishing',
+      // Everyone's own `reminders` is listed; `reminder settings` (coordinators, seldom) is typed.
+      'bots.0.commandLists.0 (personal): Teams lists 10 commands at most, so reminder settings are left out',
       // The team list is full: Teams shows ten, and the channel's ten were chosen for a board.
-      'bots.0.commandLists.1 (team): Teams lists 10 commands at most, so new gap, new action, my tasks, unsubscribe are left out',
+      'bots.0.commandLists.1 (team): Teams lists 10 commands at most, so new gap, new action, my tasks, reminder settings, reminders, unsubscribe are left out',
+      'bots.0.commandLists.2 (groupChat): Teams lists 10 commands at most, so reminder settings are left out',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { runMemberContract } from './contract-members.js';
 import { digestReadCases } from './contract-digest-reads.js';
 import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
+import { partnershipSettingsCases } from './contract-partnership-settings.js';
 import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
 import { delivery as pendingDelivery, leaseAndClaimContract } from './contract-leases.js';
@@ -353,6 +354,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     digestReadCases(() => store);
     importWriteCases(() => store);
     boundedListCases(() => store);
+    partnershipSettingsCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -146,6 +146,19 @@ class SqliteStore implements Store {
           .get(p.id, docOf(p)) as { version: number };
         return { ...p, etag: String(row.version) };
       }),
+    replace: async (p: Partnership, ifMatch: string, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const row = this.db.prepare('SELECT version, doc FROM partnerships WHERE id = ?').get(p.id) as
+            VersionedRow | undefined;
+          if (!row) throw new NotFoundError('partnership', p.id);
+          if (String(row.version) !== ifMatch) throw new ConcurrencyError('partnership', p.id);
+          const doc = docOf(p);
+          this.db.prepare('UPDATE partnerships SET version = ?, doc = ? WHERE id = ?').run(row.version + 1, doc, p.id);
+          this.audit_.write(p.id, 'partnership', p.id, audit, row.doc, doc);
+          return stored<Partnership>(doc, row.version + 1);
+        })(),
+      ),
   };
 
   readonly agencies = {
