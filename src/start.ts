@@ -24,6 +24,8 @@ import {
 } from './services/command-rate-limiter.js';
 import { sendLimitsPerInstance } from './bot/send-throttle.js';
 import { Membership } from './services/membership.js';
+import { AccessRequests } from './services/access-requests.js';
+import { Onboarding } from './services/onboarding.js';
 import { RoleAdmin } from './services/role-admin.js';
 import { Tasks } from './services/tasks.js';
 import { asBackgroundWork } from './store/background-work.js';
@@ -62,6 +64,7 @@ export function botDeps(
 ): BotDeps {
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
+  const onboarding = new Onboarding(store, clock);
   return {
     membership,
     directory,
@@ -72,6 +75,8 @@ export function botDeps(
     clock,
     log,
     roles: new RoleAdmin(store, clock),
+    onboarding,
+    access: new AccessRequests(store, clock, onboarding, policy.allowedTenantIds),
     allowedTenantIds: policy.allowedTenantIds,
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),

@@ -24,6 +24,9 @@ export const CARD_NAMES = [
   'task-form',
   'tasks',
   'history',
+  'agencies',
+  'request-access',
+  'access-request',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

@@ -8,6 +8,8 @@ import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
+import type { AccessRequests } from '../services/access-requests.js';
+import type { Onboarding } from '../services/onboarding.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
 import type { DistrictCardCache } from './district-card-cache.js';
@@ -24,6 +26,10 @@ export interface BotDeps {
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */
   roles: RoleAdmin;
+  /** Members and agencies added and removed in chat (admins and coordinators), audited as that person. */
+  onboarding: Onboarding;
+  /** Strangers' requests for access, and the admins' decisions on them. */
+  access: AccessRequests;
   /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
   allowedTenantIds: readonly string[];
   rateLimiter: CommandRateLimiter;

@@ -34,6 +34,12 @@ export const VERB = {
   gapForm: 'gap.form',
   actionForm: 'action.form',
   actionCreate: 'action.create',
+  /** Action.Execute {}: a stranger asks for access (answered by the membership guard, not a route). */
+  accessRequest: 'access.request',
+  /** Action.Execute { aadObjectId } plus agencyId, role, clearance: an admin approves a request. */
+  accessApprove: 'access.approve',
+  /** Action.Execute { aadObjectId } plus an optional reason: an admin declines a request. */
+  accessDecline: 'access.decline',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

@@ -13,6 +13,8 @@ export type Permission =
   | 'action.update-own'
   | 'digest.request'
   | 'member.manage'
+  /** Adding and removing members and agencies in chat (issue 16): clearance above OFFICIAL stays member.manage. */
+  | 'member.onboard'
   | 'board.manage';
 
 const READ: Permission[] = ['profile.read', 'gap.read', 'action.read'];
@@ -33,8 +35,10 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'digest.request',
     // The board's channel and its digest schedule (issue 5): the coordinator runs the board's business.
     'board.manage',
+    // Bringing partner agencies' people in (guidance 3.8): the coordinator runs the partnership day to day.
+    'member.onboard',
   ],
-  admin: [...READ, 'member.manage', 'board.manage', 'digest.request'],
+  admin: [...READ, 'member.manage', 'member.onboard', 'board.manage', 'digest.request'],
 };
 
 export function can(member: Pick<Member, 'roles' | 'active'>, permission: Permission): boolean {

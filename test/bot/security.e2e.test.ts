@@ -83,6 +83,10 @@ describe('the guard in front of every route', () => {
     [VERB.gapCreate]: 'gap.create',
     [VERB.actionForm]: 'action.create',
     [VERB.actionCreate]: 'action.create',
+    // A member pressing an old Request access card is told they are one already.
+    [VERB.accessRequest]: 'profile.read',
+    [VERB.accessApprove]: 'member.manage',
+    [VERB.accessDecline]: 'member.manage',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.profileReview,
@@ -97,6 +101,9 @@ describe('the guard in front of every route', () => {
     VERB.tasksMore,
     VERB.gapCreate,
     VERB.actionCreate,
+    VERB.accessRequest,
+    VERB.accessApprove,
+    VERB.accessDecline,
   ]);
 
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];

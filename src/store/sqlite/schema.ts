@@ -223,4 +223,17 @@ export const MIGRATIONS: readonly Migration[] = [
   ${stampTriggers('gaps', 'district_id', true)}
   ${stampTriggers('actions', 'district_id', true)}
   `,
+  // Version 7: another branch's (issue 16, reminders); empty here so that this branch's is 8.
+  '',
+  // Version 8: access requests (issue 16), one per partnership and requester, with a version for
+  // the optimistic concurrency that lets only one admin decide a request.
+  `
+  CREATE TABLE access_requests (
+    partnership_id TEXT NOT NULL,
+    aad_object_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, aad_object_id)
+  );
+  `,
 ];
