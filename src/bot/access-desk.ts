@@ -29,14 +29,14 @@ export class AccessDesk {
     private readonly deps: BotDeps,
   ) {}
 
-  /** The "not a member" card: with the button only in a 1:1 chat, and only for a tenant that may ask. */
-  notMemberCard(facts: TurnFacts): AdaptiveCard {
-    const mayAsk =
-      facts.conversation === 'personal' && facts.aadObjectId && this.deps.access.tenantAllowed(facts.tenantId);
+  /** The "not a member" card: with the button only in a 1:1 chat, and only where asking reaches a partnership. */
+  async notMemberCard(facts: TurnFacts): Promise<AdaptiveCard> {
+    const reachable = await this.deps.access.mayAsk(facts.tenantId);
+    const mayAsk = facts.conversation === 'personal' && facts.aadObjectId && reachable;
     const idText = facts.aadObjectId ? `, giving them your Microsoft Entra object id: ${facts.aadObjectId}.` : '.';
     if (!mayAsk) {
       const where =
-        facts.conversation !== 'personal' && this.deps.access.tenantAllowed(facts.tenantId)
+        facts.conversation !== 'personal' && reachable
           ? ' Or open a 1:1 chat with me and press Request access there.'
           : '';
       return noticeCard({

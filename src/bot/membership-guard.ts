@@ -144,7 +144,7 @@ export function membershipGuard(
         return false;
       }
       if (desk && type === 'message') {
-        await sendCard(context, desk.notMemberCard(facts));
+        await sendCard(context, await desk.notMemberCard(facts));
         return false;
       }
       const text =

@@ -54,6 +54,13 @@ export class AccessRequests {
     return tenantId !== undefined && this.allowedTenantIds.includes(tenantId.toLowerCase());
   }
 
+  /** Whether asking would reach anyone: the tenant is allowed and some partnership names it. */
+  async mayAsk(tenantId: string | undefined): Promise<boolean> {
+    if (!this.tenantAllowed(tenantId)) return false;
+    const tenant = tenantId.toLowerCase();
+    return (await this.store.partnerships.list()).some((p) => p.tenantIds.includes(tenant));
+  }
+
   async request(stranger: Stranger): Promise<RequestOutcome> {
     if (!this.tenantAllowed(stranger.tenantId)) return { kind: 'tenant-not-allowed' };
     const tenant = stranger.tenantId.toLowerCase();
