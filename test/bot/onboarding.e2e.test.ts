@@ -189,6 +189,8 @@ describe('onboarding in chat: add, remove, agencies, add agency', () => {
     });
     expect(text(await bot.say('help', pat))).toContain('Not a member yet');
     expect(text(await say('remove @Pat Partner', alex, [pat]))).toContain('Pat Partner was already removed');
+    expect(text(await bot.say('remove Olu Officer', alex))).toContain('For example: remove @Pat Partner');
+    expect((await bot.store.members.get(olu.aadObjectId))?.active).toBe(true);
 
     const back = text(await say('add @Pat Partner to Knowsley Council as officer', alex, [pat]));
     expect(back).toContain('Member back');

@@ -29,6 +29,7 @@ const SECTORS = Sector.options.join(', ');
 async function mentionedPerson(
   rc: RouteContext,
   typed: string,
+  example = ADD_EXAMPLE,
 ): Promise<{ aadObjectId: string; name: string; rest: string } | undefined> {
   const demo = rc.requester.partnership.demo;
   const people = await mentionedPeople(rc.context);
@@ -39,7 +40,7 @@ async function mentionedPerson(
       rc.context,
       {
         title: 'Who?',
-        text: `@mention the person (Teams then tells me who they are; I do not go by typed names). For example: ${ADD_EXAMPLE}.`,
+        text: `@mention the person (Teams then tells me who they are; I do not go by typed names). For example: ${example}.`,
       },
       demo,
     );
@@ -132,7 +133,7 @@ export const removeMemberCommand: Command = {
       if (await allowed(rc, revokeCommand.permission)) await revokeCommand.run(rc, argument.replace(/^\s+/, ''));
       return;
     }
-    const person = await mentionedPerson(rc, argument);
+    const person = await mentionedPerson(rc, argument, 'remove @Pat Partner');
     if (!person) return;
     const change = await rc.deps.onboarding.remove(rc.requester, person.aadObjectId);
     rc.deps.membership.forget(person.aadObjectId);
