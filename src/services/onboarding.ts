@@ -1,6 +1,8 @@
 import type { AuditContext } from '../domain/audit.js';
 import type { Classification } from '../domain/classification.js';
 import { ConcurrencyError, ForbiddenError, ValidationError } from '../domain/errors.js';
+import { composeMemberHistory } from '../domain/member-history.js';
+import type { HistoryView } from '../domain/task-view.js';
 import { Member, type Role } from '../domain/member.js';
 import { agencyNamed, agencySlug, agencySuggestions } from '../domain/onboarding.js';
 import { Agency, type Sector } from '../domain/partnership.js';
@@ -87,7 +89,12 @@ export class Onboarding {
       );
     }
     const at = this.clock().toISOString();
-    const audit = (action: string): AuditContext => ({ actor: actor.member.aadObjectId, action, at });
+    // Stamped when written: after an approval's own event, when the commit follows one.
+    const audit = (action: string): AuditContext => ({
+      actor: actor.member.aadObjectId,
+      action,
+      at: this.clock().toISOString(),
+    });
     const wanted = {
       aadObjectId: person.aadObjectId,
       partnershipId: pid,
@@ -171,6 +178,31 @@ export class Onboarding {
       at,
     });
     return { member: plain(stored), changed: true };
+  }
+
+  /**
+   * `audit @person`: the person's membership and access-request events in the actor's own
+   * partnership (someone of another partnership has none here, so nothing of theirs is shown).
+   */
+  async history(actor: Requester, aadObjectId: string, name: string): Promise<HistoryView> {
+    const pid = actor.partnership.id;
+    const id = aadObjectId.toLowerCase();
+    const [memberEvents, requestEvents, members, agencies] = await Promise.all([
+      this.store.audit.listForEntity(pid, 'member', id),
+      this.store.audit.listForEntity(pid, 'access-request', id),
+      this.store.members.listByPartnership(pid),
+      this.store.agencies.list(pid),
+    ]);
+    const known = members.find((m) => m.aadObjectId === id)?.displayName;
+    return composeMemberHistory({
+      name: known ?? name,
+      demo: actor.partnership.demo,
+      // At one instant, the request's decision comes before the member it made (a stable sort keeps this order).
+      events: [...requestEvents, ...memberEvents],
+      people: new Map(members.map((m) => [m.aadObjectId, m.displayName])),
+      agencies: new Map(agencies.map((a) => [a.id, a.name])),
+      limit: 25,
+    });
   }
 
   /** The partnership's agencies by name, each with its number of active members. */

@@ -145,6 +145,9 @@ describe('request access, approve and decline', () => {
       { action: 'member.created', actor: lynne.aadObjectId },
     ]);
     expect(cardText(onlyCard(await bot.say('help', kim)))).toContain('You are partner');
+    const trail = cardText(onlyCard(await bot.say(`audit ${kim.aadObjectId}`, lynne)));
+    expect(trail).toContain('Membership history of Kim Newcomer');
+    expect(trail).toMatch(/Asked for access\nthemself, in Teams · .*\nAccess request approved\nLynne Robbins · .*\nAdded\nLynne Robbins/s);
 
     // Decided once: pressing again changes nothing.
     const twice = await bot.press(adminCard!, 'Decline', lynne, 'personal', { reason: '' });
@@ -173,6 +176,9 @@ describe('request access, approve and decline', () => {
     });
     expect(answer(approveLate)).toContain('already declined');
     expect(await bot.store.members.get(lee.aadObjectId)).toBeUndefined();
+    const trail = cardText(onlyCard(await bot.say(`audit ${lee.aadObjectId}`, lynne)));
+    expect(trail).toMatch(/Asked for access\nthemself, in Teams · /);
+    expect(trail).toMatch(/Access request declined\nLynne Robbins · .*\nReason: Not on our staff list/);
 
     expect(answer(await pressRequest(lee))).toContain('Your request went to the admins');
     expect((await bot.store.accessRequests.get(PID, lee.aadObjectId))?.state).toBe('open');

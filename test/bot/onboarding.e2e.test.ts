@@ -204,6 +204,13 @@ describe('onboarding in chat: add, remove, agencies, add agency', () => {
       'member.deactivated',
       'member.reactivated',
     ]);
+    // The admin's audit view shows each change, who made it and what the member became.
+    const trail = text(await say('audit @Pat Partner', lynne, [pat], 'personal'));
+    expect(trail).toContain('Membership history of Pat Partner');
+    expect(trail).toMatch(/Added\nAlex Wilber · .*\npartner in Liverpool City Council · cleared for OFFICIAL/);
+    expect(trail).toMatch(/Removed\nAlex Wilber · /);
+    expect(trail).toMatch(/Added back\nAlex Wilber · .*\nofficer in Knowsley Council/);
+    expect(text(await say('audit @Pat Partner', alex, [pat]))).toContain('it needs the admin role');
   });
 
   it('never removes the last admin, the admin themself included; a coordinator may not remove an admin', async () => {

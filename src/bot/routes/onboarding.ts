@@ -225,12 +225,39 @@ export const addAgencyCommand: Command = {
   },
 };
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const auditCommand: Command = {
+  name: 'audit',
+  menu: false,
+  keywords: ['audit'],
+  usage: 'audit @person',
+  description:
+    "Every change to a person's membership and access requests: who, when, what (admins). An object id works too.",
+  example: 'audit @Pat Partner',
+  permission: 'member.manage',
+  patterns: [/^audit\b(?:\s+(.*))?$/i],
+  run: async (rc, argument) => {
+    const typed = argument.trim();
+    const person = GUID.test(typed)
+      ? { aadObjectId: typed.toLowerCase(), name: typed.toLowerCase() }
+      : await mentionedPerson(rc, typed, 'audit @Pat Partner');
+    if (!person) return;
+    await sendNamedCard(
+      rc.context,
+      'history',
+      await rc.deps.onboarding.history(rc.requester, person.aadObjectId, person.name),
+    );
+  },
+};
+
 /** In routing order: `add agency` before `add`. */
 export const ONBOARDING_COMMANDS: readonly Command[] = [
   agenciesCommand,
   addAgencyCommand,
   addMemberCommand,
   removeMemberCommand,
+  auditCommand,
 ];
 
 const ApproveData = cardData({
