@@ -147,7 +147,9 @@ describe('request access, approve and decline', () => {
     expect(cardText(onlyCard(await bot.say('help', kim)))).toContain('You are partner');
     const trail = cardText(onlyCard(await bot.say(`audit ${kim.aadObjectId}`, lynne)));
     expect(trail).toContain('Membership history of Kim Newcomer');
-    expect(trail).toMatch(/Asked for access\nthemself, in Teams · .*\nAccess request approved\nLynne Robbins · .*\nAdded\nLynne Robbins/s);
+    expect(trail).toMatch(
+      /Asked for access\nthemself, in Teams · .*\nAccess request approved\nLynne Robbins · .*\nAdded\nLynne Robbins/s,
+    );
 
     // Decided once: pressing again changes nothing.
     const twice = await bot.press(adminCard!, 'Decline', lynne, 'personal', { reason: '' });
@@ -291,5 +293,53 @@ describe('request access, approve and decline', () => {
     expect(answer(r)).toContain("Sid Shared's request was declined");
     expect(r.posted).toEqual([]);
     expect(r.updated).toEqual([]);
+  });
+  it('a tenant two partnerships name: the admins of each are asked; once one approves, the other cannot add them too', async () => {
+    const admin = new MemberAdmin(bot.store, () => new Date(), 'system:test');
+    await admin.addPartnership({
+      id: 'wirral-csp',
+      name: 'Wirral CSP',
+      force: 'Merseyside Police',
+      tenantIds: [TENANT_ID],
+    });
+    await admin.addAgency({
+      partnershipId: 'wirral-csp',
+      id: 'wirral-council',
+      name: 'Wirral Council',
+      sector: 'local-authority',
+    });
+    const wAdmin: Person = { aadObjectId: 'b2b2b2b2-2222-4333-8444-555555555507', name: 'Wren Admin' };
+    await admin.addMember({
+      partnershipId: 'wirral-csp',
+      aadObjectId: wAdmin.aadObjectId,
+      displayName: wAdmin.name,
+      agencyId: 'wirral-council',
+      roles: ['admin'],
+    });
+    await bot.say('help', wAdmin);
+    const tia: Person = { aadObjectId: 'b2b2b2b2-2222-4333-8444-555555555508', name: 'Tia Twice' };
+    const mark = bot.connector.posted.length;
+    expect(answer(await pressRequest(tia))).toContain(
+      'Your request went to the admins of Merseyside SOC Partnership (DEMO) and Wirral CSP',
+    );
+    const [demoCard] = await sentTo(personalChat(lynne), 1, mark, (c) => cardText(c).includes(tia.aadObjectId));
+    const [wirralCard] = await sentTo(personalChat(wAdmin), 1, mark, (c) => cardText(c).includes(tia.aadObjectId));
+    expect(cardText(wirralCard!)).toContain('Partnership: Wirral CSP');
+    expect(answer(await pressRequest(tia))).toContain('is still waiting');
+
+    const approved = await bot.press(wirralCard!, 'Approve', wAdmin, 'personal', {
+      agencyId: 'wirral-council',
+      role: 'officer',
+      clearance: 'OFFICIAL',
+    });
+    expect(answer(approved)).toContain('Tia Twice is now officer in Wirral Council');
+    const late = await bot.press(demoCard!, 'Approve', lynne, 'personal', {
+      agencyId: 'merseyside-police',
+      role: 'officer',
+      clearance: 'OFFICIAL',
+    });
+    expect(answer(late)).toContain('Tia Twice is a member of another partnership');
+    expect((await bot.store.members.get(tia.aadObjectId))?.partnershipId).toBe('wirral-csp');
+    expect((await bot.store.accessRequests.get(PID, tia.aadObjectId))?.state).toBe('open');
   });
 });
