@@ -1,6 +1,7 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import type { AccessRequest } from '../domain/access-request.js';
+import { ValidationError } from '../domain/errors.js';
 import type { ConversationRef } from '../domain/conversation.js';
 import { banner } from '../domain/summary.js';
 import { SECTOR_LABELS } from '../domain/partnership.js';
@@ -61,16 +62,30 @@ export class AccessDesk {
       return;
     }
     const a = context.activity;
-    const outcome = facts.aadObjectId
-      ? await this.deps.access.request({
-          aadObjectId: facts.aadObjectId,
-          tenantId: facts.tenantId ?? '',
-          displayName: (a.from?.name ?? '').trim() || 'Unnamed Teams user',
-          serviceUrl: a.serviceUrl,
-          conversationId: facts.conversationId,
-          botId: a.recipient?.id ?? '',
-        })
-      : ({ kind: 'tenant-not-allowed' } as const);
+    // The name as Teams shows it, held to what a member's name may be (no control characters).
+    // eslint-disable-next-line no-control-regex
+    const name = String(a.from?.name ?? '')
+      .replace(/[\u0000-\u001F\u007F]+/g, ' ')
+      .trim()
+      .slice(0, 120);
+    let outcome: RequestOutcome;
+    try {
+      outcome = facts.aadObjectId
+        ? await this.deps.access.request({
+            aadObjectId: facts.aadObjectId,
+            tenantId: facts.tenantId ?? '',
+            displayName: name || 'Unnamed Teams user',
+            serviceUrl: String(a.serviceUrl ?? ''),
+            conversationId: facts.conversationId,
+            botId: String(a.recipient?.id ?? ''),
+          })
+        : { kind: 'tenant-not-allowed' };
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      this.deps.log.info({ activityId: facts.activityId, code: err.code }, 'access request refused');
+      await invokeMessage(context, err.message);
+      return;
+    }
     this.deps.log.info(
       { activityId: facts.activityId, outcome: outcome.kind, code: 'ACCESS_REQUEST' },
       'access request',

@@ -76,7 +76,7 @@ export class AccessRequests {
     const audit = { actor: stranger.aadObjectId.toLowerCase(), action: 'access.requested', at };
     const sent: { partnership: Partnership; request: AccessRequest; admins: Member[] }[] = [];
     for (const [i, partnership] of partnerships.entries()) {
-      const request = AccessRequest.parse({
+      const parsed = AccessRequest.safeParse({
         partnershipId: partnership.id,
         aadObjectId: stranger.aadObjectId,
         tenantId: tenant,
@@ -87,6 +87,15 @@ export class AccessRequests {
         state: 'open',
         requestedAt: at,
       });
+      if (!parsed.success) {
+        // Names fields only: the values are what Teams sent, possibly anything.
+        const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+        throw new ValidationError(
+          `Teams sent a request I cannot store (${fields.join(', ')}). Nothing was sent.`,
+          fields,
+        );
+      }
+      const request = parsed.data;
       const before = existing[i];
       try {
         const stored = before

@@ -342,4 +342,13 @@ describe('request access, approve and decline', () => {
     expect((await bot.store.members.get(tia.aadObjectId))?.partnershipId).toBe('wirral-csp');
     expect((await bot.store.accessRequests.get(PID, tia.aadObjectId))?.state).toBe('open');
   });
+  it("holds the requester's Teams name to a member's name: control characters out, at most 120 characters", async () => {
+    const odd: Person = {
+      aadObjectId: 'b2b2b2b2-2222-4333-8444-555555555509',
+      name: `Odd\u0007 Name ${'x'.repeat(300)}`,
+    };
+    expect(answer(await pressRequest(odd))).toContain('Your request went to the admins');
+    const stored = await bot.store.accessRequests.get(PID, odd.aadObjectId);
+    expect(stored?.displayName).toBe(`Odd  Name ${'x'.repeat(110)}`);
+  });
 });
