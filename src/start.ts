@@ -27,6 +27,8 @@ import {
 import { sendLimitsPerInstance } from './bot/send-throttle.js';
 import { Membership } from './services/membership.js';
 import { ReminderSettingsService } from './services/reminder-settings.js';
+import { AccessRequests } from './services/access-requests.js';
+import { Onboarding } from './services/onboarding.js';
 import { RoleAdmin } from './services/role-admin.js';
 import { Tasks } from './services/tasks.js';
 import { asBackgroundWork } from './store/background-work.js';
@@ -67,6 +69,7 @@ export function botDeps(
 ): BotDeps {
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
+  const onboarding = new Onboarding(store, clock);
   return {
     membership,
     directory,
@@ -78,6 +81,8 @@ export function botDeps(
     log,
     roles: new RoleAdmin(store, clock),
     reminderSettings: new ReminderSettingsService(store, clock),
+    onboarding,
+    access: new AccessRequests(store, clock, onboarding, policy.allowedTenantIds),
     allowedTenantIds: policy.allowedTenantIds,
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),

@@ -13,6 +13,7 @@ import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
 import * as reminders from './routes/reminders.js';
 import * as review from './routes/review.js';
+import * as onboarding from './routes/onboarding.js';
 import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
 import * as taskCard from './routes/task-card.js';
@@ -23,6 +24,7 @@ import { logRefusedTokens, quietTokenLibrary, refuseUnverifiableTokens } from '.
 import { proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle, TEAMS_SAFE_LIMITS, type ThrottleLimits } from './send-throttle.js';
 import { TaskDelivery } from './task-delivery.js';
+import { AccessDesk } from './access-desk.js';
 import { turnErrorHandler } from './turn-error.js';
 
 /** How replies get their token: Microsoft's token service unless a stand-in is given. */
@@ -57,7 +59,7 @@ export interface Bot {
   app: Application<BotState>;
   /** The everyday commands, as the Teams manifest's command menu lists them. */
   commands: readonly Command[];
-  /** Commands for admins (roles), routed the same way but left out of the menu. */
+  /** Commands for admins and coordinators (onboarding, roles), routed the same way but left out of the menu. */
   adminCommands: readonly Command[];
   /**
    * The one way the bot speaks unprompted (task cards, digests): behind one throttle, so Teams'
@@ -91,9 +93,10 @@ export function createBot(
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
   app.error(turnErrorHandler(deps.log));
-  app.turn('beforeTurn', membershipGuard(deps));
-
   const send = proactiveSender(adapter, auth.enabled ? auth.appId : '', new SendThrottle(sendLimits));
+  const desk = new AccessDesk(send, deps);
+  app.turn('beforeTurn', membershipGuard(deps, desk));
+
   const delivery = new TaskDelivery(send, deps);
   const taskCommands = tasks.taskCommands(() => delivery);
 
@@ -108,6 +111,7 @@ export function createBot(
     ...[...taskCommands].sort((a, b) => byUse(a) - byUse(b)),
     ...reminders.reminderCommands,
     ...board.boardCommands,
+    ...onboarding.ONBOARDING_COMMANDS,
     ...roles.ROLE_COMMANDS,
     helpCommand,
   ]);
@@ -124,6 +128,7 @@ export function createBot(
 
   welcome.register(app, deps);
   help.register(app, deps, helpCommand);
+  onboarding.register(app, deps, desk);
   roles.register(app, deps);
   tasks.register(app, deps, taskCommands);
   taskCard.register(app, deps, delivery);
@@ -136,5 +141,5 @@ export function createBot(
   board.register(app, deps);
   commandRun.register(app, deps, () => commands);
   fallback.register(app, deps, () => commands);
-  return { adapter, app, commands, adminCommands: roles.ROLE_COMMANDS, send };
+  return { adapter, app, commands, adminCommands: [...onboarding.ONBOARDING_COMMANDS, ...roles.ROLE_COMMANDS], send };
 }

@@ -27,6 +27,9 @@ export const CARD_NAMES = [
   'escalation',
   'review-due',
   'reminder-settings',
+  'agencies',
+  'request-access',
+  'access-request',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

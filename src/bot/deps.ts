@@ -9,6 +9,8 @@ import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
 import type { ReminderSettingsService } from '../services/reminder-settings.js';
+import type { AccessRequests } from '../services/access-requests.js';
+import type { Onboarding } from '../services/onboarding.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
 import type { DistrictCardCache } from './district-card-cache.js';
@@ -27,6 +29,10 @@ export interface BotDeps {
   roles: RoleAdmin;
   /** `reminders off` / `reminders on` and `reminder settings` (issue 16), audited as the member. */
   reminderSettings: ReminderSettingsService;
+  /** Members and agencies added and removed in chat (admins and coordinators), audited as that person. */
+  onboarding: Onboarding;
+  /** Strangers' requests for access, and the admins' decisions on them. */
+  access: AccessRequests;
   /** Entra tenants whose activities are accepted (lower case); empty accepts any. */
   allowedTenantIds: readonly string[];
   rateLimiter: CommandRateLimiter;

@@ -1,11 +1,13 @@
 import { TurnContext } from 'botbuilder';
 import { NotAMemberError } from '../domain/errors.js';
+import type { AccessDesk } from './access-desk.js';
 import type { BotDeps } from './deps.js';
 import { cardDataBytes, cleanInput, MAX_CARD_DATA_BYTES, MAX_INPUT_CHARS, type InputProblem } from './input.js';
-import { invokeMessage } from './invoke.js';
-import { sendNotice } from './reply.js';
+import { executeOf, invokeMessage } from './invoke.js';
+import { sendCard, sendNotice } from './reply.js';
 import type { BotState } from './state.js';
 import { turnFacts, type TurnFacts } from './turn.js';
+import { VERB } from './verbs.js';
 
 const PROBLEM_TEXT: Record<InputProblem, (length: number) => string> = {
   'too-long': (n) =>
@@ -55,9 +57,15 @@ async function refuse(context: TurnContext, title: string, text: string): Promis
  * over their command rate is told to slow down; a card payload must be of a sane size. Then it
  * lets only partnership members through to the routes, records the conversation (a member's
  * only) for later proactive messages, and turns what they typed into a clean command (the bot's
- * own mention already removed by teams-ai). Returning false ends the turn.
+ * own mention already removed by teams-ai). A stranger is answered here and goes no further: the
+ * "not a member" card (with Request access where asking is possible), or their press of that
+ * button, which `desk` handles without any route. Returning false ends the turn.
  */
-export function membershipGuard(deps: BotDeps): (context: TurnContext, state: BotState) => Promise<boolean> {
+export function membershipGuard(
+  deps: BotDeps,
+  desk?: AccessDesk,
+): (context: TurnContext, state: BotState) => Promise<boolean> {
+  const requestPressed = executeOf(VERB.accessRequest);
   return async (context, state) => {
     // Identity (aadObjectId, tenant, conversation type) means something only as Teams sends it: a
     // token endorsed for any other channel (Web Chat, Direct Line) could claim anyone's.
@@ -131,6 +139,14 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
     } catch (err) {
       if (!(err instanceof NotAMemberError)) throw err;
       deps.log.info({ activityId: facts.activityId, code: err.code }, 'not a member');
+      if (desk && type === 'invoke' && (await requestPressed(context))) {
+        await desk.press(context, facts);
+        return false;
+      }
+      if (desk && type === 'message') {
+        await sendCard(context, await desk.notMemberCard(facts));
+        return false;
+      }
       const text =
         'You are not a member of a partnership that uses this bot, so I cannot show you anything yet. ' +
         'Ask your partnership admin to add you' +

@@ -44,6 +44,12 @@ export const VERB = {
   actionCreate: 'action.create',
   /** Action.Execute { etag } plus the form's leadDays and escalationDays: save the partnership's reminder settings. */
   reminderSettings: 'reminders.settings',
+  /** Action.Execute {}: a stranger asks for access (answered by the membership guard, not a route). */
+  accessRequest: 'access.request',
+  /** Action.Execute { aadObjectId } plus agencyId, role, clearance: an admin approves a request. */
+  accessApprove: 'access.approve',
+  /** Action.Execute { aadObjectId } plus an optional reason: an admin declines a request. */
+  accessDecline: 'access.decline',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

@@ -3,10 +3,10 @@ import { IsoDateTime, Slug } from './text.js';
 
 /**
  * Governance (guidance principle 5) needs accountability: every change to a gap, action, profile,
- * membership, board channel (where partnership data is posted) or partnership setting records who made it, what it
+ * membership, agency, access request, board channel (where partnership data is posted) or partnership setting records who made it, what it
  * was, when, and the record before and after.
  */
-export const AuditEntity = z.enum(['gap', 'action', 'profile', 'member', 'board-channel', 'partnership']);
+export const AuditEntity = z.enum(['gap', 'action', 'profile', 'member', 'board-channel', 'agency', 'access-request', 'partnership']);
 export type AuditEntity = z.infer<typeof AuditEntity>;
 
 export const AuditEvent = z.object({

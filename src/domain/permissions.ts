@@ -13,6 +13,8 @@ export type Permission =
   | 'action.update-own'
   | 'digest.request'
   | 'member.manage'
+  /** Adding and removing members and agencies in chat (issue 16): clearance above OFFICIAL stays member.manage. */
+  | 'member.onboard'
   | 'board.manage'
   /** `reminder settings` (issue 16): the partnership's lead time and escalation threshold. */
   | 'reminders.manage';
@@ -35,9 +37,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'digest.request',
     // The board's channel and its digest schedule (issue 5): the coordinator runs the board's business.
     'board.manage',
+    // Bringing partner agencies' people in (guidance 3.8): the coordinator runs the partnership day to day.
+    'member.onboard',
     'reminders.manage',
   ],
-  admin: [...READ, 'member.manage', 'board.manage', 'digest.request', 'reminders.manage'],
+  admin: [...READ, 'member.manage', 'member.onboard', 'board.manage', 'digest.request', 'reminders.manage'],
 };
 
 export function can(member: Pick<Member, 'roles' | 'active'>, permission: Permission): boolean {

@@ -1,3 +1,4 @@
+import type { AccessRequest } from '../domain/access-request.js';
 import type { ActionDraft, ActionFacts, FourPAction } from '../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../domain/conversation.js';
@@ -49,7 +50,20 @@ export interface AgencyRepository {
   /** Ordered by name. */
   list(partnershipId: string): Promise<Agency[]>;
   get(partnershipId: string, id: string): Promise<Agency | undefined>;
-  put(agency: Agency): Promise<void>;
+  /** Creates or replaces; with `audit` (an agency added in chat), its audit event is written with it. */
+  put(agency: Agency, audit?: AuditContext): Promise<void>;
+}
+
+/**
+ * Access requests (issue 16), one per (partnership, object id), in the partnership's partition.
+ * Every create and replace is audited (entity `access-request`, id the requester's object id).
+ */
+export interface AccessRequestRepository {
+  get(partnershipId: string, aadObjectId: string): Promise<Stored<AccessRequest> | undefined>;
+  /** ConcurrencyError when that person already has a request with the partnership. */
+  create(request: AccessRequest, audit: AuditContext): Promise<Stored<AccessRequest>>;
+  /** Refused with ConcurrencyError on a stale etag: of two admins deciding at once, one wins. */
+  replace(request: AccessRequest, ifMatch: string, audit: AuditContext): Promise<Stored<AccessRequest>>;
 }
 
 export interface MemberRepository {
@@ -293,6 +307,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly conversations: ConversationRepository;
   readonly boardChannels: BoardChannelRepository;
+  readonly accessRequests: AccessRequestRepository;
   readonly jobLeases: JobLeaseRepository;
   readonly digestDeliveries: DigestDeliveryRepository;
   readonly reminderDeliveries: ReminderDeliveryRepository;

@@ -19,6 +19,7 @@ import { helpData } from '../../src/bot/routes/help.js';
 import { VERB } from '../../src/bot/verbs.js';
 import type { FourPAction } from '../../src/domain/action.js';
 import type { IntelligenceGap } from '../../src/domain/gap.js';
+import { SECTOR_LABELS } from '../../src/domain/partnership.js';
 import { banner } from '../../src/domain/summary.js';
 import type { Viewer } from '../../src/domain/visibility.js';
 import { createLogger } from '../../src/log.js';
@@ -30,6 +31,7 @@ import { DistrictProfiles, LIST_LIMIT } from '../../src/services/district-profil
 import { Tasks, type StoredTask } from '../../src/services/tasks.js';
 import { EMPTY_FORM } from '../../src/domain/task-form.js';
 import { Membership, type Requester } from '../../src/services/membership.js';
+import { Onboarding } from '../../src/services/onboarding.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { cardBytes, cardProblems, cardText, type Card } from '../support/cards.js';
@@ -184,6 +186,33 @@ async function realistic(name: CardName): Promise<Card> {
           values: { leadDays: 40 },
         }),
       ) as Card;
+    case 'agencies':
+      return renderCard('agencies', {
+        banner: banner('OFFICIAL', true),
+        partnershipName: requester.partnership.name,
+        rows: (await new Onboarding(store, () => NOW).agencies(DEMO_PARTNERSHIP_ID)).map((r) => ({
+          name: r.agency.name,
+          sector: SECTOR_LABELS[r.agency.sector],
+          members: String(r.members),
+        })),
+        footer: '14 agencies, 9 active members.',
+      }) as Card;
+    case 'request-access':
+      return renderCard('request-access', {
+        banner: banner('OFFICIAL', false),
+        title: 'Not a member yet',
+        text: 'You are not a member of a partnership that uses this bot. Press Request access to ask its admins.',
+      }) as Card;
+    case 'access-request':
+      return renderCard('access-request', {
+        banner: banner('OFFICIAL', true),
+        partnershipName: requester.partnership.name,
+        displayName: 'Pat Partner',
+        aadObjectId: '99999999-8888-7777-6666-555555555555',
+        tenantId: '11111111-2222-3333-4444-555555555555',
+        requestedAt: '2026-11-30 02:30 UTC',
+        agencies: (await store.agencies.list(DEMO_PARTNERSHIP_ID)).map((a) => ({ id: a.id, name: a.name })),
+      }) as Card;
     case 'district-choice': {
       let card: Card | undefined;
       const context = {

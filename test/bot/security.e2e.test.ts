@@ -87,6 +87,10 @@ describe('the guard in front of every route', () => {
     [VERB.actionForm]: 'action.create',
     [VERB.actionCreate]: 'action.create',
     [VERB.reminderSettings]: 'reminders.manage',
+    // A member pressing an old Request access card is told they are one already.
+    [VERB.accessRequest]: 'profile.read',
+    [VERB.accessApprove]: 'member.manage',
+    [VERB.accessDecline]: 'member.manage',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.summaryRefresh,
@@ -105,6 +109,9 @@ describe('the guard in front of every route', () => {
     VERB.gapCreate,
     VERB.actionCreate,
     VERB.reminderSettings,
+    VERB.accessRequest,
+    VERB.accessApprove,
+    VERB.accessDecline,
   ]);
 
   const REFRESH_VERBS: ReadonlySet<Verb> = new Set([VERB.summaryRefresh, VERB.gapsRefresh, VERB.planRefresh]);

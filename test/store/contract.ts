@@ -13,6 +13,7 @@ import { Profile } from '../../src/domain/profile.js';
 import type { Strand } from '../../src/domain/strand.js';
 import type { Store, Stored, TrackedRepository } from '../../src/store/store.js';
 import { runMemberContract } from './contract-members.js';
+import { runAccessRequestContract } from './contract-access-requests.js';
 import { digestReadCases } from './contract-digest-reads.js';
 import { importWriteCases } from './contract-import-writes.js';
 import { boundedListCases } from './contract-bounded-lists.js';
@@ -1017,6 +1018,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
 
     leaseAndClaimContract(() => store, setup.make);
     reminderDeliveryContract(() => store, setup.make);
+    runAccessRequestContract(() => store);
 
     describe('digest deliveries', () => {
       const delivery = (pid: string, conversationId: string, week: string): DigestDelivery =>

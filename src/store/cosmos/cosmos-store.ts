@@ -6,6 +6,7 @@ import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } fro
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
 import { refPrefixForStrand } from '../../domain/refs.js';
 import type { Store } from '../store.js';
+import { accessRequestRepository } from './access-request-repository.js';
 import { agencyRepository } from './agency-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { boardChannelRepository } from './board-channel-repository.js';
@@ -151,6 +152,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     audit: auditRepository(ctx),
     conversations: conversationRepository(ctx),
     boardChannels: boardChannelRepository(ctx),
+    accessRequests: accessRequestRepository(ctx),
     jobLeases: jobLeaseRepository(ctx),
     digestDeliveries: digestDeliveryRepository(ctx),
     reminderDeliveries: reminderDeliveryRepository(ctx),

@@ -19,6 +19,7 @@ export type DocType =
   | 'counter'
   | 'audit'
   | 'board'
+  | 'access-request'
   | 'lease'
   | 'delivery'
   | 'reminder'

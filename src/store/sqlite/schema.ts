@@ -233,4 +233,15 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (partnership_id, key)
   );
   `,
+  // Version 8: access requests (issue 16), one per partnership and requester, with a version for
+  // the optimistic concurrency that lets only one admin decide a request.
+  `
+  CREATE TABLE access_requests (
+    partnership_id TEXT NOT NULL,
+    aad_object_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, aad_object_id)
+  );
+  `,
 ];

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AccessRequest } from '../../domain/access-request.js';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import { SYSTEM_IMPORT, type AuditContext, type AuditEntity, type AuditEvent } from '../../domain/audit.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
@@ -177,7 +178,59 @@ class SqliteStore implements Store {
           .get(partnershipId, id) as { doc: string } | undefined;
         return row && (JSON.parse(row.doc) as Agency);
       }),
-    put: async (a: Agency) => guard(() => this.putAgency(a)),
+    put: async (a: Agency, audit?: AuditContext) =>
+      guard(() => {
+        if (!audit) return this.putAgency(a);
+        this.db.transaction(() => {
+          const before = this.stmt('SELECT doc FROM agencies WHERE partnership_id = ? AND id = ?').get(
+            a.partnershipId,
+            a.id,
+          ) as { doc: string } | undefined;
+          this.putAgency(a);
+          this.audit_.write(a.partnershipId, 'agency', a.id, audit, before?.doc ?? null, docOf(a));
+        })();
+      }),
+  };
+
+  readonly accessRequests = {
+    get: async (partnershipId: string, aadObjectId: string) =>
+      guard(() => {
+        const row = this.stmt(
+          'SELECT version, doc FROM access_requests WHERE partnership_id = ? AND aad_object_id = ?',
+        ).get(partnershipId, aadObjectId.toLowerCase()) as VersionedRow | undefined;
+        return row && stored<AccessRequest>(row.doc, row.version);
+      }),
+    create: async (request: AccessRequest, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const r = { ...request, aadObjectId: request.aadObjectId.toLowerCase() };
+          const doc = docOf(r);
+          const inserted = this.stmt(
+            `INSERT INTO access_requests (partnership_id, aad_object_id, version, doc) VALUES (?, ?, 1, ?)
+             ON CONFLICT (partnership_id, aad_object_id) DO NOTHING`,
+          ).run(r.partnershipId, r.aadObjectId, doc);
+          if (inserted.changes === 0) throw new ConcurrencyError('access request', r.aadObjectId);
+          this.audit_.write(r.partnershipId, 'access-request', r.aadObjectId, audit, null, doc);
+          return stored<AccessRequest>(doc, 1);
+        })(),
+      ),
+    replace: async (request: AccessRequest, ifMatch: string, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const r = { ...request, aadObjectId: request.aadObjectId.toLowerCase() };
+          const row = this.stmt(
+            'SELECT version, doc FROM access_requests WHERE partnership_id = ? AND aad_object_id = ?',
+          ).get(r.partnershipId, r.aadObjectId) as VersionedRow | undefined;
+          if (!row) throw new NotFoundError('access request', r.aadObjectId);
+          if (String(row.version) !== ifMatch) throw new ConcurrencyError('access request', r.aadObjectId);
+          const doc = docOf(r);
+          this.stmt(
+            'UPDATE access_requests SET version = ?, doc = ? WHERE partnership_id = ? AND aad_object_id = ?',
+          ).run(row.version + 1, doc, r.partnershipId, r.aadObjectId);
+          this.audit_.write(r.partnershipId, 'access-request', r.aadObjectId, audit, row.doc, doc);
+          return stored<AccessRequest>(doc, row.version + 1);
+        })(),
+      ),
   };
 
   private putAgency(a: Agency): void {
