@@ -19,6 +19,7 @@ import { boundedListCases } from './contract-bounded-lists.js';
 import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
 import { delivery as pendingDelivery, leaseAndClaimContract } from './contract-leases.js';
+import { awaitingInstallContract } from './contract-awaiting-installs.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1013,6 +1014,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     });
 
     leaseAndClaimContract(() => store, setup.make);
+    awaitingInstallContract(() => store);
 
     describe('digest deliveries', () => {
       const delivery = (pid: string, conversationId: string, week: string): DigestDelivery =>

@@ -14,6 +14,7 @@ import { CosmosCalls, type CosmosMeter } from './calls.js';
 import { CONTAINERS, ensureContainers } from './containers.js';
 import type { CosmosContext } from './context.js';
 import { conversationRepository } from './conversation-repository.js';
+import { awaitingInstallRepository } from './awaiting-install-repository.js';
 import { digestDeliveryRepository } from './digest-delivery-repository.js';
 import { districtRepository } from './district-repository.js';
 import { jobLeaseRepository } from './job-lease-repository.js';
@@ -152,6 +153,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     boardChannels: boardChannelRepository(ctx),
     jobLeases: jobLeaseRepository(ctx),
     digestDeliveries: digestDeliveryRepository(ctx),
+    awaitingInstalls: awaitingInstallRepository(ctx),
     bulkLoad: (partnershipId, load, audit) => bulkLoad(ctx, partnershipId, load, audit),
   };
 }
