@@ -19,9 +19,9 @@ import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
 import { logRefusedTokens, quietTokenLibrary, refuseUnverifiableTokens } from './token-failures.js';
-import { proactiveSender, type SendCard } from './proactive.js';
+import { personalChatOpener, proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle, TEAMS_SAFE_LIMITS, type ThrottleLimits } from './send-throttle.js';
-import { TaskDelivery } from './task-delivery.js';
+import { TaskDelivery, type InstallReach } from './task-delivery.js';
 import { turnErrorHandler } from './turn-error.js';
 
 /** How replies get their token: Microsoft's token service unless a stand-in is given. */
@@ -74,6 +74,8 @@ export function createBot(
   auth: AuthConfig,
   outbound?: OutboundCredentials,
   sendLimits: ThrottleLimits = TEAMS_SAFE_LIMITS,
+  /** Installing the app through Graph for owners with no chat yet; absent: they wait in `my tasks`. */
+  install?: Omit<InstallReach, 'openChat'>,
 ): Bot {
   const adapter = createAdapter(auth, outbound);
   if (auth.enabled) {
@@ -93,7 +95,12 @@ export function createBot(
   app.turn('beforeTurn', membershipGuard(deps));
 
   const send = proactiveSender(adapter, auth.enabled ? auth.appId : '', new SendThrottle(sendLimits));
-  const delivery = new TaskDelivery(send, deps);
+  const appId = auth.enabled ? auth.appId : '';
+  const delivery = new TaskDelivery(
+    send,
+    deps,
+    install && { ...install, openChat: personalChatOpener(adapter, appId) },
+  );
   const taskCommands = tasks.taskCommands(() => delivery);
 
   // Help lists them by use, most asked first (a person's own tasks before the coordinator's
@@ -119,7 +126,7 @@ export function createBot(
     ...board.boardCommands,
   ];
 
-  welcome.register(app, deps);
+  welcome.register(app, deps, (tenantId, aadObjectId) => delivery.deliverWaiting(tenantId, aadObjectId));
   help.register(app, deps, helpCommand);
   roles.register(app, deps);
   tasks.register(app, deps, taskCommands);

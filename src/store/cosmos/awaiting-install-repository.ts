@@ -79,11 +79,12 @@ export function awaitingInstallRepository(ctx: CosmosContext): AwaitingInstallRe
         ctx.auditTtlSeconds,
       );
       // The conditional delete goes first: when another instance took it, nothing is written.
-      const remove: OperationInput = {
+      // (The SDK's type leaves out a delete's ifMatch; the batch API honours it, as it does for replace.)
+      const remove = {
         operationType: BulkOperationType.Delete,
         id: awaitingId(record.aadObjectId, record.ref),
         ifMatch: etag,
-      };
+      } as OperationInput;
       const outcome = await runBatch(ctx.calls, ctx.data, record.partnershipId, [remove, op.create(event)]);
       if (outcome.ok) return true;
       if (outcome.index === 0 && [404, 412].includes(outcome.status)) return false;
