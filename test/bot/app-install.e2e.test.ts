@@ -428,3 +428,55 @@ describe('two instances on one store', () => {
     }
   });
 });
+
+describe('a waiting card across a restart, and past its bound', () => {
+  it('is delivered by the next process when the install arrives; one arriving after a day is not sent', async () => {
+    const graph = new GraphStandIn();
+    await graph.start();
+    const connector = new Connector();
+    await connector.start();
+    const shared = mkdtempSync(join(tmpdir(), 'soc-restart-'));
+    const env = { ...environment(graph.url), DATA_DIR: shared };
+    let now = Date.now();
+    const clock = () => new Date(now);
+    // Teams is slow to tell the bot this time: nothing arrives before the restart.
+    graph.installed = async () => undefined;
+    const before = await BotUnderTest.start({ env, outboundCredentials: tokensByAudience(env), connector, clock });
+    let after: BotUnderTest | undefined;
+    try {
+      await say(before, 'help', alex);
+      const ref = await newGap(before, 'Which takeaways launder cash through card terminals?');
+      const late = await newGap(before, 'Which barbers launder cash through card terminals?');
+      expect(toldAlex(await say(before, `assign ${ref} to Patti Fernandez`, alex))).toContain(
+        'I installed the app for Patti Fernandez',
+      );
+      expect(toldAlex(await say(before, `assign ${late} to Megan Bowen`, alex))).toContain(
+        'I installed the app for Megan Bowen',
+      );
+      await before.close();
+
+      after = await BotUnderTest.start({
+        env: { ...env, DEMO_DATA: 'off' },
+        outboundCredentials: tokensByAudience(env),
+        connector,
+        clock,
+      });
+      await teamsInstalls(after, patti);
+      expect(taskCardsTo(connector, patti, ref)).toHaveLength(1);
+
+      // Megan's install reaches the bot a day and a minute later: her task is in `my tasks`, as the
+      // coordinator was told, and no stale card turns up.
+      now += 24 * 60 * 60 * 1000 + 60_000;
+      await teamsInstalls(after, megan);
+      expect(taskCardsTo(connector, megan, late)).toHaveLength(0);
+      const trail = await after.store.audit.listForEntity(PID, 'app-install', megan.aadObjectId);
+      expect(trail.map((e) => e.action)).toStrictEqual(['install.requested', 'install.expired']);
+      expect(cardText((await say(after, 'my tasks', megan)).cards[0]!)).toContain(late);
+    } finally {
+      await after?.close();
+      await connector.close();
+      await graph.close();
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+});
