@@ -8,8 +8,8 @@ import type { Logger } from '../log.js';
  *   { "teamsApp@odata.bind": "{graph}/appCatalogs/teamsApps/{catalogAppId}" }
  * answers 201 Created (Teams then sends the bot a conversationUpdate for the new 1:1 chat) or
  * 409 Conflict when the app is already installed for them. It needs the application permission
- * TeamsAppInstallation.ReadWriteSelfForUser.All (or ReadWriteForUser.All) with admin consent;
- * without it Graph answers 403.
+ * TeamsAppInstallation.ReadWriteForUser.All with admin consent (ReadWriteSelfForUser.All once the
+ * manifest declares webApplicationInfo); without it Graph answers 403.
  *
  * One request, with a timeout; on 429 one more after Retry-After (bounded), never a loop. Logs
  * carry the person's object id, statuses and Graph's error code, never a body.
