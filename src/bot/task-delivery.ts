@@ -161,8 +161,10 @@ export class TaskDelivery {
     const ref = stored.task.record.ref;
     if (!this.reach || !tenantId) {
       this.deps.log.info(
-        { ref, aadObjectId: member.aadObjectId, code: 'APP_INSTALL_OFF' },
-        'owner has no chat with the bot; installing the app for them is off (TEAMS_APP_CATALOG_ID unset)',
+        { ref, aadObjectId: member.aadObjectId, code: this.reach ? 'APP_INSTALL_NO_TENANT' : 'APP_INSTALL_OFF' },
+        this.reach
+          ? 'owner has no chat with the bot, and the turn named no tenant to install the app in'
+          : 'owner has no chat with the bot; installing the app for them is off (TEAMS_APP_CATALOG_ID unset)',
       );
       return 'unreachable';
     }
