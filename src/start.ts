@@ -12,7 +12,7 @@ import type { Logger } from './log.js';
 import { createServer } from './server.js';
 import { graphTokenSource } from './bot/graph-token.js';
 import { AwaitingInstalls } from './services/awaiting-installs.js';
-import { TeamsAppInstaller, type HttpPort } from './services/teams-app-installer.js';
+import { TeamsAppInstaller } from './services/teams-app-installer.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { ConversationRefs } from './services/conversation-refs.js';
 import { bootstrapAdmins } from './services/bootstrap-admins.js';
@@ -93,8 +93,6 @@ export async function start(
     clock?: Clock;
     store?: Store;
     outboundCredentials?: OutboundCredentials;
-    /** How the Graph installer speaks HTTP (fetch unless given), and how long it waits on a 429. */
-    graphHttp?: { http?: HttpPort; maxRetryAfterMs?: number; timeoutMs?: number };
     digestHooks?: Pick<DigestJobDeps, 'afterPending' | 'beforeSend' | 'beforeCompose' | 'owner'>;
   } = {},
 ): Promise<Running> {
@@ -135,7 +133,6 @@ export async function start(
             catalogAppId: config.graph.catalogAppId,
             token: graphTokenSource(config.auth, options.outboundCredentials),
             log,
-            ...options.graphHttp,
           }),
           waiting: new AwaitingInstalls(store, clock),
         }

@@ -3,6 +3,7 @@ import { AdaptiveCardActionExecuteResponseType } from '@microsoft/teams-ai';
 import type { AuthConfig } from '../config.js';
 import type { Command } from './command.js';
 import type { BotDeps } from './deps.js';
+import * as appInstalled from './routes/app-installed.js';
 import * as board from './routes/board.js';
 import { membershipGuard } from './membership-guard.js';
 import * as commandRun from './routes/command-run.js';
@@ -126,7 +127,11 @@ export function createBot(
     ...board.boardCommands,
   ];
 
-  welcome.register(app, deps, (tenantId, aadObjectId) => delivery.deliverWaiting(tenantId, aadObjectId));
+  const waitingCards = appInstalled.waitingCards(deps, (tenantId, aadObjectId) =>
+    delivery.deliverWaiting(tenantId, aadObjectId),
+  );
+  welcome.register(app, deps, waitingCards);
+  appInstalled.register(app, waitingCards);
   help.register(app, deps, helpCommand);
   roles.register(app, deps);
   tasks.register(app, deps, taskCommands);

@@ -192,8 +192,6 @@ export interface BotOptions {
   logTo?: NodeJS.WritableStream;
   /** Stands in for Microsoft's token service when the bot replies with authentication on. */
   outboundCredentials?: OutboundCredentials;
-  /** How the Graph installer speaks HTTP, and its bound on a 429's Retry-After. */
-  graphHttp?: StartOptions['graphHttp'];
   /** A connector that outlives this bot (a restart test); by default each bot has its own. */
   connector?: Connector;
   digestHooks?: StartOptions['digestHooks'];
@@ -227,7 +225,6 @@ export class BotUnderTest {
       ...(options.store ? { store: options.store } : {}),
       ...(options.outboundCredentials ? { outboundCredentials: options.outboundCredentials } : {}),
       ...(options.digestHooks ? { digestHooks: options.digestHooks } : {}),
-      ...(options.graphHttp ? { graphHttp: options.graphHttp } : {}),
     });
     const connector = options.connector ?? new Connector();
     if (!options.connector) await connector.start();
