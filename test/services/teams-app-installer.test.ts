@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
@@ -19,7 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function graph(handle: Parameters<typeof createServer>[0]): Promise<string> {
+async function graph(handle: RequestListener): Promise<string> {
   server = createServer(handle);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const address = server.address();
