@@ -73,8 +73,8 @@ export interface InstallerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-// The install runs inside the coordinator's turn, which Teams gives about 15 seconds: at worst
-// two timed-out attempts and one bounded wait fit, with room for the card sends.
+// The install runs inside the coordinator's turn, which Teams gives about 15 seconds: at worst a
+// slow 429, the bounded wait and one more attempt (12 s) fit, with room for the card sends.
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RETRY_AFTER_MS = 2_000;
 
