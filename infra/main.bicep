@@ -68,6 +68,9 @@ param logRetentionDays int = 90
 @description('Days an audit event is kept (AUDIT_RETENTION_DAYS: Cosmos DB deletes it by item TTL that long after it was written), or forever (the default). Applies to events written after a change.')
 param auditRetentionDays string = 'forever'
 
+@description('The app\'s id in the tenant\'s Teams app catalog (TEAMS_APP_CATALOG_ID; Teams admin centre, or GET /appCatalogs/teamsApps?$filter=externalId eq \'<manifest id>\'). Set, the bot installs the app through Microsoft Graph for a task owner who has never chatted with it; this needs the identity\'s Graph application permission with admin consent (infra/README.md, step 7). Empty: such owners wait in my tasks.')
+param teamsAppCatalogId string = ''
+
 @description('Load the Merseyside demo partnership into an empty store on first start. Off in production.')
 @allowed(['on', 'off'])
 param demoData string = 'off'
@@ -583,6 +586,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         // Per-bot limits (Teams' send rate, the per-user command limit) are divided by the most
         // instances autoscale may run, so together they never exceed them.
         { name: 'BOT_INSTANCES', value: string(appMaxInstances) }
+        // Installing the app for task owners with no chat yet (Graph, the identity's own token).
+        { name: 'TEAMS_APP_CATALOG_ID', value: teamsAppCatalogId }
         { name: 'LOG_LEVEL', value: 'info' }
         // The package is built already (dist and production node_modules): no build on deploy.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }

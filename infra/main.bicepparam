@@ -16,3 +16,5 @@ param privateNetworking = false
 param botSku = 'F0'
 param logRetentionDays = 90
 param demoData = 'off'
+// Empty until the app is in the catalogue and the Graph permission is consented (infra/README.md, step 7).
+param teamsAppCatalogId = readEnvironmentVariable('TEAMS_APP_CATALOG_ID', '')

@@ -41,6 +41,17 @@ export type StoreConfig =
       auditRetentionDays?: number;
     };
 
+/**
+ * Microsoft Graph, for installing the app for a task's owner who has no 1:1 chat with the bot yet
+ * (issue 16). `catalogAppId` unset: the bot never calls Graph and such owners wait in `my tasks`.
+ */
+export interface GraphConfig {
+  /** Graph's base URL, with its version: https://graph.microsoft.com/v1.0 unless a loopback stand-in. */
+  baseUrl: string;
+  /** The app's id in the tenant's Teams app catalog (not the manifest id, not the bot id). */
+  catalogAppId?: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -66,6 +77,7 @@ export interface Config {
   digestCheckSeconds: number;
   /** How often the reminder job looks for a day's reminders to send; 0 turns it off. */
   reminderCheckSeconds: number;
+  graph: GraphConfig;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -195,6 +207,8 @@ const Env = z.object({
       }
       return n;
     }),
+  GRAPH_BASE_URL: optionalText.pipe(z.string().url('must be a URL, e.g. https://graph.microsoft.com/v1.0').optional()),
+  TEAMS_APP_CATALOG_ID: guidList(GUID),
   DIGEST_CHECK_SECONDS: z
     .string()
     .optional()
@@ -308,6 +322,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const graph: GraphConfig = { baseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '') };
+  if (e.GRAPH_BASE_URL) {
+    // The bot's Graph token goes wherever this points: only Graph itself, or a loopback stand-in.
+    const url = new URL(e.GRAPH_BASE_URL);
+    if (url.protocol !== 'https:' && !isLoopback(url.hostname.replace(/^\[|\]$/g, ''))) {
+      fail('GRAPH_BASE_URL', 'must be https (or a loopback address for a test stand-in)');
+    }
+  }
+  if (e.TEAMS_APP_CATALOG_ID.length > 1) fail('TEAMS_APP_CATALOG_ID', 'must be one GUID');
+  const [catalogAppId] = e.TEAMS_APP_CATALOG_ID;
+  if (catalogAppId) {
+    if (!auth.enabled) {
+      fail(
+        'TEAMS_APP_CATALOG_ID',
+        "needs MicrosoftAppId: the app is installed with the bot's own identity's Graph token",
+      );
+    }
+    graph.catalogAppId = catalogAppId;
+  }
+
   return {
     port: e.PORT,
     host: e.HOST,
@@ -324,5 +358,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderCheckSeconds: e.REMINDER_CHECK_SECONDS,
     instances: e.BOT_INSTANCES,
     digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
+    graph,
   };
 }

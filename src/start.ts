@@ -12,6 +12,9 @@ import { DistrictCardCache } from './bot/district-card-cache.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { createServer } from './server.js';
+import { graphTokenSource } from './bot/graph-token.js';
+import { AwaitingInstalls } from './services/awaiting-installs.js';
+import { TeamsAppInstaller } from './services/teams-app-installer.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { ConversationRefs } from './services/conversation-refs.js';
 import { bootstrapAdmins } from './services/bootstrap-admins.js';
@@ -132,7 +135,21 @@ export async function start(
     ...options.digestHooks,
   });
   const deps = botDeps(store, clock, log, policy, digests);
-  bot = createBot(deps, config.auth, options.outboundCredentials, sendLimitsPerInstance(config.instances));
+  // The app is installed for task owners with no chat only when its catalog id is configured (and
+  // so, by config.ts, the bot has an identity to ask Graph with).
+  const install =
+    config.auth.enabled && config.graph.catalogAppId
+      ? {
+          installer: new TeamsAppInstaller({
+            baseUrl: config.graph.baseUrl,
+            catalogAppId: config.graph.catalogAppId,
+            token: graphTokenSource(config.auth, options.outboundCredentials),
+            log,
+          }),
+          waiting: new AwaitingInstalls(store, clock),
+        }
+      : undefined;
+  bot = createBot(deps, config.auth, options.outboundCredentials, sendLimitsPerInstance(config.instances), install);
   const reminders = new ReminderJob({
     store,
     clock,

@@ -192,6 +192,35 @@ describe('configuration', () => {
     expect(problem({})).toBeUndefined();
   });
 
+  it("calls Microsoft Graph only with an app catalog id and the bot's identity, at Graph or a loopback stand-in", () => {
+    const identity = {
+      MicrosoftAppId: '0b4c1d2e-3f40-4152-9a6b-7c8d9e0f1a2b',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      ...ONE_TENANT,
+    };
+    const catalog = '4ab1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
+    expect(loadConfig({}).graph).toStrictEqual({ baseUrl: 'https://graph.microsoft.com/v1.0' });
+    expect(loadConfig({ ...identity, TEAMS_APP_CATALOG_ID: catalog.toUpperCase() }).graph).toStrictEqual({
+      baseUrl: 'https://graph.microsoft.com/v1.0',
+      catalogAppId: catalog,
+    });
+    expect(
+      loadConfig({ ...identity, TEAMS_APP_CATALOG_ID: catalog, GRAPH_BASE_URL: 'http://127.0.0.1:4321/v1.0/' }).graph,
+    ).toStrictEqual({ baseUrl: 'http://127.0.0.1:4321/v1.0', catalogAppId: catalog });
+    expect(problem({ TEAMS_APP_CATALOG_ID: catalog })).toMatchObject({ variable: 'TEAMS_APP_CATALOG_ID' });
+    expect(problem({ ...identity, TEAMS_APP_CATALOG_ID: 'my-app' })?.variable).toBe('TEAMS_APP_CATALOG_ID');
+    expect(problem({ ...identity, TEAMS_APP_CATALOG_ID: `${catalog},${catalog.replace('4ab', '5ab')}` })).toEqual({
+      variable: 'TEAMS_APP_CATALOG_ID',
+      message: 'TEAMS_APP_CATALOG_ID: must be one GUID',
+    });
+    expect(problem({ GRAPH_BASE_URL: 'http://graph.example.com/v1.0' })).toEqual({
+      variable: 'GRAPH_BASE_URL',
+      message: 'GRAPH_BASE_URL: must be https (or a loopback address for a test stand-in)',
+    });
+    expect(problem({ GRAPH_BASE_URL: 'graph' })?.variable).toBe('GRAPH_BASE_URL');
+  });
+
   it('refuses to listen beyond loopback without authentication, unless told to', () => {
     expect(problem({ HOST: '0.0.0.0' })).toMatchObject({ variable: 'HOST' });
     expect(problem({ HOST: '0.0.0.0' })?.message).toContain('ALLOW_UNAUTHENTICATED=true');

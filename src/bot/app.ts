@@ -3,6 +3,7 @@ import { AdaptiveCardActionExecuteResponseType } from '@microsoft/teams-ai';
 import type { AuthConfig } from '../config.js';
 import type { Command } from './command.js';
 import type { BotDeps } from './deps.js';
+import * as appInstalled from './routes/app-installed.js';
 import * as board from './routes/board.js';
 import { membershipGuard } from './membership-guard.js';
 import * as commandRun from './routes/command-run.js';
@@ -21,9 +22,9 @@ import * as tasks from './routes/tasks.js';
 import * as welcome from './routes/welcome.js';
 import { newBotState, type BotState } from './state.js';
 import { logRefusedTokens, quietTokenLibrary, refuseUnverifiableTokens } from './token-failures.js';
-import { proactiveSender, type SendCard } from './proactive.js';
+import { personalChatOpener, proactiveSender, type SendCard } from './proactive.js';
 import { SendThrottle, TEAMS_SAFE_LIMITS, type ThrottleLimits } from './send-throttle.js';
-import { TaskDelivery } from './task-delivery.js';
+import { TaskDelivery, type InstallReach } from './task-delivery.js';
 import { AccessDesk } from './access-desk.js';
 import { turnErrorHandler } from './turn-error.js';
 
@@ -77,6 +78,8 @@ export function createBot(
   auth: AuthConfig,
   outbound?: OutboundCredentials,
   sendLimits: ThrottleLimits = TEAMS_SAFE_LIMITS,
+  /** Installing the app through Graph for owners with no chat yet; absent: they wait in `my tasks`. */
+  install?: Omit<InstallReach, 'openChat'>,
 ): Bot {
   const adapter = createAdapter(auth, outbound);
   if (auth.enabled) {
@@ -97,7 +100,12 @@ export function createBot(
   const desk = new AccessDesk(send, deps);
   app.turn('beforeTurn', membershipGuard(deps, desk));
 
-  const delivery = new TaskDelivery(send, deps);
+  const appId = auth.enabled ? auth.appId : '';
+  const delivery = new TaskDelivery(
+    send,
+    deps,
+    install && { ...install, openChat: personalChatOpener(adapter, appId) },
+  );
   const taskCommands = tasks.taskCommands(() => delivery);
 
   // Help lists them by use, most asked first (a person's own tasks before the coordinator's
@@ -126,7 +134,11 @@ export function createBot(
     ...board.boardCommands,
   ];
 
-  welcome.register(app, deps);
+  const waitingCards = appInstalled.waitingCards(deps, (tenantId, aadObjectId) =>
+    delivery.deliverWaiting(tenantId, aadObjectId),
+  );
+  welcome.register(app, deps, waitingCards);
+  appInstalled.register(app, waitingCards);
   help.register(app, deps, helpCommand);
   onboarding.register(app, deps, desk);
   roles.register(app, deps);

@@ -1,5 +1,5 @@
 import type { AdaptiveCard, TeamsAdapter } from '@microsoft/teams-ai';
-import { MessageFactory, type ConversationReference } from 'botbuilder';
+import { MessageFactory, TurnContext, type ConversationParameters, type ConversationReference } from 'botbuilder';
 import type { ConversationRef } from '../domain/conversation.js';
 import { cardAttachment } from './cards.js';
 import type { SendThrottle } from './send-throttle.js';
@@ -41,6 +41,56 @@ export function proactiveSender(adapter: TeamsAdapter, appId: string, throttle: 
       failure = err ?? new Error('send failed');
     }
     if (failure !== undefined) throw new DeliveryFailure(reasonOf(failure));
+  };
+}
+
+/**
+ * Where to reach a person the app is installed for but whose 1:1 chat the bot has no record of
+ * (Graph answered 409: installed before, its conversationUpdate never stored): the connector's
+ * createConversation, as documented for proactive messages, which answers the existing 1:1 chat.
+ * `serviceUrl` is the coordinator's turn's (Teams' regional endpoint for the tenant).
+ */
+export type OpenPersonalChat = (
+  serviceUrl: string,
+  tenantId: string,
+  aadObjectId: string,
+) => Promise<Omit<ConversationRef, 'updatedAt'>>;
+
+export function personalChatOpener(adapter: TeamsAdapter, appId: string): OpenPersonalChat {
+  return async (serviceUrl, tenantId, aadObjectId) => {
+    const parameters = {
+      isGroup: false,
+      tenantId,
+      members: [{ id: aadObjectId, aadObjectId, name: '' }],
+      channelData: { tenant: { id: tenantId } },
+    } as unknown as ConversationParameters;
+    let reference: Partial<ConversationReference> | undefined;
+    try {
+      await adapter.createConversationAsync(
+        appId,
+        'msteams',
+        serviceUrl,
+        undefined as unknown as string,
+        parameters,
+        async (context) => {
+          reference = TurnContext.getConversationReference(context.activity);
+        },
+      );
+    } catch (err) {
+      throw new DeliveryFailure(reasonOf(err));
+    }
+    const conversationId = reference?.conversation?.id;
+    if (!reference || !conversationId) throw new DeliveryFailure('no conversation');
+    // The create answer names no conversation type; this one is a 1:1 chat, and cards are judged by it.
+    const conversation = { ...reference.conversation, conversationType: 'personal', tenantId };
+    return {
+      tenantId,
+      conversationId,
+      kind: 'personal',
+      aadObjectId: aadObjectId.toLowerCase(),
+      serviceUrl,
+      reference: { ...reference, conversation, user: { id: aadObjectId, aadObjectId } } as Record<string, unknown>,
+    };
   };
 }
 

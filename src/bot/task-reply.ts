@@ -35,6 +35,11 @@ export function outcomeNote(outcome: ChangeOutcome): string {
 export function deliveryText(ref: string, report: DeliveryReport): string {
   const parts: string[] = [];
   if (report.sent.length) parts.push(`The task card was sent to ${report.sent.join(', ')} in their chat with me.`);
+  if (report.installing.length) {
+    parts.push(
+      `I installed the app for ${report.installing.join(', ')}, who had not chatted with me yet; the card is on its way to their chat with me. If Teams has not opened that chat within a day, ${ref} still waits for them in "my tasks".`,
+    );
+  }
   if (report.unreachable.length) {
     parts.push(
       `I could not reach ${report.unreachable.join(', ')}: they have not chatted with me yet. ${ref} waits for them in "my tasks" once they do.`,

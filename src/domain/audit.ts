@@ -3,17 +3,29 @@ import { IsoDateTime, Slug } from './text.js';
 
 /**
  * Governance (guidance principle 5) needs accountability: every change to a gap, action, profile,
- * membership, agency, access request, board channel (where partnership data is posted) or partnership setting records who made it, what it
- * was, when, and the record before and after.
+ * membership, agency, access request, board channel (where partnership data is posted) or partnership
+ * setting records who made it, what it was, when, and the record before and after. `app-install` (id: the
+ * person's object id) records the bot installing itself for someone through Microsoft Graph, and the
+ * task card that waited for it.
  */
-export const AuditEntity = z.enum(['gap', 'action', 'profile', 'member', 'board-channel', 'agency', 'access-request', 'partnership']);
+export const AuditEntity = z.enum([
+  'gap',
+  'action',
+  'profile',
+  'member',
+  'board-channel',
+  'agency',
+  'access-request',
+  'partnership',
+  'app-install',
+]);
 export type AuditEntity = z.infer<typeof AuditEntity>;
 
 export const AuditEvent = z.object({
   id: z.string().uuid(),
   partnershipId: Slug,
   entityType: AuditEntity,
-  /** The gap or action reference, the district id of a profile, a member's object id, a channel's conversation id, or the partnership's id. */
+  /** The gap or action reference, the district id of a profile, a member's object id (also of an app install or access request), a channel's conversation id, or the partnership's id. */
   entityId: z.string().min(1),
   /** What happened, as a verb: "gap.created", "action.status", "profile.reviewed". */
   action: z.string().regex(/^[a-z]+\.[a-z-]+$/),

@@ -1,6 +1,7 @@
 import type { AccessRequest } from '../domain/access-request.js';
 import type { ActionDraft, ActionFacts, FourPAction } from '../domain/action.js';
 import type { AuditContext, AuditEntity, AuditEvent } from '../domain/audit.js';
+import type { AwaitingInstall } from '../domain/awaiting-install.js';
 import type { BoardChannel, ConversationRef } from '../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../domain/digest-delivery.js';
 import type { District } from '../domain/district.js';
@@ -258,6 +259,19 @@ export interface ReminderDeliveryRepository {
   claim(delivery: ReminderDelivery, owner: string, staleAfterMs: number): Promise<Stored<ReminderDelivery> | undefined>;
   /** Writes the outcome, if still as read (its etag): ConcurrencyError otherwise, NotFoundError when absent. */
   replace(delivery: ReminderDelivery, ifMatch: string): Promise<Stored<ReminderDelivery>>;
+ * Task cards waiting for their owner's app install (domain/awaiting-install.ts). Each write is
+ * audited (entity `app-install`, id the person's object id) in the same transaction or batch.
+ */
+export interface AwaitingInstallRepository {
+  /** Creates or replaces the record of (partnershipId, aadObjectId, ref), with its audit event. */
+  put(waiting: AwaitingInstall, audit: AuditContext): Promise<void>;
+  /** A person's waiting cards, oldest first (then by reference). */
+  listForPerson(partnershipId: string, aadObjectId: string): Promise<Stored<AwaitingInstall>[]>;
+  /**
+   * Removes it if it is still as read (its etag), with its audit event: true for the one caller
+   * that removed it, so of instances racing on the same install only one sends the card.
+   */
+  take(waiting: Stored<AwaitingInstall>, audit: AuditContext): Promise<boolean>;
 }
 
 /**
@@ -311,5 +325,6 @@ export interface Store {
   readonly jobLeases: JobLeaseRepository;
   readonly digestDeliveries: DigestDeliveryRepository;
   readonly reminderDeliveries: ReminderDeliveryRepository;
+  readonly awaitingInstalls: AwaitingInstallRepository;
   bulkLoad(partnershipId: string, load: BulkLoad, audit: AuditContext): Promise<void>;
 }

@@ -134,9 +134,10 @@ describe('the guard in front of every route', () => {
     expect(Object.keys(VERB_PERMISSION).sort()).toEqual([...verbs].sort());
     // One route per command: its selector matches the folded text against all its patterns.
     const commands = allCommands().length;
-    // Commands and Action.Submit verbs are message routes; the welcome (bot added) and the
-    // catch-all are the two others. Action.Execute verbs are invoke routes.
-    expect(routes).toBe(commands + verbs.filter((v) => !EXECUTE_VERBS.has(v)).length + 2);
+    // Commands and Action.Submit verbs are message routes; the welcome (bot added), the app
+    // installed (installationUpdate: waiting task cards, no text read) and the catch-all are the
+    // three others. Action.Execute verbs are invoke routes.
+    expect(routes).toBe(commands + verbs.filter((v) => !EXECUTE_VERBS.has(v)).length + 3);
     expect(invokeRoutes).toBe(EXECUTE_VERBS.size);
   });
 

@@ -70,6 +70,7 @@ describe('infra/main.bicep app settings', () => {
       demoData: 'off',
       auditRetentionDays: 'forever',
       'string(appMaxInstances)': '10',
+      teamsAppCatalogId: '4ab1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
     };
     const env: NodeJS.ProcessEnv = {};
     for (const [name, value] of settings) {
@@ -92,6 +93,11 @@ describe('infra/main.bicep app settings', () => {
     expect(config.allowedTenantIds).toEqual([stand.botTenantId]);
     // Per-bot limits are shared out over the most instances autoscale may run.
     expect(config.instances).toBe(10);
+    // The catalog id is a parameter; Graph is Microsoft's.
+    expect(config.graph).toStrictEqual({
+      baseUrl: 'https://graph.microsoft.com/v1.0',
+      catalogAppId: stand.teamsAppCatalogId,
+    });
   });
 
   it('holds no secret: the bot signs in as the managed identity, and there is no account key', () => {

@@ -22,6 +22,7 @@ import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
 import { delivery as pendingDelivery, leaseAndClaimContract } from './contract-leases.js';
 import { reminderDeliveryContract } from './contract-reminders.js';
+import { awaitingInstallContract } from './contract-awaiting-installs.js';
 
 /**
  * The one contract every Store adapter proves (the shape of keyv's test-suite and Auth.js's
@@ -1019,6 +1020,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     leaseAndClaimContract(() => store, setup.make);
     reminderDeliveryContract(() => store, setup.make);
     runAccessRequestContract(() => store);
+    awaitingInstallContract(() => store);
 
     describe('digest deliveries', () => {
       const delivery = (pid: string, conversationId: string, week: string): DigestDelivery =>

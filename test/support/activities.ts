@@ -106,3 +106,11 @@ export function actionExecute(verb: string, data: unknown, title: string, addres
 export function botAdded(addressing: Addressing): Activity {
   return address(fixture('conversation-update.bot-added'), addressing);
 }
+
+/**
+ * The app installed in someone's personal scope (by them, or through Graph's installedApps):
+ * Teams sends an installationUpdate with action `add`, beside the conversationUpdate (botAdded).
+ */
+export function installationAdded(addressing: Addressing): Activity {
+  return address(fixture('installation-update.add'), addressing);
+}

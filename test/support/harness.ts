@@ -47,6 +47,12 @@ export class Connector {
   readonly roster = new Map<string, { id: string; name: string; aadObjectId: string }>();
   /** Requests answered with a scripted failure instead of being recorded. */
   readonly refused: { status: number; conversationId: string; at: number }[] = [];
+  /**
+   * Conversations the bot asked to create (POST /v3/conversations): Teams answers a person's
+   * existing 1:1 chat with the bot once the app is installed for them, here `a:1personal-<object id>`.
+   */
+  readonly created: { members: { id?: string; aadObjectId?: string }[]; tenantId?: string; authorization?: string }[] =
+    [];
   /** Failures to answer, in order, before recording again (429 with Retry-After, 500, …). */
   private readonly script: { status: number; headers?: Record<string, string>; conversationId?: string }[] = [];
   private server: Server | undefined;
@@ -91,6 +97,17 @@ export class Connector {
         const found = this.roster.get(decodeURIComponent(member[1]!));
         res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
         res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));
+        return;
+      }
+      if (req.method === 'POST' && /^\/v3\/conversations\/?(?:\?.*)?$/.test(req.url ?? '')) {
+        const params = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Connector['created'][number];
+        this.created.push({
+          ...params,
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        });
+        const who = params.members?.[0]?.aadObjectId ?? params.members?.[0]?.id ?? 'unknown';
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `a:1personal-${who}` }));
         return;
       }
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');

@@ -103,7 +103,8 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
       const target = await rc.deps.tasks.assigneeFromChoice(rc.requester, parsed.assignee);
       const change: TaskChange = { op: 'assign', agencyId: target.agencyId, ownerAadObjectId: target.ownerAadObjectId };
       const outcome = await rc.deps.tasks.change(rc.requester, rc.viewer, parsed.ref, change, parsed);
-      if (outcome.kind === 'changed') delivery.deliverLater(rc.requester, rc.facts.tenantId, outcome.stored);
+      if (outcome.kind === 'changed')
+        delivery.deliverLater(rc.requester, rc.facts.tenantId, outcome.stored, rc.context.activity.serviceUrl);
       return answer(rc, outcome);
     }),
   );
@@ -153,7 +154,7 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
         throw err;
       }
       const owned = kind === 'gap' ? stored.task.record.status === 'assigned' : true;
-      if (owned) delivery.deliverLater(rc.requester, rc.facts.tenantId, stored);
+      if (owned) delivery.deliverLater(rc.requester, rc.facts.tenantId, stored, rc.context.activity.serviceUrl);
       return taskCard(
         rc,
         stored,

@@ -92,7 +92,8 @@ async function createFromLine(
   }
   const ref = stored.task.record.ref;
   let note = `${ref} created.`;
-  if (agencyId) note += ` ${deliveryText(ref, await delivery.deliver(rc.requester, rc.facts.tenantId, stored))}`;
+  if (agencyId)
+    note += ` ${deliveryText(ref, await delivery.deliver(rc.requester, rc.facts.tenantId, stored, rc.context.activity.serviceUrl))}`;
   await sendCard(rc.context, await taskCard(rc, stored, note));
 }
 
@@ -148,7 +149,12 @@ function assignCommand(delivery: () => TaskDelivery): Command {
         await sendCard(rc.context, await taskCard(rc, outcome.stored, outcomeNote(outcome)));
         return;
       }
-      const report = await delivery().deliver(rc.requester, rc.facts.tenantId, outcome.stored);
+      const report = await delivery().deliver(
+        rc.requester,
+        rc.facts.tenantId,
+        outcome.stored,
+        rc.context.activity.serviceUrl,
+      );
       await sendCard(
         rc.context,
         await taskCard(rc, outcome.stored, `${ref} assigned to ${target.name}. ${deliveryText(ref, report)}`),

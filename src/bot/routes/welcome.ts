@@ -1,4 +1,5 @@
 import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
 import { NotAMemberError } from '../../domain/errors.js';
 import { banner } from '../../domain/summary.js';
 import type { BotDeps } from '../deps.js';
@@ -6,8 +7,15 @@ import { runSuggestion, sendNamedCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import { turnFacts } from '../turn.js';
 
-/** When the bot is added to a chat, team or channel: what it is for and how to start. */
-export function register(app: Application<BotState>, deps: BotDeps): void {
+/**
+ * When the bot is added to a chat, team or channel: what it is for and how to start; then
+ * `afterWelcome` (a personal install delivers the task cards that waited for it, app-installed.ts).
+ */
+export function register(
+  app: Application<BotState>,
+  deps: BotDeps,
+  afterWelcome?: (context: TurnContext) => Promise<void>,
+): void {
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
     if (!context.activity.membersAdded?.some((m) => m.id === botId)) return;
@@ -27,5 +35,6 @@ export function register(app: Application<BotState>, deps: BotDeps): void {
       memberText,
       suggestions: [runSuggestion('help'), runSuggestion('top 10')],
     });
+    await afterWelcome?.(context);
   });
 }

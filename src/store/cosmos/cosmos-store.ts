@@ -15,6 +15,7 @@ import { CosmosCalls, type CosmosMeter } from './calls.js';
 import { CONTAINERS, ensureContainers } from './containers.js';
 import type { CosmosContext } from './context.js';
 import { conversationRepository } from './conversation-repository.js';
+import { awaitingInstallRepository } from './awaiting-install-repository.js';
 import { digestDeliveryRepository } from './digest-delivery-repository.js';
 import { reminderDeliveryRepository } from './reminder-delivery-repository.js';
 import { districtRepository } from './district-repository.js';
@@ -156,6 +157,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
     jobLeases: jobLeaseRepository(ctx),
     digestDeliveries: digestDeliveryRepository(ctx),
     reminderDeliveries: reminderDeliveryRepository(ctx),
+    awaitingInstalls: awaitingInstallRepository(ctx),
     bulkLoad: (partnershipId, load, audit) => bulkLoad(ctx, partnershipId, load, audit),
   };
 }

@@ -30,7 +30,8 @@ export type DocType =
   | 'personal'
   | 'migration'
   | 'stamp'
-  | 'clock';
+  | 'clock'
+  | 'awaiting';
 
 export interface Envelope<T> {
   id: string;

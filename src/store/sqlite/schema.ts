@@ -244,4 +244,17 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (partnership_id, aad_object_id)
   );
   `,
+  // Version 9 (7 and 8 belong to other branches; written so it applies in any order): task cards
+  // waiting for their owner's app install through Microsoft Graph, one per person and task.
+  `
+  CREATE TABLE IF NOT EXISTS awaiting_installs (
+    partnership_id TEXT NOT NULL,
+    aad_object_id TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (partnership_id, aad_object_id, ref)
+  );
+  `,
 ];

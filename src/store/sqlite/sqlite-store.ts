@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import type { AccessRequest } from '../../domain/access-request.js';
 import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import { SYSTEM_IMPORT, type AuditContext, type AuditEntity, type AuditEvent } from '../../domain/audit.js';
+import type { AwaitingInstall } from '../../domain/awaiting-install.js';
 import type { BoardChannel, ConversationRef } from '../../domain/conversation.js';
 import type { DigestDelivery, JobLease } from '../../domain/digest-delivery.js';
 import type { District } from '../../domain/district.js';
@@ -578,6 +579,48 @@ class SqliteStore implements Store {
           Number(lease.etag),
         );
       }),
+  };
+
+  readonly awaitingInstalls = {
+    put: async (w: AwaitingInstall, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction(() => {
+          const aad = w.aadObjectId.toLowerCase();
+          const doc = docOf({ ...w, aadObjectId: aad });
+          const before = this.stmt(
+            'SELECT doc FROM awaiting_installs WHERE partnership_id = ? AND aad_object_id = ? AND ref = ?',
+          ).get(w.partnershipId, aad, w.ref) as { doc: string } | undefined;
+          this.stmt(
+            `INSERT INTO awaiting_installs (partnership_id, aad_object_id, ref, requested_at, version, doc)
+             VALUES (?, ?, ?, ?, 1, ?)
+             ON CONFLICT (partnership_id, aad_object_id, ref) DO UPDATE SET requested_at = excluded.requested_at,
+               version = version + 1, doc = excluded.doc`,
+          ).run(w.partnershipId, aad, w.ref, w.requestedAt, doc);
+          this.audit_.write(w.partnershipId, 'app-install', aad, audit, before?.doc ?? null, doc);
+        })(),
+      ),
+    listForPerson: async (partnershipId: string, aadObjectId: string) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT version, doc FROM awaiting_installs WHERE partnership_id = ? AND aad_object_id = ?
+             ORDER BY requested_at, ref`,
+          ).all(partnershipId, aadObjectId.toLowerCase()) as VersionedRow[]
+        ).map((row) => stored<AwaitingInstall>(row.doc, row.version)),
+      ),
+    take: async (w: Stored<AwaitingInstall>, audit: AuditContext) =>
+      guard(() =>
+        this.db.transaction((): boolean => {
+          const aad = w.aadObjectId.toLowerCase();
+          const row = this.stmt(
+            `DELETE FROM awaiting_installs WHERE partnership_id = ? AND aad_object_id = ? AND ref = ? AND version = ?
+             RETURNING doc`,
+          ).get(w.partnershipId, aad, w.ref, Number(w.etag)) as { doc: string } | undefined;
+          if (!row) return false;
+          this.audit_.write(w.partnershipId, 'app-install', aad, audit, row.doc, null);
+          return true;
+        })(),
+      ),
   };
 
   readonly digestDeliveries = {
