@@ -59,6 +59,7 @@ export function botDeps(
   log: Logger,
   policy: AccessPolicy = OPEN_POLICY,
   digests?: DigestRequests,
+  botDomain?: string,
 ): BotDeps {
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
@@ -76,6 +77,7 @@ export function botDeps(
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),
     ...(digests ? { digests } : {}),
+    ...(botDomain ? { botDomain } : {}),
   };
 }
 
@@ -119,7 +121,7 @@ export async function start(
     ...(config.digestLeaseSeconds ? { leaseTtlMs: config.digestLeaseSeconds * 1000 } : {}),
     ...options.digestHooks,
   });
-  const deps = botDeps(store, clock, log, policy, digests);
+  const deps = botDeps(store, clock, log, policy, digests, config.botDomain);
   bot = createBot(deps, config.auth, options.outboundCredentials, sendLimitsPerInstance(config.instances));
   const server = createServer({ bot, store, log });
   await new Promise<void>((resolve, reject) => {

@@ -99,11 +99,29 @@ export class DistrictCardCache {
 }
 
 /**
- * Sends a district's card: the one kept for this viewer if the district's stamp still matches,
+ * A district's card: the one kept for this viewer if the district's stamp still matches,
  * otherwise the one `make` binds, which is then kept. The stamp is read before `make` reads
  * anything, so a card is never kept under a stamp newer than its data. `make` answers undefined
- * when it has replied with something else (a notice), which is not kept.
+ * when there is no card to show (a notice instead), which is not kept.
  */
+export async function districtCard(
+  rc: RouteContext,
+  name: CardName,
+  districtId: string,
+  make: () => Promise<AdaptiveCard | undefined>,
+  variant = '',
+): Promise<AdaptiveCard | undefined> {
+  const { districtCards, profiles, clock } = rc.deps;
+  const key = districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, clock(), variant);
+  const stamp = await profiles.stamp(rc.requester, districtId);
+  const kept = districtCards.get(key, stamp);
+  if (kept) return kept;
+  const card = await make();
+  if (card) districtCards.set(key, stamp, card);
+  return card;
+}
+
+/** Sends a district's card (see districtCard); `make` has replied itself when it answers undefined. */
 export async function sendDistrictCard(
   rc: RouteContext,
   name: CardName,
@@ -111,14 +129,6 @@ export async function sendDistrictCard(
   make: () => Promise<AdaptiveCard | undefined>,
   variant = '',
 ): Promise<void> {
-  const { districtCards, profiles, clock } = rc.deps;
-  const key = districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, clock(), variant);
-  const stamp = await profiles.stamp(rc.requester, districtId);
-  let card = districtCards.get(key, stamp);
-  if (!card) {
-    card = await make();
-    if (!card) return;
-    districtCards.set(key, stamp, card);
-  }
-  await sendCard(rc.context, card);
+  const card = await districtCard(rc, name, districtId, make, variant);
+  if (card) await sendCard(rc.context, card);
 }

@@ -2,7 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { NotAMemberError } from '../domain/errors.js';
 import type { BotDeps } from './deps.js';
 import { cardDataBytes, cleanInput, MAX_CARD_DATA_BYTES, MAX_INPUT_CHARS, type InputProblem } from './input.js';
-import { invokeMessage } from './invoke.js';
+import { invokeMessage, isMessageExtension, messageExtensionMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
 import type { BotState } from './state.js';
 import { turnFacts, type TurnFacts } from './turn.js';
@@ -44,7 +44,8 @@ async function isMember(deps: BotDeps, facts: TurnFacts): Promise<boolean> {
 }
 
 async function refuse(context: TurnContext, title: string, text: string): Promise<void> {
-  if (context.activity.type === 'invoke') await invokeMessage(context, text);
+  if (isMessageExtension(context.activity)) await messageExtensionMessage(context, text);
+  else if (context.activity.type === 'invoke') await invokeMessage(context, text);
   else await sendNotice(context, { title, text });
 }
 
@@ -54,8 +55,9 @@ async function refuse(context: TurnContext, title: string, text: string): Promis
  * (anything else is dropped without an answer); the sender's tenant must be allowed; a sender
  * over their command rate is told to slow down; a card payload must be of a sane size. Then it
  * lets only partnership members through to the routes, records the conversation (a member's
- * only) for later proactive messages, and turns what they typed into a clean command (the bot's
- * own mention already removed by teams-ai). Returning false ends the turn.
+ * only, and never from a message extension's invoke) for later proactive messages, and turns
+ * what they typed into a clean command (the bot's own mention already removed by teams-ai).
+ * Returning false ends the turn. Message extension invokes are answered in their own shape.
  */
 export function membershipGuard(deps: BotDeps): (context: TurnContext, state: BotState) => Promise<boolean> {
   return async (context, state) => {
@@ -139,7 +141,10 @@ export function membershipGuard(deps: BotDeps): (context: TurnContext, state: Bo
       return false;
     }
 
-    await rememberConversation(deps, context, facts);
+    // A message extension's invoke comes from whatever chat the person is writing in, which the
+    // bot may not be part of (a 1:1 chat between two people says "personal" too): remembered, it
+    // could pass for their chat with the bot, the one place OFFICIAL-SENSITIVE may be shown.
+    if (!isMessageExtension(context.activity)) await rememberConversation(deps, context, facts);
 
     // Every text is held to the same limit and cleaned, a card submit's included: teams-ai matches
     // message routes on the text whether or not a value came with it.

@@ -2,13 +2,13 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { ConcurrencyError } from '../../domain/errors.js';
-import { renderCard } from '../cards.js';
 import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { guardedInvoke, type RouteContext } from '../guard.js';
 import { noticeCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
+import { renderSummary } from './summary.js';
 
 const ReviewData = cardData({ districtId: z.string().min(1).max(64), etag: z.string().min(1).max(128) });
 
@@ -18,7 +18,7 @@ async function refreshed(rc: RouteContext, districtId: string, note: string): Pr
   if (result.kind !== 'summary') {
     return noticeCard({ title: 'Review', text: note }, rc.requester.partnership.demo);
   }
-  return renderCard('summary', { ...result.view, note });
+  return renderSummary(rc, result.view, note);
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {

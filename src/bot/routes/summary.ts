@@ -1,4 +1,4 @@
-import type { Application } from '@microsoft/teams-ai';
+import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { registerCommand, type Command } from '../command.js';
 import { cardData, parseData } from '../data.js';
@@ -8,7 +8,9 @@ import { guarded, type RouteContext } from '../guard.js';
 import { renderCard } from '../cards.js';
 import { sendDistrictCard } from '../district-card-cache.js';
 import { sendCard, sendNotice } from '../reply.js';
+import { districtLink } from '../../domain/district-link.js';
 import { can } from '../../domain/permissions.js';
+import type { SummaryView } from '../../domain/summary.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
@@ -47,35 +49,57 @@ export async function showSummary(rc: RouteContext, districtId: string, correcte
 
 /** The summary card, or undefined once a notice has been sent instead. */
 async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?: string) {
+  const outcome = await summaryOutcome(rc, districtId, correctedFrom);
+  if ('card' in outcome) return outcome.card;
+  await sendNotice(rc.context, outcome.notice, rc.requester.partnership.demo);
+  return undefined;
+}
+
+export type SummaryOutcome = { card: AdaptiveCard } | { notice: { title: string; text: string } };
+
+/**
+ * The summary card for this viewer, or what to say instead (withheld here, no profile yet): the
+ * one path from the profile to the card, for chat, the search box and link previews alike.
+ */
+export async function summaryOutcome(
+  rc: RouteContext,
+  districtId: string,
+  correctedFrom?: string,
+): Promise<SummaryOutcome> {
   const result = await rc.deps.profiles.summary(rc.requester, rc.viewer, districtId);
-  const demo = rc.requester.partnership.demo;
   switch (result.kind) {
     case 'summary':
-      return renderCard('summary', {
-        ...result.view,
-        note: correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
-      });
+      return {
+        card: renderSummary(
+          rc,
+          result.view,
+          correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
+        ),
+      };
     case 'withheld':
-      await sendNotice(
-        rc.context,
-        {
+      return {
+        notice: {
           title: `${result.district.name}: OFFICIAL-SENSITIVE`,
           text: "This district's profile is marked OFFICIAL-SENSITIVE. Ask for it in a 1:1 chat with me; it is shown there to members cleared for it.",
         },
-        demo,
-      );
-      return undefined;
+      };
     case 'no-profile':
-      await sendNotice(
-        rc.context,
-        {
+      return {
+        notice: {
           title: `${result.district.name}: no profile yet`,
           text: 'This district has no SOC local profile yet. Guidance 3.9: every district should have one; ask your coordinator.',
         },
-        demo,
-      );
-      return undefined;
+      };
   }
+}
+
+/** Binds the summary template, with the district's own link where BOT_DOMAIN is set. */
+export function renderSummary(rc: RouteContext, view: SummaryView, note: string): AdaptiveCard {
+  const { botDomain } = rc.deps;
+  const link = botDomain
+    ? districtLink(botDomain, { partnershipId: rc.requester.partnership.id, districtId: view.districtId })
+    : '';
+  return renderCard('summary', { ...view, note, link });
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {
