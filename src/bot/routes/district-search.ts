@@ -256,24 +256,31 @@ async function unfurl(rc: RouteContext): Promise<MessagingExtensionResult> {
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {
-  app.messageExtensions.query(DISTRICT_SEARCH.commandId, (context, state) =>
-    guardedSearch(deps, search)(context, state),
-  );
+  // The search command, with its parameters a list as Teams sends them (teams-ai flattens them
+  // before the handler, and would fail on anything else); any other shape goes to the catch-all.
+  const isSearch = async (context: TurnContext) => {
+    const a = context.activity;
+    const value = a.value as { commandId?: unknown; parameters?: unknown } | undefined;
+    return (
+      a.type === 'invoke' &&
+      a.name === 'composeExtension/query' &&
+      value?.commandId === DISTRICT_SEARCH.commandId &&
+      (value.parameters === undefined || Array.isArray(value.parameters))
+    );
+  };
+  app.messageExtensions.query(isSearch, (context, state) => guardedSearch(deps, search)(context, state));
   app.messageExtensions.selectItem((context, state) => guardedSearch(deps, choose)(context, state));
   app.messageExtensions.queryLink((context, state) => guardedSearch(deps, unfurl)(context, state));
-  // Anything else a message extension sends (another command id, a settings request): a clear
-  // answer rather than Teams' "something went wrong".
+  // Anything else a message extension sends (another command id, a search of another shape, a
+  // settings request): a clear answer rather than Teams' "something went wrong"; a link pasted
+  // by someone who has not installed the app gets no preview.
   app.addRoute(
     async (context) => isMessageExtension(context.activity),
     async (context) => {
+      const result = context.activity.name === 'composeExtension/anonymousQueryLink' ? NO_PREVIEW : message(UNREADABLE);
       await context.sendActivity({
         type: 'invokeResponse',
-        value: {
-          status: 200,
-          body: {
-            composeExtension: message('I can search districts by ward name; type part of one, for example Everton.'),
-          },
-        },
+        value: { status: 200, body: { composeExtension: result } },
       });
     },
     true,
