@@ -27,7 +27,7 @@ import { summaryOutcome } from './summary.js';
  * own 1:1 chat with the bot: the conversation id is the one stored, from a turn the bot was part
  * of, as this person's personal chat with it (the guard never stores one from these invokes).
  * Anywhere else the card is the OFFICIAL view, with the usual "not shown here" note, as in a
- * group chat. Non-members are answered by the guard before this route, with no district names.
+ * group chat; a link preview is the OFFICIAL view everywhere (Teams keeps previews for a while). Non-members are answered by the guard before this route, with no district names.
  * The list shown while typing holds only each district's name, authority and harm rank; the card
  * inserted has no buttons (in a chat the bot is not part of they could not work, and an
  * Action.Execute pressed there would come back as a "personal" invoke the bot cannot place).
@@ -233,7 +233,18 @@ async function choose(rc: RouteContext): Promise<MessagingExtensionResult> {
  */
 const UNFURL_CARD_VERSION = '1.3';
 
-async function unfurl(rc: RouteContext): Promise<MessagingExtensionResult> {
+/**
+ * A link preview is always the OFFICIAL view, even in the person's own 1:1 chat with the bot:
+ * Teams keeps a link's preview for 30 minutes and does not say for whom, so a preview must be fit
+ * for anyone who pastes the same link. The full card is one `summary` away in that chat.
+ */
+function previewContext(rc: RouteContext): RouteContext {
+  if (rc.viewer.conversation !== 'personal') return rc;
+  return { ...rc, viewer: { ...rc.viewer, conversation: 'groupChat' } };
+}
+
+async function unfurl(inserting: RouteContext): Promise<MessagingExtensionResult> {
+  const rc = previewContext(inserting);
   const { botDomain } = rc.deps;
   const parsed = LinkValue.safeParse(rc.context.activity.value);
   const target = botDomain && parsed.success ? parseDistrictLink(botDomain, parsed.data.url) : undefined;

@@ -42,7 +42,7 @@ export function helpData(
       'Summary cards have buttons for the gaps and the 4P plan; coordinators also get "Mark reviewed", which records the six-monthly severity review (who and when).',
       'Task cards (sent to owners when a coordinator assigns work) have buttons: Accept, In progress, Blocked, Done or Filled, Add note, Close (a gap no longer needed) or Cancel (an action), each with a reason, and Reassign for coordinators, in any open status: the new owner gets the card, and the old owner’s turns read-only. Only the owner, the owning agency and coordinators can change an item.',
       'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
-      "In any chat or channel, my search in the compose box finds a district by ward name and inserts its summary card; a district's link (on its summary card) pasted into a message shows the card as a preview. Outside your 1:1 chat with me, both show the OFFICIAL view.",
+      "In any chat or channel, my search in the compose box finds a district by ward name and inserts its summary card; a district's link (on its summary card) pasted into a message shows the card as a preview. Only a card inserted in your 1:1 chat with me can be OFFICIAL-SENSITIVE; link previews are always OFFICIAL.",
       'Board channels get a weekly digest (UK time): what changed, what is overdue or unowned, which profiles are due for review, and where harm is rising. subscribe and digest settings are for coordinators and admins, in the channel.',
     ],
     roleText: member
