@@ -27,9 +27,10 @@ import { summaryOutcome } from './summary.js';
  * own 1:1 chat with the bot: the conversation id is the one stored, from a turn the bot was part
  * of, as this person's personal chat with it (the guard never stores one from these invokes).
  * Anywhere else the card is the OFFICIAL view, with the usual "not shown here" note, as in a
- * group chat; a link preview is the OFFICIAL view everywhere (Teams keeps previews for a while). Non-members are answered by the guard before this route, with no district names.
- * The list shown while typing holds only each district's name, authority and harm rank; the card
- * inserted has no buttons (in a chat the bot is not part of they could not work, and an
+ * group chat; a link preview is the OFFICIAL view everywhere (Teams keeps previews for a while).
+ * Non-members are answered by the guard before this route, with no district names. The list
+ * shown while typing holds only each district's name, authority and harm rank; the card inserted
+ * has no buttons (in a chat the bot is not part of they could not work, and an
  * Action.Execute pressed there would come back as a "personal" invoke the bot cannot place).
  */
 
