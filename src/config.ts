@@ -78,6 +78,11 @@ export interface Config {
   /** How often the reminder job looks for a day's reminders to send; 0 turns it off. */
   reminderCheckSeconds: number;
   graph: GraphConfig;
+  /**
+   * The host the bot is served from (BOT_DOMAIN): its district links (https://<host>/districts/…)
+   * are put on summary cards and unfurled; unset, there are no links and none is unfurled.
+   */
+  botDomain: string | undefined;
 }
 
 const SECRETS = new Set(['MicrosoftAppPassword', 'COSMOS_KEY']);
@@ -186,6 +191,16 @@ const Env = z.object({
   ALLOWED_TENANT_IDS: guidList(GUID),
   ALLOW_ANY_TENANT: flag('ALLOW_ANY_TENANT', false),
   ADMIN_AAD_OBJECT_IDS: guidList(AAD_ID),
+  BOT_DOMAIN: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/,
+        'must be the host name the bot is served from, without https:// or a path, e.g. soc-profiles.azurewebsites.net',
+      )
+      .transform((h) => h.toLowerCase())
+      .optional(),
+  ),
   COMMANDS_PER_MINUTE: positiveInt(30, 1_000_000),
   COMMAND_BURST: positiveInt(10, 1_000_000),
   /**
@@ -359,5 +374,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     instances: e.BOT_INSTANCES,
     digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
     graph,
+    botDomain: e.BOT_DOMAIN,
   };
 }

@@ -69,6 +69,7 @@ export function botDeps(
   log: Logger,
   policy: AccessPolicy = OPEN_POLICY,
   digests?: DigestRequests,
+  botDomain?: string,
 ): BotDeps {
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
@@ -90,6 +91,7 @@ export function botDeps(
     rateLimiter: new CommandRateLimiter(policy.rateLimit, clock, policy.refreshLimit),
     districtCards: new DistrictCardCache(),
     ...(digests ? { digests } : {}),
+    ...(botDomain ? { botDomain } : {}),
   };
 }
 
@@ -134,7 +136,7 @@ export async function start(
     ...(config.digestLeaseSeconds ? { leaseTtlMs: config.digestLeaseSeconds * 1000 } : {}),
     ...options.digestHooks,
   });
-  const deps = botDeps(store, clock, log, policy, digests);
+  const deps = botDeps(store, clock, log, policy, digests, config.botDomain);
   // The app is installed for task owners with no chat only when its catalog id is configured (and
   // so, by config.ts, the bot has an identity to ask Graph with).
   const install =

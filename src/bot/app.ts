@@ -7,6 +7,7 @@ import * as appInstalled from './routes/app-installed.js';
 import * as board from './routes/board.js';
 import { membershipGuard } from './membership-guard.js';
 import * as commandRun from './routes/command-run.js';
+import * as districtSearch from './routes/district-search.js';
 import * as fallback from './routes/fallback.js';
 import * as gaps from './routes/gaps.js';
 import * as help from './routes/help.js';
@@ -148,6 +149,7 @@ export function createBot(
   gaps.register(app, deps);
   plan.register(app, deps);
   summary.register(app, deps);
+  districtSearch.register(app, deps);
   review.register(app, deps);
   reminders.register(app, deps);
   board.register(app, deps);

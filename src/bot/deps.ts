@@ -40,6 +40,8 @@ export interface BotDeps {
   districtCards: DistrictCardCache;
   /** `digest now`: records the request and delivers it in the background (the digest job). */
   digests?: DigestRequests;
+  /** BOT_DOMAIN: the host of the bot's own district links; without it there are none. */
+  botDomain?: string;
 }
 
 export interface DigestRequests {

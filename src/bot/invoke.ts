@@ -15,6 +15,24 @@ export async function invokeMessage(context: TurnContext, text: string): Promise
   });
 }
 
+/** A message extension's invoke: a search typed, a result chosen, a link pasted. */
+export function isMessageExtension(activity: { type?: string; name?: string }): boolean {
+  return (
+    activity.type === 'invoke' && typeof activity.name === 'string' && activity.name.startsWith('composeExtension/')
+  );
+}
+
+/**
+ * Answers a message extension's invoke with plain text, which Teams shows in the search flyout in
+ * place of results (nothing is inserted into the message being written).
+ */
+export async function messageExtensionMessage(context: TurnContext, text: string): Promise<void> {
+  await context.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { composeExtension: { type: 'message', text } } },
+  });
+}
+
 /** Matches an Action.Execute press of one verb (what teams-ai's actionExecute matches). */
 export function executeOf(verb: string): (context: TurnContext) => Promise<boolean> {
   return async (context) => {

@@ -3,7 +3,7 @@ import { NotAMemberError } from '../domain/errors.js';
 import type { AccessDesk } from './access-desk.js';
 import type { BotDeps } from './deps.js';
 import { cardDataBytes, cleanInput, MAX_CARD_DATA_BYTES, MAX_INPUT_CHARS, type InputProblem } from './input.js';
-import { executeOf, invokeMessage } from './invoke.js';
+import { executeOf, invokeMessage, isMessageExtension, messageExtensionMessage } from './invoke.js';
 import { sendCard, sendNotice } from './reply.js';
 import type { BotState } from './state.js';
 import { turnFacts, type TurnFacts } from './turn.js';
@@ -46,7 +46,8 @@ async function isMember(deps: BotDeps, facts: TurnFacts): Promise<boolean> {
 }
 
 async function refuse(context: TurnContext, title: string, text: string): Promise<void> {
-  if (context.activity.type === 'invoke') await invokeMessage(context, text);
+  if (isMessageExtension(context.activity)) await messageExtensionMessage(context, text);
+  else if (context.activity.type === 'invoke') await invokeMessage(context, text);
   else await sendNotice(context, { title, text });
 }
 
@@ -56,10 +57,11 @@ async function refuse(context: TurnContext, title: string, text: string): Promis
  * (anything else is dropped without an answer); the sender's tenant must be allowed; a sender
  * over their command rate is told to slow down; a card payload must be of a sane size. Then it
  * lets only partnership members through to the routes, records the conversation (a member's
- * only) for later proactive messages, and turns what they typed into a clean command (the bot's
- * own mention already removed by teams-ai). A stranger is answered here and goes no further: the
- * "not a member" card (with Request access where asking is possible), or their press of that
- * button, which `desk` handles without any route. Returning false ends the turn.
+ * only, and never from a message extension's invoke) for later proactive messages, and turns
+ * what they typed into a clean command (the bot's own mention already removed by teams-ai). A
+ * stranger is answered here and goes no further: the "not a member" card (with Request access
+ * where asking is possible), or their press of that button, which `desk` handles without any
+ * route. Message extension invokes are answered in their own shape. Returning false ends the turn.
  */
 export function membershipGuard(
   deps: BotDeps,
@@ -155,7 +157,10 @@ export function membershipGuard(
       return false;
     }
 
-    await rememberConversation(deps, context, facts);
+    // A message extension's invoke comes from whatever chat the person is writing in, which the
+    // bot may not be part of (a 1:1 chat between two people says "personal" too): remembered, it
+    // could pass for their chat with the bot, the one place OFFICIAL-SENSITIVE may be shown.
+    if (!isMessageExtension(context.activity)) await rememberConversation(deps, context, facts);
 
     // Every text is held to the same limit and cleaned, a card submit's included: teams-ai matches
     // message routes on the text whether or not a value came with it.

@@ -3,7 +3,7 @@ import { errorCode } from '../domain/errors.js';
 import type { Logger } from '../log.js';
 import { errorSummary, STORE_UNAVAILABLE_TEXT } from './guard.js';
 import { isCardRefresh, OUT_OF_DATE_TEXT } from './card-refresh.js';
-import { invokeMessage } from './invoke.js';
+import { invokeMessage, isMessageExtension, messageExtensionMessage } from './invoke.js';
 import { sendNotice } from './reply.js';
 import { routeNameOf } from './route-name.js';
 
@@ -27,7 +27,8 @@ export function turnErrorHandler(log: Logger): (context: TurnContext, err: Error
           : STORE_UNAVAILABLE_TEXT
         : `Sorry, something went wrong on our side and nothing was changed. Please try again; if it keeps happening, give your admin this reference: ${activityId ?? 'none'}.`;
     try {
-      if (context.activity.type === 'invoke') await invokeMessage(context, text);
+      if (isMessageExtension(context.activity)) await messageExtensionMessage(context, text);
+      else if (context.activity.type === 'invoke') await invokeMessage(context, text);
       else
         await sendNotice(context, {
           title: code === 'STORE_UNAVAILABLE' ? 'Store unavailable' : 'Something went wrong',

@@ -33,4 +33,20 @@ export class ConversationRefs {
     if (this.written.size >= 50_000) this.written.clear();
     this.written.set(key, { hash, at: now.getTime() });
   }
+
+  /**
+   * Whether a conversation is this person's own 1:1 chat with the bot: one the bot has been in
+   * (a message or install remembered it as personal) and whose user is this person. A message
+   * extension's invoke says "personal" for any 1:1 chat, a chat between two people included, so
+   * that word alone proves nothing; this stored fact does.
+   */
+  async isOwnBotChat(
+    tenantId: string | undefined,
+    conversationId: string,
+    aadObjectId: string | undefined,
+  ): Promise<boolean> {
+    if (!tenantId || !conversationId || !aadObjectId) return false;
+    const ref = await this.store.conversations.get(tenantId, conversationId);
+    return ref?.kind === 'personal' && ref.aadObjectId === aadObjectId;
+  }
 }

@@ -22,6 +22,19 @@ import type { DistrictDirectory } from './district-directory.js';
 import type { Requester } from './membership.js';
 import { TtlCache } from './ttl-cache.js';
 
+/**
+ * What a search result shows of a district before it is chosen: its name, authority and harm
+ * rank, nothing of the profile's content. The rank is left out where the profile itself may not
+ * be seen (an OFFICIAL-SENSITIVE profile outside a cleared 1:1 chat).
+ */
+export interface DistrictPreview {
+  districtId: string;
+  name: string;
+  localAuthorityName: string | undefined;
+  rank: { rank: number; outOf: number } | undefined;
+  hasProfile: boolean;
+}
+
 export type SummaryResult =
   | { kind: 'summary'; view: SummaryView }
   /** The profile as a whole is marked above what this viewer may see here. */
@@ -50,6 +63,27 @@ export class DistrictProfiles {
     this.agencyNames = new TtlCache(60_000);
     this.reviewerNames = new TtlCache(60_000);
     this.owners = new TtlCache(60_000);
+  }
+
+  /** Previews of the partnership's districts, in the order given (two point reads each). */
+  async previews(req: Requester, viewer: Viewer, districtIds: readonly string[]): Promise<DistrictPreview[]> {
+    const pid = req.partnership.id;
+    return Promise.all(
+      districtIds.map(async (districtId) => {
+        const [district, profile] = await Promise.all([
+          this.district(pid, districtId),
+          this.store.profiles.get(pid, districtId),
+        ]);
+        const severity = profile && maySee(viewer, profile.classification) ? profile.threat.severity : undefined;
+        return {
+          districtId,
+          name: district.name,
+          localAuthorityName: district.localAuthorityName,
+          rank: severity ? { rank: severity.rank, outOf: severity.outOf } : undefined,
+          hasProfile: profile !== undefined,
+        };
+      }),
+    );
   }
 
   /** The district's version stamp: what a cached card of it is checked against (one point read). */

@@ -15,6 +15,9 @@ import {
   actionExecute,
   cardSubmit,
   message,
+  queryLink,
+  searchQuery,
+  selectItem,
   TENANT_ID,
   type Activity,
   type Person,
@@ -118,6 +121,17 @@ describe('the guard in front of every route', () => {
 
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];
 
+  /**
+   * The message extension's invokes, one per invoke route (the search, a chosen result, a link,
+   * and the catch-all for any other): every role may read districts, so only membership applies.
+   */
+  const messageExtensionInvokes = (as: Person): Activity[] => [
+    searchQuery('Everton', at(bot, as)),
+    selectItem({ districtId: EVERTON }, at(bot, as)),
+    queryLink(`https://soc.example.org/districts/${PID}/${EVERTON}`, at(bot, as)),
+    searchQuery('Everton', at(bot, as), { commandId: 'anotherCommand' }),
+  ];
+
   function verbActivity(verb: Verb, as: Person, districtId = EVERTON): Activity {
     const data = verb === VERB.commandRun ? { verb, text: 'summary Everton' } : { verb, districtId };
     if (REFRESH_VERBS.has(verb)) return actionExecute(verb, { districtId, stamp: '1' }, 'Refresh', at(bot, as));
@@ -136,9 +150,9 @@ describe('the guard in front of every route', () => {
     const commands = allCommands().length;
     // Commands and Action.Submit verbs are message routes; the welcome (bot added), the app
     // installed (installationUpdate: waiting task cards, no text read) and the catch-all are the
-    // three others. Action.Execute verbs are invoke routes.
+    // three others. Action.Execute verbs and the message extension's invokes are invoke routes.
     expect(routes).toBe(commands + verbs.filter((v) => !EXECUTE_VERBS.has(v)).length + 3);
-    expect(invokeRoutes).toBe(EXECUTE_VERBS.size);
+    expect(invokeRoutes).toBe(EXECUTE_VERBS.size + messageExtensionInvokes(alex).length);
   });
 
   it('a non-member reaches no command and no card verb: one "not a member" answer, nothing written', async () => {
@@ -152,6 +166,13 @@ describe('the guard in front of every route', () => {
       const r = await bot.post(verbActivity(verb, stranger));
       expect(answer(r), verb).toContain('You are not a member of a partnership');
       expect(r.posted.length + r.updated.length, verb).toBeLessThanOrEqual(1);
+    }
+    for (const activity of messageExtensionInvokes(stranger)) {
+      const r = await bot.post(activity);
+      expect(r.body, String(activity.name)).toEqual({
+        composeExtension: { type: 'message', text: expect.stringMatching(/^You are not a member of a partnership/) },
+      });
+      expect(r.posted).toEqual([]);
     }
     expect(await everything(bot)).toEqual(before);
   });

@@ -45,9 +45,11 @@ function manifestTemplate(): Record<string, unknown> {
 
 function filled(change: (m: Record<string, any>) => void = () => undefined): Record<string, unknown> {
   const m = JSON.parse(
-    JSON.stringify(manifestTemplate()).replaceAll('{{MicrosoftAppId}}', BOT_ID).replaceAll('{{APP_NAME_SUFFIX}}', ''),
+    JSON.stringify(manifestTemplate())
+      .replaceAll('{{MicrosoftAppId}}', BOT_ID)
+      .replaceAll('{{APP_NAME_SUFFIX}}', '')
+      .replaceAll('{{BOT_DOMAIN}}', 'soc-profiles.azurewebsites.net'),
   ) as Record<string, any>;
-  m.validDomains = ['soc-profiles.azurewebsites.net'];
   change(m);
   return m;
 }
@@ -182,6 +184,40 @@ describe('the manifest check refuses', () => {
     ]);
   });
 
+  it("a message extension that is not the bot's district search, or previews links of other domains", async () => {
+    expect(await problemsOf((m) => delete m.composeExtensions)).toEqual([
+      'composeExtensions: must hold exactly one, the district search (it has 0)',
+    ]);
+    expect(
+      await problemsOf((m) => {
+        m.composeExtensions[0].botId = '11111111-2222-4333-8444-555555555555';
+        m.composeExtensions[0].commands[0].id = 'searchQuery';
+        m.composeExtensions[0].messageHandlers[0].value.domains = ['*.azurewebsites.net', 'example.org'];
+      }),
+    ).toEqual([
+      "composeExtensions.0.botId: must be the bot's id (bots.0.botId), which answers the search",
+      'composeExtensions.0.commands: must be the one search command the bot answers, findDistrict (it has searchQuery)',
+      "composeExtensions.0.messageHandlers.0: *.azurewebsites.net is not the bot's own domain (validDomains: soc-profiles.azurewebsites.net); only the bot's district links are previewed",
+      "composeExtensions.0.messageHandlers.0: example.org is not the bot's own domain (validDomains: soc-profiles.azurewebsites.net); only the bot's district links are previewed",
+    ]);
+    expect(
+      await problemsOf((m) => {
+        m.composeExtensions[0].commands[0].type = 'action';
+        m.composeExtensions[0].commands[0].fetchTask = true;
+        m.composeExtensions[0].commands[0].parameters[0].name = 'query';
+      }),
+    ).toEqual([
+      'composeExtensions.0.commands.0 (findDistrict): must be of type query',
+      'composeExtensions.0.commands.0 (findDistrict): must have the one parameter district (it has query)',
+    ]);
+    // What Microsoft's schema itself refuses is reported as the schema words it.
+    expect(
+      await problemsOf((m) => {
+        m.composeExtensions[0].messageHandlers[0].type = 'file';
+      }),
+    ).toEqual([expect.stringMatching(/^schema \/composeExtensions\/0\/messageHandlers\/0\/type: /)]);
+  });
+
   it('placeholders left unfilled, before anything else', async () => {
     expect(await problemsOf((m) => (m.bots[0].botId = '{{MicrosoftAppId}}'))).toEqual([
       'placeholders left unfilled: MicrosoftAppId',
@@ -250,6 +286,13 @@ describe('packaging', () => {
     const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
     expect(manifest.bots[0].botId).toBe(BOT_ID);
     expect(manifest.validDomains).toEqual(['soc-profiles.azurewebsites.net']);
+    expect(manifest.composeExtensions).toEqual([
+      expect.objectContaining({
+        botId: BOT_ID,
+        commands: [expect.objectContaining({ id: 'findDistrict', type: 'query' })],
+        messageHandlers: [{ type: 'link', value: { domains: ['soc-profiles.azurewebsites.net'] } }],
+      }),
+    ]);
     expect(manifest.id).toBe(manifestTemplate().id);
     expect(files.get('color.png')!.equals(readFileSync(join(dir, 'color.png')))).toBe(true);
   });
@@ -258,6 +301,10 @@ describe('packaging', () => {
     const appId = '11111111-2222-4333-8444-555555555555';
     const built = await buildAppPackage(dir, { botId: BOT_ID, appId }, BOT_COMMANDS);
     expect(built.manifest).toMatchObject({ id: appId, validDomains: [] });
+    // No domain, no district links: the search stays, the link previews go.
+    const [ext] = built.manifest.composeExtensions as Record<string, unknown>[];
+    expect(ext).toMatchObject({ botId: BOT_ID, commands: [expect.objectContaining({ id: 'findDistrict' })] });
+    expect(ext).not.toHaveProperty('messageHandlers');
   });
 
   it('refuses without MicrosoftAppId, naming it, and refuses a manifest that fails the check', async () => {

@@ -42,9 +42,14 @@ export interface Addressing {
   from: Person;
   where: Where;
   serviceUrl: string;
+  /**
+   * A personal conversation other than the person's chat with the bot: a 1:1 chat between two
+   * people, where a message extension is used as anywhere else (Teams still says "personal").
+   */
+  conversationId?: string;
 }
 
-function address(activity: Activity, { from, where, serviceUrl }: Addressing): Activity {
+function address(activity: Activity, { from, where, serviceUrl, conversationId }: Addressing): Activity {
   sequence += 1;
   activity.id = `${activity.type}-${Date.now()}-${sequence}`;
   activity.timestamp = new Date().toISOString();
@@ -54,7 +59,7 @@ function address(activity: Activity, { from, where, serviceUrl }: Addressing): A
     activity.conversation = {
       conversationType: 'personal',
       tenantId: TENANT_ID,
-      id: `a:1personal-${from.aadObjectId}`,
+      id: conversationId ?? `a:1personal-${from.aadObjectId}`,
     };
   } else if (where === 'groupChat') {
     activity.conversation = { isGroup: true, conversationType: 'groupChat', tenantId: TENANT_ID, id: GROUP_CHAT_ID };
@@ -113,4 +118,35 @@ export function botAdded(addressing: Addressing): Activity {
  */
 export function installationAdded(addressing: Addressing): Activity {
   return address(fixture('installation-update.add'), addressing);
+}
+
+/**
+ * Text typed in the message extension's search box. `parameters` replaces the typed text's
+ * parameter outright (a forged or odd invoke); `commandId` the command's id.
+ */
+export function searchQuery(
+  text: string,
+  addressing: Addressing,
+  change: { commandId?: string; parameters?: unknown; queryOptions?: unknown } = {},
+): Activity {
+  const a = fixture('invoke.compose-extension-query');
+  const value = a.value as Record<string, unknown>;
+  value.parameters = change.parameters ?? [{ name: 'district', value: text }];
+  if (change.commandId !== undefined) value.commandId = change.commandId;
+  if (change.queryOptions !== undefined) value.queryOptions = change.queryOptions;
+  return address(a, addressing);
+}
+
+/** A search result chosen: Teams sends back the `tap.value` of the result's preview. */
+export function selectItem(value: unknown, addressing: Addressing): Activity {
+  const a = fixture('invoke.compose-extension-select-item');
+  a.value = value;
+  return address(a, addressing);
+}
+
+/** A link pasted into the compose box, on a domain the manifest's messageHandlers name. */
+export function queryLink(url: string, addressing: Addressing): Activity {
+  const a = fixture('invoke.compose-extension-query-link');
+  a.value = { url };
+  return address(a, addressing);
 }

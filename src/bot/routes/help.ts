@@ -44,6 +44,7 @@ export function helpData(
       'Owners are reminded in their 1:1 chat before work is due and when it becomes overdue: reminders off stops your own (task cards still come); coordinators set the timing with reminder settings.',
       'OFFICIAL-SENSITIVE items are counted everywhere but shown only in a 1:1 chat with me, to members cleared for them.',
       'Someone not yet a member can press Request access in their 1:1 chat with me; admins get it in theirs, to approve or decline.',
+      "In any chat or channel, my search in the compose box finds a district by ward name and inserts its summary card; a district's link (on its summary card) pasted into a message shows the card as a preview. Only a card inserted in your 1:1 chat with me can be OFFICIAL-SENSITIVE; link previews are always OFFICIAL.",
       'Board channels get a weekly digest (UK time): what changed, what is overdue or unowned, which profiles are due for review, and where harm is rising. subscribe and digest settings are for coordinators and admins, in the channel.',
       'Charts: the summary shows the severity score over time and the top crime types against the last period, the plan its actions by strand and status, the digest the harm trend of the districts rising most; where Teams cannot draw a chart, the same figures appear as text.',
     ],

@@ -3,13 +3,13 @@ import type { Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { ConcurrencyError } from '../../domain/errors.js';
 import { refreshUserIds, withRefresh } from '../card-refresh.js';
-import { renderCard } from '../cards.js';
 import { cardData, parseData } from '../data.js';
 import type { BotDeps } from '../deps.js';
 import { guardedInvoke, type RouteContext } from '../guard.js';
 import { noticeCard } from '../reply.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
+import { renderSummary } from './summary.js';
 
 const ReviewData = cardData({ districtId: z.string().min(1).max(64), etag: z.string().min(1).max(128) });
 
@@ -23,7 +23,7 @@ async function refreshed(rc: RouteContext, districtId: string, note: string): Pr
   }
   // It replaces the card for everyone, so it keeps its refresh: each reader can get their own view.
   return withRefresh(
-    renderCard('summary', { ...result.view, note }),
+    renderSummary(rc, result.view, note),
     'summary',
     districtId,
     stamp,

@@ -1,4 +1,4 @@
-import type { Application } from '@microsoft/teams-ai';
+import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { registerCommand, type Command } from '../command.js';
 import { cardData, parseData } from '../data.js';
@@ -10,7 +10,9 @@ import { sendDistrictCard } from '../district-card-cache.js';
 import { refreshUserIds, withRefresh } from '../card-refresh.js';
 import { isCard, registerDistrictRefresh, type CardOrNotice } from './district-refresh.js';
 import { sendCard, sendNotice } from '../reply.js';
+import { districtLink } from '../../domain/district-link.js';
 import { can } from '../../domain/permissions.js';
+import type { SummaryView } from '../../domain/summary.js';
 import type { BotState } from '../state.js';
 import { VERB } from '../verbs.js';
 
@@ -69,10 +71,11 @@ async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?:
   const result = await rc.deps.profiles.summary(rc.requester, rc.viewer, districtId);
   switch (result.kind) {
     case 'summary':
-      return renderCard('summary', {
-        ...result.view,
-        note: correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
-      });
+      return renderSummary(
+        rc,
+        result.view,
+        correctedFrom ? `Showing ${result.view.title}, the closest match to what you typed.` : '',
+      );
     case 'withheld':
       return {
         title: `${result.district.name}: OFFICIAL-SENSITIVE`,
@@ -84,6 +87,30 @@ async function summaryCard(rc: RouteContext, districtId: string, correctedFrom?:
         text: 'This district has no SOC local profile yet. Guidance 3.9: every district should have one; ask your coordinator.',
       };
   }
+}
+
+export type SummaryOutcome = { card: AdaptiveCard } | { notice: { title: string; text: string } };
+
+/**
+ * The summary card for this viewer, or what to say instead (withheld here, no profile yet): the
+ * one path from the profile to the card, for chat, refreshes, the search box and link previews alike.
+ */
+export async function summaryOutcome(
+  rc: RouteContext,
+  districtId: string,
+  correctedFrom?: string,
+): Promise<SummaryOutcome> {
+  const answer = await summaryCard(rc, districtId, correctedFrom);
+  return isCard(answer) ? { card: answer } : { notice: answer };
+}
+
+/** Binds the summary template, with the district's own link where BOT_DOMAIN is set. */
+export function renderSummary(rc: RouteContext, view: SummaryView, note: string): AdaptiveCard {
+  const { botDomain } = rc.deps;
+  const link = botDomain
+    ? districtLink(botDomain, { partnershipId: rc.requester.partnership.id, districtId: view.districtId })
+    : '';
+  return renderCard('summary', { ...view, note, link });
 }
 
 export function register(app: Application<BotState>, deps: BotDeps): void {

@@ -8,7 +8,7 @@ import { zip } from './zip.js';
  * The Teams app package: manifest.json and its two icons at the root of a zip, the bot's id
  * filled in. The manifest in `manifest/` is a template: `{{MicrosoftAppId}}` (required),
  * `{{BOT_DOMAIN}}` (the host the bot is served from; the entry is dropped when not given: a bot
- * alone needs no valid domain), `{{APP_NAME_SUFFIX}}` (empty unless given) and an app id that
+ * alone needs no valid domain, and without it the message extension previews no links), `{{APP_NAME_SUFFIX}}` (empty unless given) and an app id that
  * TEAMS_APP_ID may replace, so that a test and a production deployment can sit side by side in
  * one tenant. Each value is checked, naming its variable, before anything is filled in.
  */
@@ -120,6 +120,16 @@ function fill(manifest: Record<string, unknown>, settings: PackageSettings): Rec
   if (settings.appId) filled.id = settings.appId.toLowerCase();
   if (!settings.botDomain && Array.isArray(filled.validDomains)) {
     filled.validDomains = filled.validDomains.filter((d) => d !== '{{BOT_DOMAIN}}');
+  }
+  // Without a domain there are no district links, so nothing to preview: the link handlers go.
+  if (!settings.botDomain && Array.isArray(filled.composeExtensions)) {
+    filled.composeExtensions = filled.composeExtensions.map((ext: Record<string, unknown>) => {
+      const handlers = (Array.isArray(ext.messageHandlers) ? ext.messageHandlers : []).filter(
+        (h: { value?: { domains?: unknown } }) => !JSON.stringify(h.value?.domains ?? []).includes('{{BOT_DOMAIN}}'),
+      );
+      const { messageHandlers: _dropped, ...rest } = ext;
+      return handlers.length ? { ...rest, messageHandlers: handlers } : rest;
+    });
   }
   return filled;
 }

@@ -1,4 +1,5 @@
 import { decodePng, readPngHeader } from './png.js';
+import { DISTRICT_SEARCH } from './message-extension.js';
 import { schemaProblems } from './manifest-schema.js';
 
 /**
@@ -50,8 +51,15 @@ interface Manifest {
   bots: {
     scopes: BotScope[];
     isNotificationOnly?: boolean;
+    botId: string;
     commandLists?: { scopes: BotScope[]; commands: { title: string; description: string }[] }[];
   }[];
+  composeExtensions?: {
+    botId?: string;
+    commands?: { id: string; type?: string; parameters?: { name: string }[] }[];
+    messageHandlers?: { type: string; value: { domains?: string[] } }[];
+  }[];
+  validDomains?: string[];
 }
 
 export async function checkManifest(input: ManifestFiles, botCommands: readonly BotCommand[]): Promise<CheckResult> {
@@ -82,7 +90,10 @@ export async function checkManifest(input: ManifestFiles, botCommands: readonly 
   }
 
   if (manifest.bots.length !== 1) problems.push('bots: must hold exactly one bot');
-  else checkBot(manifest, botCommands, problems, warnings);
+  else {
+    checkBot(manifest, botCommands, problems, warnings);
+    checkMessageExtension(manifest, problems);
+  }
   checkIcons(manifest, input.files, problems);
   return { problems, warnings };
 }
@@ -136,6 +147,48 @@ function checkBot(
       if (routed?.name !== title) {
         problems.push(
           `${where}: "${title}" reaches ${routed ? `the ${routed.name} command` : 'no command'} when typed`,
+        );
+      }
+    }
+  });
+}
+
+/**
+ * The message extension is the bot's own district search: answered by the same bot, its one
+ * command the one the bot routes, and link previews asked only for the bot's own domain (the
+ * bot unfurls only its district links; a wildcard would send it other people's links).
+ */
+function checkMessageExtension(manifest: Manifest, problems: string[]): void {
+  const extensions = manifest.composeExtensions ?? [];
+  if (extensions.length !== 1) {
+    problems.push(`composeExtensions: must hold exactly one, the district search (it has ${extensions.length})`);
+    return;
+  }
+  const ext = extensions[0]!;
+  if (ext.botId !== manifest.bots[0]!.botId) {
+    problems.push("composeExtensions.0.botId: must be the bot's id (bots.0.botId), which answers the search");
+  }
+  const commands = ext.commands ?? [];
+  const search = commands.find((c) => c.id === DISTRICT_SEARCH.commandId);
+  if (commands.length !== 1 || !search) {
+    problems.push(
+      `composeExtensions.0.commands: must be the one search command the bot answers, ${DISTRICT_SEARCH.commandId} (it has ${commands.map((c) => c.id).join(', ') || 'none'})`,
+    );
+  } else {
+    if (search.type !== 'query') problems.push(`composeExtensions.0.commands.0 (${search.id}): must be of type query`);
+    const names = (search.parameters ?? []).map((p) => p.name);
+    if (names.length !== 1 || names[0] !== DISTRICT_SEARCH.parameter) {
+      problems.push(
+        `composeExtensions.0.commands.0 (${search.id}): must have the one parameter ${DISTRICT_SEARCH.parameter} (it has ${names.join(', ') || 'none'})`,
+      );
+    }
+  }
+  const valid = manifest.validDomains ?? [];
+  (ext.messageHandlers ?? []).forEach((handler, i) => {
+    for (const domain of handler.value.domains ?? []) {
+      if (domain.includes('*') || !valid.includes(domain)) {
+        problems.push(
+          `composeExtensions.0.messageHandlers.${i}: ${domain} is not the bot's own domain (validDomains: ${valid.join(', ') || 'none'}); only the bot's district links are previewed`,
         );
       }
     }
