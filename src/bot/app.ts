@@ -11,6 +11,7 @@ import * as gaps from './routes/gaps.js';
 import * as help from './routes/help.js';
 import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
+import * as recommendations from './routes/recommendations.js';
 import * as review from './routes/review.js';
 import * as roles from './routes/roles.js';
 import * as summary from './routes/summary.js';
@@ -103,6 +104,7 @@ export function createBot(
     summary.summaryCommand,
     gaps.gapsCommand,
     plan.planCommand,
+    recommendations.recommendationsCommand,
     rank.rankCommand,
     ...[...taskCommands].sort((a, b) => byUse(a) - byUse(b)),
     ...board.boardCommands,
@@ -115,6 +117,7 @@ export function createBot(
     rank.rankCommand,
     gaps.gapsCommand,
     plan.planCommand,
+    recommendations.recommendationsCommand,
     summary.summaryCommand,
     ...board.boardCommands,
   ];
@@ -127,6 +130,7 @@ export function createBot(
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);
+  recommendations.register(app, deps);
   summary.register(app, deps);
   review.register(app, deps);
   board.register(app, deps);

@@ -24,6 +24,7 @@ export const CARD_NAMES = [
   'task-form',
   'tasks',
   'history',
+  'recommendations',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

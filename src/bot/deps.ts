@@ -8,6 +8,7 @@ import type { ConversationRefs } from '../services/conversation-refs.js';
 import type { DistrictDirectory } from '../services/district-directory.js';
 import type { DistrictProfiles } from '../services/district-profiles.js';
 import type { Membership } from '../services/membership.js';
+import type { Recommendations } from '../services/recommendations.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
 import type { DistrictCardCache } from './district-card-cache.js';
@@ -20,6 +21,8 @@ export interface BotDeps {
   conversations: ConversationRefs;
   boards: BoardChannels;
   tasks: Tasks;
+  /** The profiles' recommendations and Make action. */
+  recommendations: Recommendations;
   clock: Clock;
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */

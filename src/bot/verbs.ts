@@ -9,6 +9,8 @@ export const VERB = {
   districtGaps: 'district.gaps',
   /** Action.Submit { districtId }: the district's 4P plan. */
   districtPlan: 'district.plan',
+  /** Action.Submit { districtId }: the district profile's recommendations. */
+  districtRecommendations: 'district.recommendations',
   /** Action.Execute { districtId, etag }: record the six-monthly review; the card refreshes in place. */
   profileReview: 'profile.review',
   /** Action.Submit { text }: run a suggested command as if it had been typed. */
@@ -34,6 +36,11 @@ export const VERB = {
   gapForm: 'gap.form',
   actionForm: 'action.form',
   actionCreate: 'action.create',
+  /**
+   * Action.Execute { districtId, number }: a coordinator's Make action on a recommendation; the
+   * action form, pre-filled from it, answered to the presser alone.
+   */
+  recommendationAct: 'recommendation.act',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

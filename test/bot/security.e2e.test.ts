@@ -83,6 +83,9 @@ describe('the guard in front of every route', () => {
     [VERB.gapCreate]: 'gap.create',
     [VERB.actionForm]: 'action.create',
     [VERB.actionCreate]: 'action.create',
+    [VERB.districtRecommendations]: 'profile.read',
+    // Make action: the guard asks for action.create; the service checks it again.
+    [VERB.recommendationAct]: 'action.create',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.profileReview,
@@ -97,6 +100,7 @@ describe('the guard in front of every route', () => {
     VERB.tasksMore,
     VERB.gapCreate,
     VERB.actionCreate,
+    VERB.recommendationAct,
   ]);
 
   const allCommands = () => [...bot.running.bot.commands, ...bot.running.bot.adminCommands];

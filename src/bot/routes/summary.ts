@@ -42,7 +42,10 @@ export async function showSummary(rc: RouteContext, districtId: string, correcte
   }
   // Only coordinators get the Mark reviewed button: the card differs by that, as well as by viewer.
   const canReview = can(rc.requester.member, 'profile.review');
-  await sendDistrictCard(rc, 'summary', districtId, () => summaryCard(rc, districtId), canReview ? 'reviewer' : '');
+  // Make action (a recommendation's button) goes with adding actions, which a role may have alone.
+  const canAct = can(rc.requester.member, 'action.create');
+  const variant = `${canReview ? 'reviewer' : ''}${canAct ? '+actor' : ''}`;
+  await sendDistrictCard(rc, 'summary', districtId, () => summaryCard(rc, districtId), variant);
 }
 
 /** The summary card, or undefined once a notice has been sent instead. */
