@@ -90,8 +90,7 @@ export function composeRecommendationBlock(input: {
         : shown.length === 0
           ? `${plural(withheld, 'recommendation')} not shown here. ${withheldHint(input.viewer)}`
           : '',
-    moreText:
-      more <= 0 ? '' : (input.more?.(more) ?? `and ${more} more: type recommendations ${input.districtName}`),
+    moreText: more <= 0 ? '' : (input.more?.(more) ?? `and ${more} more: type recommendations ${input.districtName}`),
     withheld,
     classification,
   };

@@ -45,9 +45,7 @@ async function showRecommendations(rc: RouteContext, districtId: string): Promis
     async () =>
       renderCard(
         'recommendations',
-        await rc.deps.recommendations.list(rc.requester, rc.viewer, districtId, (v) =>
-          fitsCard('recommendations', v),
-        ),
+        await rc.deps.recommendations.list(rc.requester, rc.viewer, districtId, (v) => fitsCard('recommendations', v)),
       ),
     variant,
   );

@@ -174,7 +174,8 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
           if (err instanceof ValidationError) return again([err.message]);
           throw err;
         }
-        if (outcome.kind === 'linked' && outcome.created) delivery.deliverLater(rc.requester, rc.facts.tenantId, outcome.stored);
+        if (outcome.kind === 'linked' && outcome.created)
+          delivery.deliverLater(rc.requester, rc.facts.tenantId, outcome.stored);
         return taskCard(rc, outcome.stored, takeForwardNote(outcome, recommendation));
       }
       let stored;
