@@ -263,7 +263,7 @@ function report(r: PartnershipImportResult, io: CliIo): ExitCode {
   lines.push(`  ${changes('districts:', r.districts)}`, `  ${changes('profiles:', r.profiles)}`);
   if (c.files > 0) lines.push(`  severity rank moved in ${r.rankMoved} profiles`);
   if (r.refreshed) lines.push('  12-month refresh recorded (--refresh)');
-  for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions', 'indicators'] as const) {
+  for (const kind of ['agencies', 'members', 'ocgs', 'recommendations', 'gaps', 'actions', 'indicators'] as const) {
     const x = r.records[kind];
     if (x.added + x.changed + x.unchanged > 0) lines.push(`  ${changes(`${kind}:`, x)}`);
   }
