@@ -139,7 +139,7 @@ describe('recommendations on SQLite', () => {
     const coordinator = onlyCard(await bot.say(`summary ${ward.name}`, alex));
     const text = cardText(coordinator);
     expect(text).toContain('Recommendations');
-    expect(text).toContain(`${prevent.number}. ${prevent.text}`);
+    expect(text).toContain(`${prevent.number}\n${prevent.text}`);
     expect(text).toMatch(/Prevent · \S.* Council asked to take it forward · open/);
     // After the 4P plan, before the review.
     expect(text.indexOf('4P plan')).toBeLessThan(text.indexOf('Recommendations'));
@@ -148,7 +148,7 @@ describe('recommendations on SQLite', () => {
 
     for (const where of ['personal', 'groupChat', 'channel'] as const) {
       const officer = onlyCard(await bot.say(`summary ${ward.name}`, megan, where));
-      expect(cardText(officer)).toContain(`${prevent.number}. ${prevent.text}`);
+      expect(cardText(officer)).toContain(`${prevent.number}\n${prevent.text}`);
       expect(makeActionButtons(officer)).toEqual([]);
     }
   });
@@ -203,7 +203,7 @@ describe('recommendations on SQLite', () => {
         String(prevent.number),
       );
       const list = onlyCard(await bot.say(`recommendations ${ward.name}`, megan, where));
-      expect(cardText(list)).toContain(`${prevent.number}. ${prevent.text}`);
+      expect(cardText(list)).toContain(`${prevent.number}\n${prevent.text}`);
       expect(cardText(list)).toContain(`taken forward as ${ref}`);
     }
 
