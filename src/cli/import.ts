@@ -64,7 +64,7 @@ export function helpText(): string[] {
     '  --as <aad object id>      who the audit trail names (default system:import)',
     '',
     'Importing the same files again changes nothing. Recorded reviews and other data are kept; recommendation rows',
-    'replace their district\'s list, keeping each link to an action made in Teams.',
+    "replace their district's list, keeping each link to an action made in Teams.",
     'Exit codes: 0 done, 1 the store failed, 2 the input or a file was wrong (nothing written).',
   ];
 }
