@@ -100,6 +100,26 @@ describe('recommendations in the import', () => {
     expect(second!.text).toBe('Share licensing intelligence on flagged premises with the licensing team');
   });
 
+  it('keeps the recommendation an action takes forward when the action is imported again', async () => {
+    await run([FIXTURE, join(EXAMPLES, 'actions.csv')]);
+    const { etag, ...action } = (await store.actions.get('mersey', 'PREV-1'))!;
+    await store.actions.replace({ ...action, fromRecommendation: 1 }, etag, {
+      actor: 'aad-coordinator',
+      action: 'action.updated',
+      at: now.toISOString(),
+    });
+    const edited = join(dir, 'actions.csv');
+    writeFileSync(
+      edited,
+      readFileSync(join(EXAMPLES, 'actions.csv'), 'utf8').replace('with the youth service', 'with youth workers'),
+    );
+    await run([edited]);
+    expect(await store.actions.get('mersey', 'PREV-1')).toMatchObject({
+      title: 'Diversion sessions with youth workers',
+      fromRecommendation: 1,
+    });
+  });
+
   it('refuses personal data, unknown columns and fields, bad references and a number given twice; nothing is written', async () => {
     const csv = join(dir, 'recommendations.csv');
     writeFileSync(
