@@ -126,9 +126,9 @@ export class Recommendations {
    * Two records are written, and no store here writes both in one transaction (Cosmos DB keeps
    * actions and profiles in different containers), so the order makes it safe:
    * 1. The action is created first, carrying `fromRecommendation`: from then on it says where it
-   *    came from, whatever happens next. (Before creating, an open action that already names the
-   *    recommendation, left by a try whose link was never written, is taken instead of making a
-   *    second: the press again, or a retry by Teams, links idempotently.)
+   *    came from, whatever happens next. (Before creating, an action not cancelled that already
+   *    names the recommendation, left by a try whose link was never written, is taken instead of
+   *    making a second: the press again, or a retry by Teams, links idempotently.)
    * 2. The recommendation is then set to taken-forward with `actionRef`, conditional on the
    *    profile's etag (optimistic concurrency, audited). Losing to another write (an import, a
    *    review) re-reads and tries again; finding it already linked to this action is success.
