@@ -33,6 +33,7 @@ import { ReminderSettingsService } from './services/reminder-settings.js';
 import { AccessRequests } from './services/access-requests.js';
 import { Onboarding } from './services/onboarding.js';
 import { RoleAdmin } from './services/role-admin.js';
+import { Recommendations } from './services/recommendations.js';
 import { Tasks } from './services/tasks.js';
 import { asBackgroundWork } from './store/background-work.js';
 import { openStore } from './store/open-store.js';
@@ -74,13 +75,16 @@ export function botDeps(
   const directory = new DistrictDirectory(store);
   const membership = new Membership(store);
   const onboarding = new Onboarding(store, clock);
+  const profiles = new DistrictProfiles(store, directory, clock);
+  const tasks = new Tasks(store, directory, clock);
   return {
     membership,
     directory,
-    profiles: new DistrictProfiles(store, directory, clock),
+    profiles,
     conversations: new ConversationRefs(store, clock),
     boards: new BoardChannels(store, directory, new DigestComposer(store, directory), clock),
-    tasks: new Tasks(store, directory, clock),
+    tasks,
+    recommendations: new Recommendations(store, profiles, tasks, directory, clock),
     clock,
     log,
     roles: new RoleAdmin(store, clock),

@@ -14,6 +14,7 @@ import * as help from './routes/help.js';
 import * as plan from './routes/plan.js';
 import * as rank from './routes/rank.js';
 import * as reminders from './routes/reminders.js';
+import * as recommendations from './routes/recommendations.js';
 import * as review from './routes/review.js';
 import * as onboarding from './routes/onboarding.js';
 import * as roles from './routes/roles.js';
@@ -116,6 +117,7 @@ export function createBot(
     summary.summaryCommand,
     gaps.gapsCommand,
     plan.planCommand,
+    recommendations.recommendationsCommand,
     rank.rankCommand,
     ...[...taskCommands].sort((a, b) => byUse(a) - byUse(b)),
     ...reminders.reminderCommands,
@@ -130,6 +132,7 @@ export function createBot(
     rank.rankCommand,
     gaps.gapsCommand,
     plan.planCommand,
+    recommendations.recommendationsCommand,
     summary.summaryCommand,
     ...reminders.reminderCommands,
     ...board.boardCommands,
@@ -148,6 +151,7 @@ export function createBot(
   rank.register(app, deps);
   gaps.register(app, deps);
   plan.register(app, deps);
+  recommendations.register(app, deps);
   summary.register(app, deps);
   districtSearch.register(app, deps);
   review.register(app, deps);

@@ -30,6 +30,7 @@ export const CARD_NAMES = [
   'agencies',
   'request-access',
   'access-request',
+  'recommendations',
 ] as const;
 export type CardName = (typeof CARD_NAMES)[number];
 

@@ -11,6 +11,7 @@ import type { Membership } from '../services/membership.js';
 import type { ReminderSettingsService } from '../services/reminder-settings.js';
 import type { AccessRequests } from '../services/access-requests.js';
 import type { Onboarding } from '../services/onboarding.js';
+import type { Recommendations } from '../services/recommendations.js';
 import type { RoleAdmin } from '../services/role-admin.js';
 import type { Tasks } from '../services/tasks.js';
 import type { DistrictCardCache } from './district-card-cache.js';
@@ -23,6 +24,8 @@ export interface BotDeps {
   conversations: ConversationRefs;
   boards: BoardChannels;
   tasks: Tasks;
+  /** The profiles' recommendations and Make action. */
+  recommendations: Recommendations;
   clock: Clock;
   log: Logger;
   /** Role changes made in chat by an admin, audited as that admin. */

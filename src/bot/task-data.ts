@@ -48,6 +48,8 @@ export const ActionForm = FormBase.extend({
   impactMeasure: Typed(600).optional(),
   impactBefore: Typed(40).optional(),
   fromGap: Typed(20).optional(),
+  /** Set on a form opened by Make action: the recommendation the action takes forward. */
+  recommendation: z.number().int().positive().max(999).optional(),
 }).strict();
 export type ActionFormData = z.infer<typeof ActionForm>;
 

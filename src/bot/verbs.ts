@@ -17,6 +17,8 @@ export const VERB = {
   summaryRefresh: 'summary.refresh',
   gapsRefresh: 'gaps.refresh',
   planRefresh: 'plan.refresh',
+  /** Action.Submit { districtId }: the district profile's recommendations. */
+  districtRecommendations: 'district.recommendations',
   /** Action.Execute { districtId, etag }: record the six-monthly review; the card refreshes in place. */
   profileReview: 'profile.review',
   /** Action.Submit { text }: run a suggested command as if it had been typed. */
@@ -50,6 +52,11 @@ export const VERB = {
   accessApprove: 'access.approve',
   /** Action.Execute { aadObjectId } plus an optional reason: an admin declines a request. */
   accessDecline: 'access.decline',
+  /**
+   * Action.Execute { districtId, number }: a coordinator's Make action on a recommendation; the
+   * action form, pre-filled from it, answered to the presser alone.
+   */
+  recommendationAct: 'recommendation.act',
 } as const;
 
 export type Verb = (typeof VERB)[keyof typeof VERB];

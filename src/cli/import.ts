@@ -63,7 +63,8 @@ export function helpText(): string[] {
     '  --population-year <yyyy>  the mid-year of an ONS population estimates file whose name does not say it',
     '  --as <aad object id>      who the audit trail names (default system:import)',
     '',
-    'Importing the same files again changes nothing. Recorded reviews, recommendations and other data are kept.',
+    'Importing the same files again changes nothing. Recorded reviews and other data are kept; recommendation rows',
+    "replace their district's list, keeping each link to an action made in Teams.",
     'Exit codes: 0 done, 1 the store failed, 2 the input or a file was wrong (nothing written).',
   ];
 }
@@ -263,7 +264,7 @@ function report(r: PartnershipImportResult, io: CliIo): ExitCode {
   lines.push(`  ${changes('districts:', r.districts)}`, `  ${changes('profiles:', r.profiles)}`);
   if (c.files > 0) lines.push(`  severity rank moved in ${r.rankMoved} profiles`);
   if (r.refreshed) lines.push('  12-month refresh recorded (--refresh)');
-  for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions', 'indicators'] as const) {
+  for (const kind of ['agencies', 'members', 'ocgs', 'recommendations', 'gaps', 'actions', 'indicators'] as const) {
     const x = r.records[kind];
     if (x.added + x.changed + x.unchanged > 0) lines.push(`  ${changes(`${kind}:`, x)}`);
   }

@@ -7,6 +7,7 @@ import { helpCommand } from '../bot/routes/help.js';
 import { planCommand } from '../bot/routes/plan.js';
 import { rankCommand } from '../bot/routes/rank.js';
 import { reminderCommands } from '../bot/routes/reminders.js';
+import { recommendationsCommand } from '../bot/routes/recommendations.js';
 import { summaryCommand } from '../bot/routes/summary.js';
 import { taskCommands } from '../bot/routes/tasks.js';
 import type { BotCommand } from '../services/teams-app/manifest-check.js';
@@ -45,6 +46,7 @@ export const BOT_COMMANDS: readonly BotCommand[] = [
   rankCommand,
   gapsCommand,
   planCommand,
+  recommendationsCommand,
   summaryCommand,
   ...reminderCommands,
   ...boardCommands,

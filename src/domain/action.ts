@@ -52,6 +52,12 @@ const ActionFields = z.strictObject({
   impactAfter: z.number().finite().optional(),
   /** The intelligence gap this action was raised from, so the board sees what each gap led to. */
   fromGapRef: GapRef.optional(),
+  /**
+   * The number of the district profile's recommendation it takes forward. Written with the action,
+   * before the recommendation is linked to it, so an action whose link was not yet written still
+   * says where it came from (services/recommendations.ts).
+   */
+  fromRecommendation: z.number().int().positive().max(999).optional(),
   classification: Classification.default('OFFICIAL'),
   /** The latest progress note, as the owner wrote it. */
   lastUpdate: workText(1000).optional(),

@@ -4,7 +4,8 @@ import { Classification } from './classification.js';
 import { GapRef, GapStatus } from './gap.js';
 import { Role } from './member.js';
 import { Sector } from './partnership.js';
-import { OcgRef } from './profile.js';
+import { workText } from './personal-data.js';
+import { OcgRef, RecommendationState } from './profile.js';
 import { STRAND_PREFIX, Strand } from './strand.js';
 import { AadObjectId, IsoDate, Slug, boundedText } from './text.js';
 
@@ -15,7 +16,7 @@ import { AadObjectId, IsoDate, Slug, boundedText } from './text.js';
  * the store by a column we never meant to keep (no named individuals, guidance principle 4).
  */
 
-export const OWN_KINDS = ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const;
+export const OWN_KINDS = ['agencies', 'members', 'ocgs', 'gaps', 'actions', 'recommendations'] as const;
 export type OwnKind = (typeof OWN_KINDS)[number];
 
 export const AgencyRow = z.object({ id: Slug, name: boundedText(120), sector: Sector }).strict();
@@ -71,12 +72,34 @@ export const ActionRow = z
     path: ['ref'],
   });
 
+/**
+ * A recommendation of a district's profile, numbered, for a named agency to take forward
+ * (guidance 2.1). Its text is checked for personal data as a recommendation made in Teams is.
+ */
+export const RecommendationRow = z
+  .object({
+    districtId: Slug,
+    number: z.number().int().positive().max(999),
+    text: workText(500),
+    strand: Strand.optional(),
+    agencyId: Slug.optional(),
+    state: RecommendationState.optional(),
+    actionRef: ActionRef.optional(),
+    classification: Classification.default('OFFICIAL'),
+  })
+  .strict()
+  .refine((r) => r.actionRef === undefined || r.state === 'taken-forward', {
+    message: 'a recommendation with an actionRef must be in state taken-forward',
+    path: ['state'],
+  });
+
 export const OWN_ROW_SCHEMAS = {
   agencies: AgencyRow,
   members: MemberRow,
   ocgs: OcgRow,
   gaps: GapRow,
   actions: ActionRow,
+  recommendations: RecommendationRow,
 } as const;
 
 export type OwnRow = {
@@ -85,6 +108,7 @@ export type OwnRow = {
   ocgs: z.infer<typeof OcgRow>;
   gaps: z.infer<typeof GapRow>;
   actions: z.infer<typeof ActionRow>;
+  recommendations: z.infer<typeof RecommendationRow>;
 };
 
 /**

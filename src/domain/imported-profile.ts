@@ -1,4 +1,4 @@
-import type { CrimePeriod, DataSource, Indicator, OcgRef, Profile } from './profile.js';
+import type { CrimePeriod, DataSource, Indicator, OcgRef, Profile, Recommendation } from './profile.js';
 import { reviewAfterRefresh } from './review.js';
 import { mergeCrimeHistory, severityFromHistory } from './severity-history.js';
 
@@ -12,6 +12,11 @@ export interface ImportedFigures {
   sources: readonly DataSource[];
   /** The district's OCG references, replacing the stored list; absent to keep it. */
   ocgs?: readonly OcgRef[];
+  /**
+   * The district's recommendations, replacing the stored list; absent to keep it. One the store
+   * has taken forward keeps its link unless the import gives its own state.
+   */
+  recommendations?: readonly Recommendation[];
 }
 
 /** A profile for a district the store has none for yet. */
@@ -55,7 +60,21 @@ export function mergeImported(base: Profile, fresh: ImportedFigures, method: str
       crime: history,
       ...(severity && { severity }),
     },
+    recommendations: fresh.recommendations
+      ? fresh.recommendations.map((r) => keptLink(r, base.recommendations))
+      : base.recommendations,
     vulnerabilities: [...fresh.indicators, ...base.vulnerabilities.filter((v) => !keys.has(v.key))],
     dataSources: [...fresh.sources, ...base.dataSources.filter((s) => !ids.has(s.id))],
   };
+}
+
+/**
+ * An imported recommendation, with the link made in Teams kept: a file written before Make action
+ * was pressed says nothing of the action, and must not undo it.
+ */
+export function keptLink(fresh: Recommendation, stored: readonly Recommendation[]): Recommendation {
+  if (fresh.state !== undefined) return { ...fresh };
+  const before = stored.find((s, i) => (s.number ?? i + 1) === fresh.number);
+  if (!before?.actionRef) return { ...fresh };
+  return { ...fresh, state: 'taken-forward', actionRef: before.actionRef };
 }

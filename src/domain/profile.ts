@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActionRef } from './action.js';
 import { Classification } from './classification.js';
 import { workText } from './personal-data.js';
 import { Strand } from './strand.js';
@@ -105,12 +106,49 @@ export const Indicator = z.strictObject({
 });
 export type Indicator = z.infer<typeof Indicator>;
 
-export const Recommendation = z.strictObject({
-  text: workText(500),
-  strand: Strand.optional(),
-  classification: Classification.default('OFFICIAL'),
-});
+/** Where a recommendation stands: open, taken forward (as a 4P action) or declined by the board. */
+export const RecommendationState = z.enum(['open', 'taken-forward', 'declined']);
+export type RecommendationState = z.infer<typeof RecommendationState>;
+
+/**
+ * A recommendation of the profile, for a named agency to take forward (guidance 2.1). `number` is
+ * how the board refers to it; records from before numbering have none and are numbered by their
+ * place in the list (recommendationNumber). `actionRef` is the 4P action it was taken forward as.
+ */
+export const Recommendation = z
+  .strictObject({
+    number: z.number().int().positive().max(999).optional(),
+    text: workText(500),
+    strand: Strand.optional(),
+    agencyId: Slug.optional(),
+    /** Absent on records from before states: open. */
+    state: RecommendationState.optional(),
+    actionRef: ActionRef.optional(),
+    classification: Classification.default('OFFICIAL'),
+  })
+  .refine((r) => r.actionRef === undefined || r.state === 'taken-forward', {
+    message: 'a recommendation linked to an action must be taken-forward',
+    path: ['state'],
+  });
 export type Recommendation = z.infer<typeof Recommendation>;
+
+export function stateOf(r: Recommendation): RecommendationState {
+  return r.state ?? 'open';
+}
+
+/** The number a recommendation is known by: its own, else its place in the profile's list (from 1). */
+export function recommendationNumber(list: readonly Recommendation[], index: number): number {
+  return list[index]?.number ?? index + 1;
+}
+
+/** The recommendation of that number, with its place in the list. */
+export function findRecommendation(
+  list: readonly Recommendation[],
+  number: number,
+): { index: number; recommendation: Recommendation } | undefined {
+  const index = list.findIndex((_, i) => recommendationNumber(list, i) === number);
+  return index < 0 ? undefined : { index, recommendation: list[index]! };
+}
 
 /**
  * Review state (guidance principle 6): a substantive refresh every 12 months and, after West

@@ -7,6 +7,7 @@ import { changeText, formatCount, formatDecimal, ordinal, plural, type Trend } f
 import { isGapOpen, type GapFacts } from './gap.js';
 import type { Partnership } from './partnership.js';
 import type { Profile } from './profile.js';
+import type { RecommendationBlock } from './recommendation-view.js';
 import { reviewStatus } from './review.js';
 import { STRAND_LABEL, STRANDS, type Strand } from './strand.js';
 import { splitVisible, withheldHint, type Viewer } from './visibility.js';
@@ -62,6 +63,8 @@ export interface SummaryView {
   severityChart: { show: boolean; yAxisTitle: string; data: ChartSeries[] };
   /** Charts: the top crime types (as `threat.topCrimes`) this period against the last. */
   crimeChart: { show: boolean; data: ChartSeries[] };
+  /** The profile's recommendations (at most SUMMARY_RECOMMENDATIONS), with Make action for coordinators. */
+  recommendationList: RecommendationBlock;
   canReview: boolean;
   /** The profile version the card was drawn from, so "mark reviewed" cannot act on a stale view. */
   etag: string;
@@ -96,7 +99,18 @@ export interface SummaryInput {
   /** Display name of whoever recorded the last review, if known. */
   reviewerName?: string | undefined;
   canReview: boolean;
+  /** Composed by the caller (it knows the agencies' names and the member's role); none when absent. */
+  recommendations?: RecommendationBlock;
 }
+
+const NO_RECOMMENDATIONS: RecommendationBlock = {
+  items: [],
+  hasItems: false,
+  emptyText: 'No recommendations in this profile yet.',
+  moreText: '',
+  withheld: 0,
+  classification: 'OFFICIAL',
+};
 
 const TOP_CRIMES = 5;
 
@@ -169,6 +183,10 @@ export function composeSummary(input: SummaryInput): SummaryView {
     const source = sources.get(i.sourceId);
     return { label: i.label, value: i.display, source: `${source ? source.name : i.sourceId}, ${i.asOf}` };
   });
+
+  const recommendationList = input.recommendations ?? NO_RECOMMENDATIONS;
+  withheld += recommendationList.withheld;
+  classification = higherOf(classification, recommendationList.classification);
 
   // Gaps and actions are counted in full: a count reveals no sensitive detail.
   const openGaps = input.gaps.filter((g) => isGapOpen(g.status));
@@ -275,6 +293,7 @@ export function composeSummary(input: SummaryInput): SummaryView {
         topCrimes.map((c) => c.crimeType),
       ),
     },
+    recommendationList,
     canReview: input.canReview,
     etag: input.profile.etag ?? '',
   };

@@ -29,6 +29,8 @@ export interface NewAction {
   impactMeasure: string;
   impactBefore?: number | undefined;
   fromGapRef?: string | undefined;
+  /** The number of the district profile's recommendation it takes forward. */
+  fromRecommendation?: number | undefined;
   classification: Classification;
   noPersonalData: NoPersonalData;
 }
@@ -155,7 +157,9 @@ export interface TaskFormView {
   agencyLabel: string;
   submitTitle: string;
   verb: string;
-  data: { districtId: string; op: string };
+  data: { districtId: string; op: string; recommendation?: number };
+  /** "Taking forward recommendation 2: …" on a form opened by Make action; empty otherwise. */
+  fromText: string;
   values: FormValues;
   hasImpactBefore: boolean;
   errors: string[];
@@ -181,6 +185,8 @@ export function composeTaskForm(input: {
   agencies: readonly { title: string; value: string }[];
   people: readonly { title: string; value: string }[];
   gaps: readonly { title: string; value: string }[];
+  /** The recommendation the action takes forward (Make action), carried back with the form's data. */
+  recommendation?: { number: number; text: string } | undefined;
 }): TaskFormView {
   const isAction = input.kind === 'action';
   const strand = Strand.safeParse(input.values.strand);
@@ -196,7 +202,14 @@ export function composeTaskForm(input: {
     agencyLabel: isAction ? 'Lead agency' : 'Owning agency (optional: leave empty to raise it unowned)',
     submitTitle: isAction ? 'Add action' : 'Raise gap',
     verb: input.verb,
-    data: { districtId: input.districtId, op: input.op },
+    data: {
+      districtId: input.districtId,
+      op: input.op,
+      ...(input.recommendation && { recommendation: input.recommendation.number }),
+    },
+    fromText: input.recommendation
+      ? `Taking forward recommendation ${input.recommendation.number}: ${input.recommendation.text}`
+      : '',
     values: input.values,
     hasImpactBefore: input.values.impactBefore.trim() !== '' && Number.isFinite(Number(input.values.impactBefore)),
     errors: [...input.errors],

@@ -322,6 +322,8 @@ export function composeHistory(input: {
       const agencyId = after.ownerAgencyId ?? after.leadAgencyId;
       if (word === 'assigned' || word === 'created')
         details.push(`Owner: ${ownerText(input.names, agencyId, after.ownerAadObjectId)}`);
+      if (word === 'created' && after.fromRecommendation !== undefined)
+        details.push(`Taken forward from recommendation ${after.fromRecommendation} of the district's profile`);
       for (const field of ['resolution', 'lastUpdate'] as const) {
         if (after[field] && after[field] !== before[field]) details.push(`"${after[field]}"`);
       }

@@ -624,11 +624,20 @@ function makeRecommendations(ward: WardContext): Recommendation[] {
   const severity = ward.profile.threat.severity;
   if (!severity) return [];
   const label = districtLabel(ward.district);
-  const out: Recommendation[] = [];
+  const out: Omit<Recommendation, 'number'>[] = [];
   if (ward.tier === 'high') {
     out.push({
       text: `Keep ${label} on the partnership's priority list: crime severity rank ${severity.rank} of ${severity.outOf} in ${formatPeriod(severity.period)}.`,
       strand: 'prepare',
+      agencyId: AGENCIES.police.id,
+      state: 'open',
+      classification: 'OFFICIAL',
+    });
+    out.push({
+      text: `Offer youth diversion sessions in ${label} to young people at risk of exploitation by county lines.`,
+      strand: 'prevent',
+      agencyId: AGENCIES[ward.council].id,
+      state: 'open',
       classification: 'OFFICIAL',
     });
   }
@@ -636,10 +645,13 @@ function makeRecommendations(ward: WardContext): Recommendation[] {
     out.push({
       text: `Severity rank rose from ${severity.rankAtLastReview} to ${severity.rank} since the last review: agree a 4P response at the next partnership meeting.`,
       strand: 'prepare',
+      agencyId: AGENCIES.vrp.id,
+      state: 'open',
       classification: 'OFFICIAL',
     });
   }
-  return out;
+  // Numbered as the board refers to them ("recommendation 2").
+  return out.map((r, i) => ({ number: i + 1, ...r }));
 }
 
 /**

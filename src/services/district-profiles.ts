@@ -12,6 +12,7 @@ import {
   type PlanView,
 } from '../domain/plan-view.js';
 import type { Profile } from '../domain/profile.js';
+import { composeRecommendationBlock, SUMMARY_RECOMMENDATIONS } from '../domain/recommendation-view.js';
 import { composeRanking, type RankingView } from '../domain/ranking.js';
 import { markReviewed } from '../domain/review.js';
 import { composeSummary, type SummaryView } from '../domain/summary.js';
@@ -101,6 +102,16 @@ export class DistrictProfiles {
     ]);
     if (!profile) return { kind: 'no-profile', district };
     if (!maySee(viewer, profile.classification)) return { kind: 'withheld', district, reason: 'classification' };
+    const agencyNames = await this.agencyNamesOf(pid);
+    const recommendations = composeRecommendationBlock({
+      districtId,
+      districtName: district.name,
+      recommendations: profile.recommendations,
+      viewer,
+      agencyNames,
+      canAct: can(req.member, 'action.create'),
+      limit: SUMMARY_RECOMMENDATIONS,
+    });
     const reviewedBy = profile.review.lastReviewedBy;
     const reviewerName = reviewedBy
       ? await this.reviewerNames.get(reviewedBy, async () => (await this.store.members.get(reviewedBy))?.displayName)
@@ -117,6 +128,7 @@ export class DistrictProfiles {
         now: this.clock(),
         reviewerName,
         canReview: can(req.member, 'profile.review'),
+        recommendations,
       }),
     };
   }
@@ -211,11 +223,16 @@ export class DistrictProfiles {
     return district;
   }
 
-  private async ownerNames(partnershipId: string, people: readonly (string | undefined)[]): Promise<OwnerNames> {
-    const agencies = await this.agencyNames.get(partnershipId, async () => {
+  /** Agencies' names by id, kept a minute (cards name them; renames are rare). */
+  agencyNamesOf(partnershipId: string): Promise<ReadonlyMap<string, string>> {
+    return this.agencyNames.get(partnershipId, async () => {
       const list = await this.store.agencies.list(partnershipId);
       return new Map(list.map((a) => [a.id, a.name]));
     });
+  }
+
+  private async ownerNames(partnershipId: string, people: readonly (string | undefined)[]): Promise<OwnerNames> {
+    const agencies = await this.agencyNamesOf(partnershipId);
     const ids = [...new Set(people.filter((p): p is string => p !== undefined))];
     const members = await Promise.all(
       ids.map((id) =>

@@ -8,11 +8,18 @@ import { District } from '../domain/district.js';
 import { ValidationError } from '../domain/errors.js';
 import { formatDecimal } from '../domain/format.js';
 import { IntelligenceGap } from '../domain/gap.js';
-import { slugOf, type IndicatorRow, type OwnRow } from '../domain/import-rows.js';
-import { mergeImported, newProfile } from '../domain/imported-profile.js';
+import { OWN_KINDS, slugOf, type IndicatorRow, type OwnRow } from '../domain/import-rows.js';
+import { keptLink, mergeImported, newProfile } from '../domain/imported-profile.js';
 import { Member } from '../domain/member.js';
 import { Agency } from '../domain/partnership.js';
-import { Profile, type DataSource, type Indicator, type OcgRef, type Period } from '../domain/profile.js';
+import {
+  Profile,
+  type DataSource,
+  type Indicator,
+  type OcgRef,
+  type Period,
+  type Recommendation,
+} from '../domain/profile.js';
 import { reviewAfterRefresh } from '../domain/review.js';
 import { changeOf, sameRecord } from '../domain/same-record.js';
 import type { Store } from '../store/store.js';
@@ -420,8 +427,8 @@ export class PartnershipImport {
       examples: unplaced.slice(0, 5).map(([l]) => l),
     };
     // The partnership's own records and other sources' indicators.
-    const own: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
-    for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
+    const own: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [], recommendations: [] };
+    for (const kind of OWN_KINDS) {
       for (const file of of(kind)) {
         const before = errors.count;
         const rows = await reading(file, (onBytes) => readOwnCsv(file, kind, errors, { onBytes }));
@@ -433,7 +440,7 @@ export class PartnershipImport {
       const before = errors.count;
       const doc = await reading(file, () => readProjectJson(file, errors));
       let n = 0;
-      for (const kind of ['agencies', 'members', 'ocgs', 'gaps', 'actions'] as const) {
+      for (const kind of OWN_KINDS) {
         (own[kind] as Located<unknown>[]).push(...doc[kind]);
         n += doc[kind].length;
       }
@@ -482,6 +489,15 @@ export class PartnershipImport {
       known(own.ocgs, 'ocgs', [['districtId', districtIds, 'district']]),
       (r) => `${r.row.districtId} ${r.row.ref}`,
       'ocgs',
+      errors,
+    );
+    const recommendations = dedupe(
+      known(own.recommendations, 'recommendations', [
+        ['districtId', districtIds, 'district'],
+        ['agencyId', agencyIds, 'agency'],
+      ]),
+      (r) => `${r.row.districtId} ${r.row.number}`,
+      'recommendations',
       errors,
     );
     const gaps = dedupe(
@@ -592,6 +608,8 @@ export class PartnershipImport {
     const touched = new Set<string>();
     if (crime.periods.length > 0 || (indices.length > 0 && population)) for (const w of wards) touched.add(w.code);
     for (const r of ocgs) touched.add(r.row.districtId);
+    for (const r of recommendations) touched.add(r.row.districtId);
+    const recommendationsByDistrict = groupBy(recommendations, (r) => r.row.districtId);
     for (const r of indicators) touched.add(r.row.district);
     const ocgsByDistrict = groupBy(ocgs, (r) => r.row.districtId);
     const indicatorsByDistrict = groupBy(indicators, (r) => r.row.district);
@@ -630,9 +648,21 @@ export class PartnershipImport {
             o,
           )
         ] += 1;
+      const recommendationList = recommendationsByDistrict
+        .get(districtId)
+        ?.map((r) => keptLink(toRecommendation(r.row), base.recommendations))
+        .sort((a, b) => a.number! - b.number!);
+      for (const r of recommendationList ?? [])
+        result.records.recommendations[
+          changeOf(
+            base.recommendations.find((b, i) => (b.number ?? i + 1) === r.number),
+            r,
+          )
+        ] += 1;
       const merged = mergeImported(
         base,
         {
+          ...(recommendationList && { recommendations: recommendationList }),
           ...(ward && crime.periods.length > 0 && { crime: crime.forWard(ward.code) }),
           indicators: [...((ward && deprivationFor(ward)) ?? []), ...indicators],
           sources: [...(ward ? sourcesFor(ward) : []), ...indicatorSources(indicatorRows)],
@@ -773,6 +803,7 @@ function emptyResult(
       agencies: none(),
       members: none(),
       ocgs: none(),
+      recommendations: none(),
       gaps: none(),
       actions: none(),
       indicators: none(),
@@ -796,6 +827,11 @@ function toIndicator(row: IndicatorRow): Indicator {
 function toOcg(row: OwnRow['ocgs']): OcgRef {
   const { districtId: _d, ...ocg } = row;
   return ocg;
+}
+
+function toRecommendation(row: OwnRow['recommendations']): Recommendation {
+  const { districtId: _d, ...recommendation } = row;
+  return recommendation;
 }
 
 function dedupe<T>(rows: Located<T>[], key: (r: Located<T>) => string, kind: string, errors: RowErrors): Located<T>[] {

@@ -168,6 +168,7 @@ export class Tasks {
       impactMeasure: input.impactMeasure,
       ...(input.impactBefore !== undefined && { impactBefore: input.impactBefore }),
       ...(input.fromGapRef && { fromGapRef: input.fromGapRef }),
+      ...(input.fromRecommendation !== undefined && { fromRecommendation: input.fromRecommendation }),
       classification: input.classification,
       lastChange: { ...lastChange(req.member, 'create', at, op), noPersonalData: input.noPersonalData },
       createdBy: req.member.aadObjectId,
@@ -341,6 +342,7 @@ export class Tasks {
     districtId: string,
     values: FormValues,
     errors: readonly string[] = [],
+    recommendation?: { number: number; text: string },
   ): Promise<TaskFormView> {
     const pid = req.partnership.id;
     await this.mustBeDistrict(req, districtId);
@@ -374,6 +376,7 @@ export class Tasks {
         .filter((g) => g.classification === 'OFFICIAL' && isGapOpen(g.status))
         .slice(-CHOICES_LIMIT)
         .map((g) => ({ title: `${g.ref}: ${clip(g.question, 60)}`, value: g.ref })),
+      recommendation,
     });
   }
 

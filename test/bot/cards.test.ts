@@ -28,6 +28,7 @@ import { seedDemoIfEmpty } from '../../src/services/demo-seed.js';
 import { DigestComposer } from '../../src/services/digest-composer.js';
 import { DistrictDirectory } from '../../src/services/district-directory.js';
 import { DistrictProfiles, LIST_LIMIT } from '../../src/services/district-profiles.js';
+import { Recommendations } from '../../src/services/recommendations.js';
 import { Tasks, type StoredTask } from '../../src/services/tasks.js';
 import { EMPTY_FORM } from '../../src/domain/task-form.js';
 import { Membership, type Requester } from '../../src/services/membership.js';
@@ -213,6 +214,16 @@ async function realistic(name: CardName): Promise<Card> {
         requestedAt: '2026-11-30 02:30 UTC',
         agencies: (await store.agencies.list(DEMO_PARTNERSHIP_ID)).map((a) => ({ id: a.id, name: a.name })),
       }) as Card;
+    case 'recommendations':
+      return renderCard(
+        'recommendations',
+        await new Recommendations(store, profiles, tasks, new DistrictDirectory(store), () => NOW).list(
+          requester,
+          cleared1to1,
+          largest.id,
+          (v) => fitsCard('recommendations', v),
+        ),
+      ) as Card;
     case 'district-choice': {
       let card: Card | undefined;
       const context = {

@@ -94,6 +94,9 @@ describe('the guard in front of every route', () => {
     [VERB.accessRequest]: 'profile.read',
     [VERB.accessApprove]: 'member.manage',
     [VERB.accessDecline]: 'member.manage',
+    [VERB.districtRecommendations]: 'profile.read',
+    // Make action: the guard asks for action.create; the service checks it again.
+    [VERB.recommendationAct]: 'action.create',
   };
   const EXECUTE_VERBS: ReadonlySet<Verb> = new Set([
     VERB.summaryRefresh,
@@ -115,6 +118,7 @@ describe('the guard in front of every route', () => {
     VERB.accessRequest,
     VERB.accessApprove,
     VERB.accessDecline,
+    VERB.recommendationAct,
   ]);
 
   const REFRESH_VERBS: ReadonlySet<Verb> = new Set([VERB.summaryRefresh, VERB.gapsRefresh, VERB.planRefresh]);

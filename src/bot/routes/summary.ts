@@ -54,9 +54,15 @@ export async function showSummary(rc: RouteContext, districtId: string, correcte
   );
 }
 
-/** Only coordinators get the Mark reviewed button: the card differs by that, as well as by viewer. */
+/**
+ * Only coordinators get the Mark reviewed button, and only those who may add actions a
+ * recommendation's Make action (a role may have that alone): the card differs by these, as well
+ * as by viewer.
+ */
 function reviewVariant(rc: RouteContext): string {
-  return can(rc.requester.member, 'profile.review') ? 'reviewer' : '';
+  const canReview = can(rc.requester.member, 'profile.review');
+  const canAct = can(rc.requester.member, 'action.create');
+  return `${canReview ? 'reviewer' : ''}${canAct ? '+actor' : ''}`;
 }
 
 /** The card to send, or undefined once the notice has been sent instead. */

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { EMPTY_FORM, readActionForm, readGapForm, type FormValues } from '../../domain/task-form.js';
 import type { TaskChange } from '../../domain/task.js';
+import type { TakeForwardOutcome } from '../../services/recommendations.js';
 import type { ChangeOutcome } from '../../services/tasks.js';
 import { renderCard } from '../cards.js';
 import { parseData } from '../data.js';
@@ -82,6 +83,21 @@ function formValues(data: Record<string, string | undefined>): FormValues {
   return v;
 }
 
+/** What the card says after Make action's form was sent. */
+function takeForwardNote(outcome: TakeForwardOutcome, number: number): string {
+  const ref = outcome.stored.task.record.ref;
+  switch (outcome.kind) {
+    case 'linked':
+      return outcome.created
+        ? `${ref} created; recommendation ${number} is taken forward as ${ref}. The owner gets the task card in their chat with me.`
+        : `Recommendation ${number} is taken forward as ${ref}, made from it earlier; no second action was made.`;
+    case 'duplicate':
+      return `Recommendation ${number} was taken forward as ${outcome.winner} at the same moment, so ${ref} was cancelled as a duplicate.`;
+    case 'unlinked':
+      return `${ref} created. ${outcome.why}`;
+  }
+}
+
 /** A press that Teams sends again gets the same answer, and the refresh answers only the viewer. */
 export function register(app: Application<BotState>, deps: BotDeps, delivery: TaskDelivery): void {
   for (const [verb, schema, toChange] of BUTTONS) {
@@ -116,7 +132,9 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
       const parsed = parseData(kind === 'gap' ? GapForm : ActionForm, data) as Record<string, string | undefined> & {
         districtId: string;
         op: string;
+        recommendation?: number;
       };
+      const recommendation = parsed.recommendation;
       const values = formValues(parsed);
       // Refused before anything is shown again: a sensitive draft is never re-shown where it may not be.
       const refusal = sensitiveCreateRefusal(
@@ -127,12 +145,40 @@ export function register(app: Application<BotState>, deps: BotDeps, delivery: Ta
       const again = async (errors: string[]) =>
         renderCard(
           'task-form',
-          await rc.deps.tasks.formView(rc.requester, rc.viewer, kind, parsed.districtId, values, errors),
+          await rc.deps.tasks.formView(
+            rc.requester,
+            rc.viewer,
+            kind,
+            parsed.districtId,
+            values,
+            errors,
+            recommendation === undefined
+              ? undefined
+              : await rc.deps.recommendations.formContext(rc.requester, rc.viewer, parsed.districtId, recommendation),
+          ),
         );
       const now = rc.deps.clock();
       const read =
         kind === 'gap' ? readGapForm(parsed.districtId, values, now) : readActionForm(parsed.districtId, values, now);
       if (!read.ok) return again(read.errors);
+      if (kind === 'action' && recommendation !== undefined) {
+        let outcome;
+        try {
+          outcome = await rc.deps.recommendations.takeForward(
+            rc.requester,
+            rc.viewer,
+            read.value as Parameters<typeof rc.deps.tasks.createAction>[2],
+            recommendation,
+            parsed.op,
+          );
+        } catch (err) {
+          if (err instanceof ValidationError) return again([err.message]);
+          throw err;
+        }
+        if (outcome.kind === 'linked' && outcome.created)
+          delivery.deliverLater(rc.requester, rc.facts.tenantId, outcome.stored);
+        return taskCard(rc, outcome.stored, takeForwardNote(outcome, recommendation));
+      }
       let stored;
       try {
         stored =

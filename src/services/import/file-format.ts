@@ -67,7 +67,7 @@ const CSV_FORMATS: readonly Recognised[] = [
   { format: 'ons-severity-weights-join', ...SEVERITY_WEIGHTS_LAYOUT },
   { format: 'category-weights', ...CATEGORY_WEIGHTS_LAYOUT },
   { format: 'indicators', ...INDICATORS_LAYOUT },
-  ...(['actions', 'gaps', 'ocgs', 'members', 'agencies'] as const).map((k) => ({
+  ...(['actions', 'gaps', 'ocgs', 'recommendations', 'members', 'agencies'] as const).map((k) => ({
     format: k,
     name: OWN_LAYOUTS[k].name,
     columns: OWN_LAYOUTS[k].required,
@@ -77,7 +77,7 @@ const CSV_FORMATS: readonly Recognised[] = [
 /** What the import accepts, for the answer to a file it does not recognise. */
 export const ACCEPTED_FORMATS = [
   ...CSV_FORMATS.map((f) => `${f.name} (CSV)`),
-  'the project JSON ({"agencies": [...], "members": [...], "ocgs": [...], "gaps": [...], "actions": [...]})',
+  'the project JSON ({"agencies": [...], "members": [...], "ocgs": [...], "gaps": [...], "actions": [...], "recommendations": [...]})',
 ];
 
 export class UnknownFormatError extends DatasetFileError {

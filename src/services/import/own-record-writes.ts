@@ -91,6 +91,8 @@ export async function ownWrites(
       createdAt: stored?.createdAt ?? at,
       updatedAt: stored?.updatedAt ?? at,
       ...(stored?.ownerAadObjectId !== undefined && { ownerAadObjectId: stored.ownerAadObjectId }),
+      // The recommendation an action takes forward is set in Teams (Make action); no file carries it.
+      ...(stored && 'fromRecommendation' in stored && { fromRecommendation: stored.fromRecommendation }),
     } as T;
     return { record, before: stored && (before as T) };
   };

@@ -71,6 +71,20 @@ export const OWN_LAYOUTS: Readonly<Record<OwnKind, OwnLayout>> = {
       lastUpdate: 'text',
     },
   },
+  recommendations: {
+    name: 'recommendations (districtId, number, text, agencyId, …)',
+    required: ['districtId', 'number', 'text'],
+    columns: {
+      districtId: 'text',
+      number: 'number',
+      text: 'text',
+      strand: 'text',
+      agencyId: 'text',
+      state: 'text',
+      actionRef: 'text',
+      classification: 'text',
+    },
+  },
 };
 
 const INDICATOR_COLUMNS: Readonly<Record<string, ColumnType>> = {
@@ -214,11 +228,11 @@ export type ProjectJson = { [K in OwnKind]: Located<OwnRow[K]>[] };
 
 /**
  * The project JSON: `{ "agencies": [...], "members": [...], "ocgs": [...], "gaps": [...],
- * "actions": [...] }`, any of the arrays. Records are validated by the same strict schemas as the
+ * "actions": [...], "recommendations": [...] }`, any of the arrays. Records are validated by the same strict schemas as the
  * CSV rows; an error's "line" is the record's position in its array, from 1.
  */
 export async function readProjectJson(file: string, errors: RowErrors): Promise<ProjectJson> {
-  const out: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [] };
+  const out: ProjectJson = { agencies: [], members: [], ocgs: [], gaps: [], actions: [], recommendations: [] };
   let doc: unknown;
   try {
     // Read whole: the project's own records run to thousands, not millions; big data comes as CSV.
