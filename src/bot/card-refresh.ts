@@ -16,6 +16,11 @@ export const REFRESH_VERB = {
 } as const;
 export type DistrictCardName = keyof typeof REFRESH_VERB;
 
+/** Whether a district card carries a refresh (the summary, gaps and plan cards do). */
+export function isRefreshable(name: string): name is DistrictCardName {
+  return Object.hasOwn(REFRESH_VERB, name);
+}
+
 /**
  * What a refresh sends back: the district and the stamp the card was made from, nothing else.
  * Stamps are opaque (a SQLite version number, a Cosmos `_etag` with its quotes): printable, short.

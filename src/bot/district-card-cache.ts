@@ -3,7 +3,7 @@ import { toIsoDate } from '../domain/dates.js';
 import type { Partnership } from '../domain/partnership.js';
 import type { Viewer } from '../domain/visibility.js';
 import type { CardName } from './cards.js';
-import { refreshUserIds, withRefresh, type DistrictCardName } from './card-refresh.js';
+import { isRefreshable, refreshUserIds, withRefresh } from './card-refresh.js';
 import type { RouteContext } from './guard.js';
 import { sendCard } from './reply.js';
 
@@ -110,7 +110,7 @@ export class DistrictCardCache {
 }
 
 /** The kept card's key for this viewer, today. */
-export function cardKey(rc: RouteContext, name: DistrictCardName, districtId: string, variant = ''): string {
+export function cardKey(rc: RouteContext, name: CardName, districtId: string, variant = ''): string {
   return rc.deps.districtCards.key(name, rc.requester.partnership, districtId, rc.viewer, rc.deps.clock(), variant);
 }
 
@@ -123,7 +123,7 @@ export function cardKey(rc: RouteContext, name: DistrictCardName, districtId: st
  */
 export async function districtCard(
   rc: RouteContext,
-  name: DistrictCardName,
+  name: CardName,
   districtId: string,
   make: () => Promise<AdaptiveCard | undefined>,
   variant = '',
@@ -140,15 +140,21 @@ export async function districtCard(
   return { card, stamp };
 }
 
-/** Sends a district's card (see `districtCard`), carrying its refresh for the person who asked. */
+/**
+ * Sends a district's card (see `districtCard`); the summary, gaps and plan cards carry their
+ * refresh for the person who asked.
+ */
 export async function sendDistrictCard(
   rc: RouteContext,
-  name: DistrictCardName,
+  name: CardName,
   districtId: string,
   make: () => Promise<AdaptiveCard | undefined>,
   variant = '',
 ): Promise<void> {
   const made = await districtCard(rc, name, districtId, make, variant);
   if (!made) return;
-  await sendCard(rc.context, withRefresh(made.card, name, districtId, made.stamp, refreshUserIds(rc.context)));
+  await sendCard(
+    rc.context,
+    isRefreshable(name) ? withRefresh(made.card, name, districtId, made.stamp, refreshUserIds(rc.context)) : made.card,
+  );
 }

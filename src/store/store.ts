@@ -259,6 +259,9 @@ export interface ReminderDeliveryRepository {
   claim(delivery: ReminderDelivery, owner: string, staleAfterMs: number): Promise<Stored<ReminderDelivery> | undefined>;
   /** Writes the outcome, if still as read (its etag): ConcurrencyError otherwise, NotFoundError when absent. */
   replace(delivery: ReminderDelivery, ifMatch: string): Promise<Stored<ReminderDelivery>>;
+}
+
+/**
  * Task cards waiting for their owner's app install (domain/awaiting-install.ts). Each write is
  * audited (entity `app-install`, id the person's object id) in the same transaction or batch.
  */
