@@ -448,7 +448,7 @@ describe('bad input, nothing lost', () => {
     );
     const result = await run([...REFERENCE, gaps], { skipInvalid: true });
     expect(result.errors.first.map((e) => `${e.line} ${e.column}: ${e.reason}`)).toEqual([
-      "2 status: Invalid enum value. Expected 'open' | 'assigned' | 'in_progress' | 'filled' | 'closed', received 'pending'",
+      "2 status: Invalid enum value. Expected 'open' | 'assigned' | 'in_progress' | 'blocked' | 'filled' | 'closed', received 'pending'",
       '3 districtId: district E05999999 is not in partnership mersey',
       '4 ownerAgencyId: agency nobody is not in partnership mersey',
     ]);
