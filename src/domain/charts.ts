@@ -1,5 +1,4 @@
-import type { ActionStatus } from './action.js';
-import { ACTION_STATUS_LABEL } from './action.js';
+import { ACTION_STATUS_LABEL, ActionStatus } from './action.js';
 import { formatPeriod } from './dates.js';
 import type { CrimePeriod, RankedBy } from './profile.js';
 import { STRAND_LABEL, STRANDS, type Strand } from './strand.js';
@@ -68,7 +67,8 @@ export function crimeComparisonSeries(history: readonly CrimePeriod[], crimeType
   return [...(previous ? [series(previous, 'neutral')] : []), series(latest, 'categoricalBlue')];
 }
 
-const STATUS_ORDER: readonly ActionStatus[] = ['planned', 'in_progress', 'blocked', 'done', 'cancelled'];
+/** The statuses in the order work goes through them (as the enum lists them). */
+const STATUS_ORDER: readonly ActionStatus[] = ActionStatus.options;
 const STATUS_COLOR: Record<ActionStatus, ChartColor> = {
   planned: 'categoricalLightBlue',
   in_progress: 'categoricalBlue',

@@ -1,4 +1,4 @@
-import { isActionOpen, type ActionFacts, type ActionStatus } from './action.js';
+import { ActionStatus, isActionOpen, type ActionFacts } from './action.js';
 import { crimeComparisonSeries, scoreAxisTitle, severitySeries, type ChartSeries } from './charts.js';
 import { higherOf, type Classification } from './classification.js';
 import { formatDay, formatPeriod, isOverdue, type DueState } from './dates.js';
@@ -325,7 +325,8 @@ function dataAsOf(profile: Profile): string {
   return parts.length ? parts.join(', ') : 'No data imported yet';
 }
 
-const STATUS_ORDER: readonly ActionStatus[] = ['planned', 'in_progress', 'blocked', 'done', 'cancelled'];
+/** The statuses in the order work goes through them (as the enum lists them). */
+const STATUS_ORDER: readonly ActionStatus[] = ActionStatus.options;
 const STATUS_WORD: Record<ActionStatus, string> = {
   planned: 'planned',
   in_progress: 'in progress',

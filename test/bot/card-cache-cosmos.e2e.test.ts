@@ -1,11 +1,7 @@
-import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCosmosStore } from '../../src/store/cosmos/cosmos-store.js';
+import { describe, expect, it } from 'vitest';
 import { cardText } from '../support/cards.js';
+import { cosmosBots } from '../support/cosmos-bots.js';
 import { BotUnderTest, onlyCard } from '../support/harness.js';
 import { alex } from '../support/people.js';
 
@@ -15,33 +11,7 @@ import { alex } from '../support/people.js';
  * one is on the other's very next card (test/bot/card-cache.e2e.test.ts does the same with two
  * processes on one SQLite file).
  */
-let cosmos: https.Server;
-const bots: BotUnderTest[] = [];
-
-async function instance(databaseId: string, demo: boolean): Promise<BotUnderTest> {
-  const store = await openCosmosStore({
-    endpoint: `https://127.0.0.1:${(cosmos.address() as AddressInfo).port}`,
-    key: 'the-local-server-ignores-it',
-    databaseId,
-    agent: new https.Agent({ rejectUnauthorized: false }),
-    endpointDiscovery: false,
-  });
-  const bot = await BotUnderTest.start({ store, demo });
-  bots.push(bot);
-  return bot;
-}
-
-beforeAll(async () => {
-  cosmos = createHttpsServer();
-  cosmos.listen(0, '127.0.0.1');
-  await once(cosmos, 'listening');
-}, 120_000);
-
-afterAll(async () => {
-  for (const bot of bots) await bot.close();
-  cosmos?.closeAllConnections();
-  await new Promise<void>((resolve) => cosmos?.close(() => resolve()));
-});
+const instance = cosmosBots();
 
 describe('kept cards on Cosmos DB, two instances', () => {
   it("shows a change made through one instance on the other's next card", async () => {

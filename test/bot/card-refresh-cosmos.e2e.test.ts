@@ -1,12 +1,8 @@
-import { createHttpsServer } from '@vercel/cosmosdb-server';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCosmosStore } from '../../src/store/cosmos/cosmos-store.js';
+import { describe, expect, it } from 'vitest';
 import { actionExecute } from '../support/activities.js';
 import { cardText, type Card } from '../support/cards.js';
+import { cosmosBots } from '../support/cosmos-bots.js';
 import { BotUnderTest, onlyCard } from '../support/harness.js';
 import { alex, megan } from '../support/people.js';
 
@@ -16,33 +12,7 @@ import { alex, megan } from '../support/people.js';
  * the other, and the card's refresh, answered by either, is the changed card and says so
  * (test/bot/card-refresh.e2e.test.ts covers the rest on SQLite).
  */
-let cosmos: https.Server;
-const bots: BotUnderTest[] = [];
-
-async function instance(databaseId: string, demo: boolean): Promise<BotUnderTest> {
-  const store = await openCosmosStore({
-    endpoint: `https://127.0.0.1:${(cosmos.address() as AddressInfo).port}`,
-    key: 'the-local-server-ignores-it',
-    databaseId,
-    agent: new https.Agent({ rejectUnauthorized: false }),
-    endpointDiscovery: false,
-  });
-  const bot = await BotUnderTest.start({ store, demo });
-  bots.push(bot);
-  return bot;
-}
-
-beforeAll(async () => {
-  cosmos = createHttpsServer();
-  cosmos.listen(0, '127.0.0.1');
-  await once(cosmos, 'listening');
-}, 120_000);
-
-afterAll(async () => {
-  for (const bot of bots) await bot.close();
-  cosmos?.closeAllConnections();
-  await new Promise<void>((resolve) => cosmos?.close(() => resolve()));
-});
+const instance = cosmosBots();
 
 async function refreshed(bot: BotUnderTest, card: Card): Promise<string> {
   const { action } = (card as { refresh?: { action: { verb: string; data: unknown } } }).refresh!;
