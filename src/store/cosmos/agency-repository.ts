@@ -1,7 +1,6 @@
 import type { Agency } from '../../domain/partnership.js';
 import type { AgencyRepository } from '../store.js';
-import { auditDocument } from './audit-events.js';
-import { batchFailed, op, runBatch } from './batch.js';
+import { upsertAudited } from './audited-writes.js';
 import type { CosmosContext } from './context.js';
 import { docId, recordToStore, type Envelope } from './documents.js';
 import { pointRead, queryAll } from './reads.js';
@@ -32,23 +31,11 @@ export function agencyRepository(ctx: CosmosContext): AgencyRepository {
         return;
       }
       // An agency added in chat: the agency and its audit event in one batch, both or neither.
-      const before = await pointRead<Agency>(ctx.calls, ctx.data, document.id, agency.partnershipId);
-      const event = auditDocument(
-        {
-          partnershipId: agency.partnershipId,
-          entityType: 'agency',
-          entityId: agency.id,
-          before: before?.record ?? null,
-          after: document.record,
-        },
+      await upsertAudited(
+        ctx,
+        { entity: 'agency', key: agency.id, partnershipId: agency.partnershipId, document },
         audit,
-        ctx.auditTtlSeconds,
       );
-      const outcome = await runBatch(ctx.calls, ctx.data, agency.partnershipId, [
-        op.upsert(document),
-        op.create(event),
-      ]);
-      if (!outcome.ok) throw batchFailed(outcome);
     },
   };
 }

@@ -52,6 +52,30 @@ export async function createAudited<T>(
 }
 
 /**
+ * Creates or replaces the document, whatever is there, with the audit event holding the record
+ * before (read first; null when new) and after, in one batch: both are written, or neither.
+ */
+export async function upsertAudited<T>(
+  ctx: CosmosContext,
+  target: AuditedDocument<T>,
+  audit: AuditContext,
+): Promise<void> {
+  const { entity, key, partnershipId, document } = target;
+  const before = await pointRead<T>(ctx.calls, ctx.data, document.id, partnershipId);
+  const event = auditDocument(
+    { partnershipId, entityType: entity, entityId: key, before: before?.record ?? null, after: document.record },
+    audit,
+    ctx.auditTtlSeconds,
+  );
+  const outcome = await runBatch(ctx.calls, ctx.data, partnershipId, [
+    op.upsert(document),
+    op.create(event),
+    ...stamps(target, before?.record),
+  ]);
+  if (!outcome.ok) throw batchFailed(outcome);
+}
+
+/**
  * Replaces the document if it still has the etag the caller read, and writes the audit event
  * holding the record before and after, in one batch. The replace goes first: when its IfMatch
  * fails, the event is never written. The read before it gives the event its `before` and answers

@@ -2,6 +2,7 @@ import { BulkOperationType, type OperationInput } from '@azure/cosmos';
 import type { AwaitingInstall } from '../../domain/awaiting-install.js';
 import type { AwaitingInstallRepository } from '../store.js';
 import { auditDocument } from './audit-events.js';
+import { upsertAudited } from './audited-writes.js';
 import { batchFailed, op, runBatch } from './batch.js';
 import type { CosmosContext } from './context.js';
 import { docId, epochMs, recordToStore, storedOf, type Envelope, type ReadDocument } from './documents.js';
@@ -28,23 +29,11 @@ export function awaitingInstallRepository(ctx: CosmosContext): AwaitingInstallRe
     async put(waiting, audit) {
       const record = recordToStore({ ...waiting, aadObjectId: waiting.aadObjectId.toLowerCase() });
       const document = awaitingDocument(record);
-      const before = await pointRead<AwaitingInstall>(ctx.calls, ctx.data, document.id, record.partnershipId);
-      const event = auditDocument(
-        {
-          partnershipId: record.partnershipId,
-          entityType: 'app-install',
-          entityId: record.aadObjectId,
-          before: before?.record ?? null,
-          after: record,
-        },
+      await upsertAudited(
+        ctx,
+        { entity: 'app-install', key: record.aadObjectId, partnershipId: record.partnershipId, document },
         audit,
-        ctx.auditTtlSeconds,
       );
-      const outcome = await runBatch(ctx.calls, ctx.data, record.partnershipId, [
-        op.upsert(document),
-        op.create(event),
-      ]);
-      if (!outcome.ok) throw batchFailed(outcome);
     },
 
     async listForPerson(partnershipId, aadObjectId) {

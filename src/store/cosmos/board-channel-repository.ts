@@ -1,6 +1,7 @@
 import type { BoardChannel } from '../../domain/conversation.js';
 import type { BoardChannelRepository } from '../store.js';
 import { auditDocument } from './audit-events.js';
+import { upsertAudited } from './audited-writes.js';
 import { batchFailed, op, runBatch } from './batch.js';
 import type { CosmosContext } from './context.js';
 import { docId, epochMs, recordToStore, sha256Hex, type Envelope } from './documents.js';
@@ -28,23 +29,11 @@ export function boardChannelRepository(ctx: CosmosContext): BoardChannelReposito
         addedMs: epochMs(record.addedAt, 'addedAt'),
         record,
       };
-      const before = await current(record.partnershipId, record.conversationId);
-      const event = auditDocument(
-        {
-          partnershipId: record.partnershipId,
-          entityType: 'board-channel',
-          entityId: record.conversationId,
-          before: before?.record ?? null,
-          after: record,
-        },
+      await upsertAudited(
+        ctx,
+        { entity: 'board-channel', key: record.conversationId, partnershipId: record.partnershipId, document },
         audit,
-        ctx.auditTtlSeconds,
       );
-      const outcome = await runBatch(ctx.calls, ctx.data, record.partnershipId, [
-        op.upsert(document),
-        op.create(event),
-      ]);
-      if (!outcome.ok) throw batchFailed(outcome);
     },
 
     async list(partnershipId) {
