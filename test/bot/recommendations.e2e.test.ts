@@ -273,6 +273,13 @@ describe('recommendations on SQLite', () => {
       expect(await actionsFrom(bot, ward.id, open.number!)).toEqual([]);
     }
 
+    // A member not cleared for it does not see it in their own 1:1 chat either, on the summary or the list.
+    for (const command of ['summary', 'recommendations']) {
+      const uncleared = onlyCard(await bot.say(`${command} ${ward.name}`, megan));
+      expect(cardText(uncleared)).not.toContain(sensitiveText);
+      expect(cardText(uncleared)).toMatch(/\d+ (items?|recommendations?) not shown/);
+    }
+
     // In a cleared 1:1 chat it is shown, and its form is pre-filled as OFFICIAL-SENSITIVE.
     const personal = onlyCard(await bot.say(`summary ${ward.name}`, alex));
     expect(cardText(personal)).toContain(sensitiveText);
