@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PARTNERSHIP_ID, PLAYGROUND_USERS } from '../../src/services/demo-partnership.js';
 import { MemberAdmin } from '../../src/services/member-admin.js';
-import { message, type Activity, type Person, type Where } from '../support/activities.js';
+import { messageMentioning, teamsUserId, type Activity, type Person, type Where } from '../support/activities.js';
 import { cardText } from '../support/cards.js';
 import { BotUnderTest, onlyCard, type TurnResult } from '../support/harness.js';
 import { adele, alex, megan } from '../support/people.js';
@@ -19,7 +19,7 @@ const olu: Person = { aadObjectId: 'a1a1a1a1-2222-4333-8444-555555555502', name:
 const sam: Person = { aadObjectId: 'a1a1a1a1-2222-4333-8444-555555555503', name: 'Sam Sensitive' };
 const outsider: Person = { aadObjectId: 'a1a1a1a1-2222-4333-8444-555555555504', name: 'Wy Member' };
 const unknown: Person = { aadObjectId: 'a1a1a1a1-2222-4333-8444-555555555505', name: 'Not In Roster' };
-const teamsId = (p: Person) => `29:1${p.aadObjectId}`;
+const teamsId = teamsUserId;
 
 /** A message that @mentions people as Teams sends it: <at>Name</at> in the text, a mention entity each (29: id and name). */
 function withMentions(
@@ -29,16 +29,7 @@ function withMentions(
   people: Person[],
   where: Where = 'channel',
 ): Activity {
-  const a = message(text, { from: as, where, serviceUrl: bot.connector.url });
-  a.entities = [
-    ...(a.entities ?? []),
-    ...people.map((p) => ({
-      type: 'mention',
-      mentioned: { id: teamsId(p), name: p.name },
-      text: `<at>${p.name}</at>`,
-    })),
-  ];
-  return a;
+  return messageMentioning(text, { from: as, where, serviceUrl: bot.connector.url }, people);
 }
 
 const text = (r: TurnResult) => cardText(onlyCard(r));

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLAYGROUND_USERS, DEMO_PARTNERSHIP_ID } from '../../src/services/demo-partnership.js';
 import { MemberAdmin } from '../../src/services/member-admin.js';
-import { message, type Activity, type Person, type Where } from '../support/activities.js';
+import { messageMentioning, teamsUserId, type Activity, type Person, type Where } from '../support/activities.js';
 import { cardText } from '../support/cards.js';
 import { BotUnderTest, onlyCard, type TurnResult } from '../support/harness.js';
 import { adele, alex, isaiah, megan } from '../support/people.js';
 
 const PID = DEMO_PARTNERSHIP_ID;
 const lynne: Person = { aadObjectId: PLAYGROUND_USERS[5].aadObjectId, name: PLAYGROUND_USERS[5].displayName };
-const teamsId = (p: Person) => `29:1${p.aadObjectId}`;
+const teamsId = teamsUserId;
 
 /** A message that @mentions people as Teams sends it: <at>Name</at> in the text, a mention entity each. */
 function withMentions(
@@ -18,16 +18,7 @@ function withMentions(
   people: Person[],
   where: Where = 'personal',
 ): Activity {
-  const a = message(text, { from: as, where, serviceUrl: bot.connector.url });
-  a.entities = [
-    ...(a.entities ?? []),
-    ...people.map((p) => ({
-      type: 'mention',
-      mentioned: { id: teamsId(p), name: p.name },
-      text: `<at>${p.name}</at>`,
-    })),
-  ];
-  return a;
+  return messageMentioning(text, { from: as, where, serviceUrl: bot.connector.url }, people);
 }
 
 const text = (r: TurnResult) => cardText(onlyCard(r));

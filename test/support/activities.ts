@@ -49,12 +49,15 @@ export interface Addressing {
   conversationId?: string;
 }
 
+/** The id Teams gives a person in activities (29:…), as the harness's connector knows them. */
+export const teamsUserId = (p: Person) => `29:1${p.aadObjectId}`;
+
 function address(activity: Activity, { from, where, serviceUrl, conversationId }: Addressing): Activity {
   sequence += 1;
   activity.id = `${activity.type}-${Date.now()}-${sequence}`;
   activity.timestamp = new Date().toISOString();
   activity.serviceUrl = serviceUrl;
-  activity.from = { id: `29:1${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId };
+  activity.from = { id: teamsUserId(from), name: from.name, aadObjectId: from.aadObjectId };
   if (where === 'personal') {
     activity.conversation = {
       conversationType: 'personal',
@@ -92,6 +95,23 @@ export function message(text: string, addressing: Addressing): Activity {
   a.text = `<at>${BOT.name}</at> ${text}`;
   delete a.attachments;
   return address(a, addressing);
+}
+
+/**
+ * Typed text that @mentions people as Teams sends it: `<at>Name</at>` in the text (written by the
+ * caller) and a mention entity for each, carrying their Teams id and name (not their object id).
+ */
+export function messageMentioning(text: string, addressing: Addressing, people: readonly Person[]): Activity {
+  const a = message(text, addressing);
+  a.entities = [
+    ...(a.entities ?? []),
+    ...people.map((p) => ({
+      type: 'mention',
+      mentioned: { id: teamsUserId(p), name: p.name },
+      text: `<at>${p.name}</at>`,
+    })),
+  ];
+  return a;
 }
 
 /** An Action.Submit pressed on a card the bot sent. */
