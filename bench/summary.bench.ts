@@ -238,14 +238,12 @@ async function main(): Promise<number> {
         count: options.requests,
         warmup: options.warmup,
         textFloor: true,
-        profile: true,
         make: (from, n) => pick(districts, from, n).map((d) => summaryRequest(d)),
       },
       {
         name: `summary, Zipf s=${ZIPF_S}`,
         count: options.requests,
         warmup: Math.ceil(options.warmup / 4),
-        profile: true,
         make: (from, n) => byZipf.slice(from % byZipf.length, (from % byZipf.length) + n).map((d) => summaryRequest(d)),
       },
       {
@@ -306,7 +304,7 @@ async function main(): Promise<number> {
       const run = async (target: Target, phase: Phase, from: number, n: number) => {
         const concurrency = phase === 'latency' ? 1 : options.concurrency;
         const profiler =
-          options.cpuProfile && scenario.profile && phase === 'throughput' && target !== 'echo'
+          options.cpuProfile && phase === 'throughput' && target !== 'echo'
             ? new CpuProfiler()
             : undefined;
         await profiler?.start();
@@ -398,8 +396,6 @@ interface Scenario {
   warmup: number;
   /** Also run the text echo floor (the first scenario only: its cost does not depend on the command). */
   textFloor?: boolean;
-  /** Profiled with --cpu-profile. */
-  profile?: boolean;
   make(from: number, count: number): PhaseRequest[];
 }
 
