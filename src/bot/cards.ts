@@ -52,6 +52,8 @@ export function templateJson(name: CardName): AdaptiveCard {
  * here, from the view's `banner`, so no template can leave it out.
  */
 export function renderCard<T extends { banner: Banner }>(name: CardName, data: T): AdaptiveCard {
+  const measured = takeMeasured(name, data);
+  if (measured) return measured;
   let template = templates.get(name);
   if (!template) {
     template = new Template(templateJson(name));
@@ -84,7 +86,24 @@ export function cardAttachment(card: AdaptiveCard): Attachment {
   return CardFactory.adaptiveCard(card);
 }
 
-/** Whether a view bound to a template makes a card Teams will take. */
+/**
+ * Whether a view bound to a template makes a card Teams will take. The card that fits is kept for
+ * the `renderCard` of the same view that follows (a list is measured, then sent), so it is bound
+ * once; views are values nobody changes once composed.
+ */
 export function fitsCard<T extends { banner: Banner }>(name: CardName, data: T): boolean {
-  return Buffer.byteLength(JSON.stringify(renderCard(name, data)), 'utf8') <= CARD_BUDGET_BYTES;
+  const card = renderCard(name, data);
+  const fits = Buffer.byteLength(JSON.stringify(card), 'utf8') <= CARD_BUDGET_BYTES;
+  if (fits) measuredCards.set(data, { name, card });
+  return fits;
+}
+
+const measuredCards = new WeakMap<object, { name: CardName; card: AdaptiveCard }>();
+
+/** The card `fitsCard` bound from this very view, handed over once. */
+function takeMeasured(name: CardName, data: object): AdaptiveCard | undefined {
+  const kept = measuredCards.get(data);
+  if (kept?.name !== name) return undefined;
+  measuredCards.delete(data);
+  return kept.card;
 }

@@ -25,11 +25,12 @@ import { sendCard } from './reply.js';
  * Names of people and agencies on a card are not in the stamp; entries expire after `ttlMs`, as the
  * name caches do, so a rename is seen as soon as anywhere else.
  *
- * Cards are kept as JSON text (smaller than the object, and each send gets its own copy), with the
- * total bounded; the least recently used go first.
+ * Cards are kept as deeply frozen objects, served as they are (no copy or parse per turn: every
+ * caller builds a new card around a kept one, and a write to it throws), with the total of their
+ * JSON sizes bounded; the least recently used go first.
  */
 export class DistrictCardCache {
-  private readonly entries = new Map<string, { stamp: string; json: string; expires: number }>();
+  private readonly entries = new Map<string, { stamp: string; card: AdaptiveCard; bytes: number; expires: number }>();
   private readonly signatures = new WeakMap<Partnership, string>();
   private bytes = 0;
 
@@ -53,7 +54,7 @@ export class DistrictCardCache {
     ]);
   }
 
-  /** The card made for this key from this stamp, as a fresh object; undefined if none (or stale). */
+  /** The card made for this key from this stamp (frozen); undefined if none (or stale). */
   get(key: string, stamp: string): AdaptiveCard | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
@@ -64,7 +65,7 @@ export class DistrictCardCache {
     // Most recently used last, so eviction takes from the front.
     this.entries.delete(key);
     this.entries.set(key, hit);
-    return JSON.parse(hit.json) as AdaptiveCard;
+    return hit.card;
   }
 
   /**
@@ -74,14 +75,15 @@ export class DistrictCardCache {
   peek(key: string, stamp: string): AdaptiveCard | undefined {
     const hit = this.entries.get(key);
     if (!hit || hit.stamp !== stamp || hit.expires <= this.now()) return undefined;
-    return JSON.parse(hit.json) as AdaptiveCard;
+    return hit.card;
   }
 
+  /** Keeps the card (frozen in place: the caller's card is the kept one from now on). */
   set(key: string, stamp: string, card: AdaptiveCard): void {
     this.remove(key);
-    const json = JSON.stringify(card);
-    this.entries.set(key, { stamp, json, expires: this.now() + this.ttlMs });
-    this.bytes += json.length;
+    const bytes = JSON.stringify(card).length;
+    this.entries.set(key, { stamp, card: deepFreeze(card), bytes, expires: this.now() + this.ttlMs });
+    this.bytes += bytes;
     for (const oldest of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
       this.remove(oldest);
@@ -95,7 +97,7 @@ export class DistrictCardCache {
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (!old) return;
-    this.bytes -= old.json.length;
+    this.bytes -= old.bytes;
     this.entries.delete(key);
   }
 
@@ -107,6 +109,14 @@ export class DistrictCardCache {
     }
     return sig;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The kept card's key for this viewer, today. */

@@ -10,6 +10,7 @@ import { GapDraft, GapStatus, isGapOpen, type IntelligenceGap } from '../domain/
 import { ActionDraft as ActionDraftSchema, ActionStatus, isActionOpen } from '../domain/action.js';
 import type { LastChange } from '../domain/last-change.js';
 import type { Member } from '../domain/member.js';
+import type { Agency } from '../domain/partnership.js';
 import { can, mayChangeItem } from '../domain/permissions.js';
 import { fitList, type OwnerNames } from '../domain/plan-view.js';
 import { parseRef } from '../domain/refs.js';
@@ -299,13 +300,13 @@ export class Tasks {
       throw new ForbiddenError('classification', `${task.record.ref} is OFFICIAL-SENSITIVE. ${withheldHint(viewer)}`);
     }
     const pid = req.partnership.id;
-    const [names, members, districtName, ledTo] = await Promise.all([
-      this.names(pid),
+    const [agencies, members, districtName, ledTo] = await Promise.all([
+      this.store.agencies.list(pid),
       this.store.members.listByPartnership(pid),
       this.directory.label(pid, task.record.districtId),
       task.kind === 'gap' ? this.actionsFrom(pid, viewer, task.record) : Promise.resolve([]),
     ]);
-    const agencies = await this.store.agencies.list(pid);
+    const names = ownerNames(agencies, members);
     const active = members.filter((m) => m.active);
     const watchers = watchersOf(task, active);
     const userIds = await this.userIds(tenantsOf(req, options.tenantId), watchers);
@@ -551,10 +552,7 @@ export class Tasks {
       this.store.agencies.list(partnershipId),
       this.store.members.listByPartnership(partnershipId),
     ]);
-    return {
-      agencies: new Map(agencies.map((a) => [a.id, a.name])),
-      people: new Map(members.map((m) => [m.aadObjectId, m.displayName])),
-    };
+    return ownerNames(agencies, members);
   }
 
   /** Teams names users in `refresh.userIds` by their chat id (MRI), known from their 1:1 chat. */
@@ -643,4 +641,11 @@ function parseOrRefuse<T>(
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`);
   throw new ValidationError(`That was not saved: ${issues.join('; ')}.`, issues);
+}
+
+function ownerNames(agencies: readonly Agency[], members: readonly Member[]): OwnerNames {
+  return {
+    agencies: new Map(agencies.map((a) => [a.id, a.name])),
+    people: new Map(members.map((m) => [m.aadObjectId, m.displayName])),
+  };
 }
