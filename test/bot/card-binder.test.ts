@@ -1,0 +1,160 @@
+import { Template } from 'adaptivecards-templating';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileCard } from '../../src/bot/card-binder.js';
+import { CARD_NAMES, templateJson, type CardName } from '../../src/bot/cards.js';
+import type { Viewer } from '../../src/domain/visibility.js';
+import { openCardFixture, realisticView, type CardFixture, type View } from '../support/card-views.js';
+
+/**
+ * The binder must give exactly what adaptivecards-templating gives, for every card and any view:
+ * the library binds the same template to the same data and is the oracle here.
+ */
+let fixture: CardFixture;
+const views = new Map<CardName, View>();
+const withheld = new Map<CardName, View>();
+/** Views built with a viewer, so a channel gets them with OFFICIAL-SENSITIVE items withheld. */
+const VIEWER_CARDS = ['summary', 'gaps', 'plan', 'task', 'task-form', 'tasks', 'history', 'recommendations'] as const;
+const inChannel: Viewer = { clearance: 'OFFICIAL-SENSITIVE', conversation: 'channel' };
+
+beforeAll(async () => {
+  fixture = await openCardFixture();
+  for (const name of CARD_NAMES) views.set(name, await realisticView(fixture, name));
+  for (const name of VIEWER_CARDS) withheld.set(name, await realisticView(fixture, name, inChannel));
+}, 120_000);
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+type Outcome = { ok: true; card: unknown; json: string } | { ok: false; error: string };
+
+function outcome(bind: () => unknown): Outcome {
+  try {
+    const card = bind();
+    return { ok: true, card, json: JSON.stringify(card) };
+  } catch (e) {
+    return { ok: false, error: String(e) };
+  }
+}
+
+/** The binder's card (or error) and the library's, for one template and one view. */
+function both(template: unknown, view: unknown): { binder: Outcome; library: Outcome } {
+  return {
+    library: outcome(() => new Template(template).expand({ $root: view })),
+    binder: outcome(() => compileCard(template).bind(view)),
+  };
+}
+
+function expectSame(template: unknown, view: unknown, label: string): Outcome {
+  const { binder, library } = both(template, view);
+  expect(binder.ok, `${label}: ${binder.ok ? 'bound' : binder.error} / ${library.ok ? 'bound' : library.error}`).toBe(
+    library.ok,
+  );
+  if (binder.ok && library.ok) {
+    expect(binder.card, label).toEqual(library.card);
+    expect(binder.json, label).toBe(library.json);
+  } else if (!binder.ok && !library.ok) {
+    expect(binder.error, label).toBe(library.error);
+  }
+  return library;
+}
+
+/** Every value in a view, rewritten by `f` (objects and arrays walked, the view itself kept). */
+function mapValues(value: unknown, f: (v: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapValues(v, f));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapValues(v, f)]));
+  }
+  return f(value);
+}
+
+function mapLists(value: unknown, f: (list: unknown[]) => unknown[]): unknown {
+  if (Array.isArray(value)) return f(value.map((v) => mapLists(v, f)));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapLists(v, f)]));
+  }
+  return value;
+}
+
+const TRICKY = ' ${x} ${title} "quoted" \'single\' back\\slash \\n Ŵ 😀 \u2028 <b>';
+
+const EDGES: [string, (view: View) => unknown][] = [
+  ['as built', (v) => v],
+  ['strings with ${…}, quotes, backslashes and unicode', (v) => mapValues(v, (x) => (typeof x === 'string' ? x + TRICKY : x))],
+  ['every string empty', (v) => mapValues(v, (x) => (typeof x === 'string' ? '' : x))],
+  ['every boolean flipped', (v) => mapValues(v, (x) => (typeof x === 'boolean' ? !x : x))],
+  ['every boolean true', (v) => mapValues(v, (x) => (typeof x === 'boolean' ? true : x))],
+  ['every number 0', (v) => mapValues(v, (x) => (typeof x === 'number' ? 0 : x))],
+  ['every number negative', (v) => mapValues(v, (x) => (typeof x === 'number' ? -x - 1 : x))],
+  ['every number a float', (v) => mapValues(v, (x) => (typeof x === 'number' ? x + 0.25 : x))],
+  ['every number a numeric string', (v) => mapValues(v, (x) => (typeof x === 'number' ? String(x) : x))],
+  ['every list empty', (v) => mapLists(v, () => [])],
+  ['every list of one', (v) => mapLists(v, (l) => l.slice(0, 1))],
+  ['every list doubled', (v) => mapLists(v, (l) => [...l, ...l])],
+];
+
+/** Each top-level field of the view missing (undefined), then null. */
+function dropped(view: View): [string, unknown][] {
+  return Object.keys(view).flatMap((key) => [
+    [`${key} undefined`, { ...view, [key]: undefined }],
+    [`${key} null`, { ...view, [key]: null }],
+  ]);
+}
+
+describe('compileCard binds exactly as adaptivecards-templating', () => {
+  it.each(CARD_NAMES)('%s, with realistic data', (name) => {
+    const result = expectSame(templateJson(name), views.get(name), name);
+    expect(result.ok).toBe(true);
+  });
+
+  it.each(VIEWER_CARDS)('%s, in a channel with OFFICIAL-SENSITIVE items withheld', (name) => {
+    const result = expectSame(templateJson(name), withheld.get(name), name);
+    expect(result.ok).toBe(true);
+  });
+
+  it.each(CARD_NAMES)('%s, with edge values: empty and long lists, odd strings and numbers, missing fields', (name) => {
+    const template = templateJson(name);
+    const view = views.get(name)!;
+    for (const [label, edit] of EDGES) expectSame(template, edit(view), `${name}: ${label}`);
+    for (const [label, edited] of dropped(view)) expectSame(template, edited, `${name}: ${label}`);
+  });
+
+  it('every $when in every card is seen both true and false across the edge views', () => {
+    const seen = new Map<string, Set<boolean>>();
+    for (const name of CARD_NAMES) {
+      const view = views.get(name)!;
+      const all = [...EDGES.map(([, edit]) => edit(view)), ...dropped(view).map(([, v]) => v)];
+      for (const variant of all) recordWhens(name, templateJson(name), variant, seen);
+    }
+    const oneWay = [...seen].filter(([, values]) => values.size < 2).map(([when]) => when);
+    expect(oneWay).toEqual([]);
+  });
+});
+
+/** Which way each `$when` goes, read from the library's own evaluation over the card's data scopes. */
+function recordWhens(name: string, node: unknown, data: unknown, seen: Map<string, Set<boolean>>, path = ''): void {
+  if (Array.isArray(node)) {
+    node.forEach((child, i) => recordWhens(name, child, data, seen, `${path}[${i}]`));
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  let scopes: unknown[] = [data];
+  if (typeof record['$data'] === 'string') {
+    const expr = Template.parseInterpolatedString(record['$data']);
+    const value = typeof expr === 'string' ? expr : Template.tryEvaluateExpression(expr, { $root: data }, true).value;
+    scopes = Array.isArray(value) ? value : [value];
+  }
+  for (const scope of scopes) {
+    if (typeof record['$when'] === 'string') {
+      const key = `${name}${path}: ${record['$when']}`;
+      const expr = Template.parseInterpolatedString(record['$when']);
+      const context = { $root: data, $data: scope } as unknown as { $root: unknown };
+      const value = typeof expr === 'string' ? false : Template.tryEvaluateExpression(expr, context, false).value === true;
+      seen.set(key, (seen.get(key) ?? new Set()).add(value));
+    }
+    for (const [key, child] of Object.entries(record)) {
+      if (!key.startsWith('$')) recordWhens(name, child, scope, seen, `${path}.${key}`);
+    }
+  }
+}
