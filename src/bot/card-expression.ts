@@ -41,7 +41,11 @@ interface LibraryResult {
   error?: unknown;
 }
 const library = Template as unknown as {
-  internalTryEvaluateExpression(expression: Expression, context: LibraryContext, allowSubstitutions: boolean): LibraryResult;
+  internalTryEvaluateExpression(
+    expression: Expression,
+    context: LibraryContext,
+    allowSubstitutions: boolean,
+  ): LibraryResult;
   prepare(node: unknown): unknown;
 };
 
@@ -107,10 +111,26 @@ const COMPILERS: Partial<Record<string, Compiler>> = {
   [ExpressionType.Accessor]: compilePath,
   [ExpressionType.Equal]: (e) => compileBinary(e, equals),
   [ExpressionType.NotEqual]: (e) => compileBinary(e, (a, b) => not(equals(a, b))),
-  [ExpressionType.GreaterThan]: (e) => compileBinary(e, ordered((a, b) => a > b)),
-  [ExpressionType.GreaterThanOrEqual]: (e) => compileBinary(e, ordered((a, b) => a >= b)),
-  [ExpressionType.LessThan]: (e) => compileBinary(e, ordered((a, b) => a < b)),
-  [ExpressionType.LessThanOrEqual]: (e) => compileBinary(e, ordered((a, b) => a <= b)),
+  [ExpressionType.GreaterThan]: (e) =>
+    compileBinary(
+      e,
+      ordered((a, b) => a > b),
+    ),
+  [ExpressionType.GreaterThanOrEqual]: (e) =>
+    compileBinary(
+      e,
+      ordered((a, b) => a >= b),
+    ),
+  [ExpressionType.LessThan]: (e) =>
+    compileBinary(
+      e,
+      ordered((a, b) => a < b),
+    ),
+  [ExpressionType.LessThanOrEqual]: (e) =>
+    compileBinary(
+      e,
+      ordered((a, b) => a <= b),
+    ),
   [ExpressionType.Exists]: compileExists,
   [ExpressionType.And]: (e) => compileLogic(e, false),
   [ExpressionType.Or]: (e) => compileLogic(e, true),
@@ -272,7 +292,8 @@ function compileFloat(expression: Expression, substitutes: boolean): Fast | unde
 function compileSelect(expression: Expression, substitutes: boolean): Fast | undefined {
   const [source, iterator, body] = expression.children;
   const name = iterator?.children[0];
-  if (expression.children.length !== 3 || !source || !body || iterator?.type !== ExpressionType.Accessor) return undefined;
+  if (expression.children.length !== 3 || !source || !body || iterator?.type !== ExpressionType.Accessor)
+    return undefined;
   if (iterator.children.length !== 1 || !(name instanceof Constant) || typeof name.value !== 'string') return undefined;
   const parts = compileAll([source, body], substitutes);
   if (!parts) return undefined;
@@ -301,7 +322,8 @@ function pathNames(expression: Expression): string[] | undefined {
   while (node) {
     const [name, parent]: (Expression | undefined)[] = node.children;
     if (node.type !== ExpressionType.Accessor || node.children.length > 2) return undefined;
-    if (!(name instanceof Constant) || typeof name.value !== 'string' || !/^[^.[\]'"]+$/.test(name.value)) return undefined;
+    if (!(name instanceof Constant) || typeof name.value !== 'string' || !/^[^.[\]'"]+$/.test(name.value))
+      return undefined;
     names.unshift(name.value);
     node = parent;
   }

@@ -80,7 +80,14 @@ const TRICKY = ' ${x} ${title} "quoted" \'single\' back\\slash \\n Ŵ 😀 \u202
 
 const EDGES: [string, (view: View) => unknown][] = [
   ['as built', (v) => v],
-  ['strings with ${…}, quotes, backslashes and unicode', (v) => mapValues(v, (x) => (typeof x === 'string' ? x + TRICKY : x))],
+  [
+    'with a link, which only some views carry',
+    (v) => ({ ...v, link: 'https://teams.example/l/entity?x=1&d=${districtId}' }),
+  ],
+  [
+    'strings with ${…}, quotes, backslashes and unicode',
+    (v) => mapValues(v, (x) => (typeof x === 'string' ? x + TRICKY : x)),
+  ],
   ['every string empty', (v) => mapValues(v, (x) => (typeof x === 'string' ? '' : x))],
   ['every boolean flipped', (v) => mapValues(v, (x) => (typeof x === 'boolean' ? !x : x))],
   ['every boolean true', (v) => mapValues(v, (x) => (typeof x === 'boolean' ? true : x))],
@@ -150,7 +157,8 @@ function recordWhens(name: string, node: unknown, data: unknown, seen: Map<strin
       const key = `${name}${path}: ${record['$when']}`;
       const expr = Template.parseInterpolatedString(record['$when']);
       const context = { $root: data, $data: scope } as unknown as { $root: unknown };
-      const value = typeof expr === 'string' ? false : Template.tryEvaluateExpression(expr, context, false).value === true;
+      const value =
+        typeof expr === 'string' ? false : Template.tryEvaluateExpression(expr, context, false).value === true;
       seen.set(key, (seen.get(key) ?? new Set()).add(value));
     }
     for (const [key, child] of Object.entries(record)) {
@@ -158,3 +166,129 @@ function recordWhens(name: string, node: unknown, data: unknown, seen: Map<strin
     }
   }
 }
+
+/** A small seeded generator (mulberry32), so a failure names a view that can be rebuilt. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+/** Every (container, key) in a view, nested ones included. */
+function slots(value: unknown, out: [Container, string | number][] = []): [Container, string | number][] {
+  if (Array.isArray(value)) value.forEach((v, i) => (out.push([value, i]), slots(v, out)));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) (out.push([value as Container, k]), slots(v, out));
+  }
+  return out;
+}
+
+/** Type swaps: what a wrong or older view could carry where the template expects another type. */
+function swapped(value: unknown): unknown {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return value !== '' && !Number.isNaN(Number(value)) ? Number(value) : value.length;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return { ...value };
+  if (value && typeof value === 'object') return [value];
+  return 'text';
+}
+
+const MUTATIONS: ((v: unknown) => unknown)[] = [
+  () => undefined,
+  () => null,
+  () => '',
+  () => 0,
+  () => false,
+  () => [],
+  () => -1.5,
+  () => 'not a number',
+  () => ({}),
+  swapped,
+  swapped,
+];
+
+function mutate(view: View, random: () => number): unknown {
+  const copy = structuredClone(view);
+  const times = 1 + Math.floor(random() * 4);
+  for (let i = 0; i < times; i++) {
+    const all = slots(copy).filter(([, key]) => key !== 'banner');
+    const [container, key] = all[Math.floor(random() * all.length)]!;
+    const mutation = MUTATIONS[Math.floor(random() * MUTATIONS.length)]!;
+    const next = mutation((container as Record<string | number, unknown>)[key]);
+    if (next === undefined && random() < 0.5) {
+      if (Array.isArray(container)) container.splice(Number(key), 1);
+      else delete container[key];
+    } else (container as Record<string | number, unknown>)[key] = next;
+  }
+  return copy;
+}
+
+describe('compileCard against the library on randomly damaged views', () => {
+  it.each(CARD_NAMES)('%s: 200 seeded mutations bind, or fail, exactly as the library does', (name) => {
+    const template = templateJson(name);
+    const random = seeded(CARD_NAMES.indexOf(name) + 18);
+    let thrown = 0;
+    for (let i = 0; i < 200; i++) {
+      const view = mutate(views.get(name)!, random);
+      if (!expectSame(template, view, `${name} #${i}: ${JSON.stringify(view).slice(0, 200)}`).ok) thrown++;
+    }
+    expect(thrown).toBeLessThan(200);
+  });
+});
+
+describe('compileCard on expressions our cards do not use (yet): the library answers', () => {
+  const template = {
+    type: 'AdaptiveCard',
+    body: [
+      { type: 'TextBlock', text: '${length(items)} items, first ${items[0].title}, host ${$host}' },
+      { type: 'TextBlock', text: "${concat(a, '-', b)} ${formatNumber(n, 2)} ${string(n)} ${Title}" },
+      { type: 'TextBlock', text: "${if(x, items, 'none')}", wrap: '${x}' },
+      { $data: '${items}', $when: '${$index > 0}', type: 'TextBlock', text: '${$index}: ${title} of ${$root.name}' },
+      { $data: '${items}', type: 'TextBlock', text: '${i}', $when: "${title != 'a'}" },
+      { type: 'Input.ChoiceSet', choices: ['${items}', { title: 'x', value: '${a}' }] },
+      {
+        type: 'TextBlock',
+        text: "${join(select(items, i, concat(i.title, '!')), ', ')} ${join(select(items, i, i.Title), '/')}",
+      },
+      { type: 'TextBlock', text: "${toLower(a)} ${float(b)} ${exists(c) || n >= 3} ${!x && a == b} ${n < 'q'}" },
+      { type: 'TextBlock', $when: '${n}', text: 'when a number' },
+      { type: 'TextBlock', $when: 'true', text: 'when not an expression' },
+      { type: 'TextBlock', $data: { title: 'literal' }, text: '${title} ${$data.title}' },
+      { type: 'TextBlock', text: '${c}', size: '${missing}' },
+    ],
+  };
+  const items = [{ title: 'a' }, { Title: 'B upper first', title: 'b' }, { title: 'c', i: 7 }];
+  const data: Record<string, unknown>[] = [
+    { items, n: 3.14159, x: true, a: 'Ab', b: '2.5', c: 0, name: 'N', Title: 'T' },
+    { items: [], n: -1, x: false, a: 'x', b: 'x', c: null, name: '', title: 'lower only' },
+    { items: 'not a list', n: '3', x: 'yes', a: 1, b: 1, c: [] },
+    { items: { title: 'one object' }, n: 0, x: null },
+    { items: [null, 'text', 3, { title: 'after' }], n: Number.NaN, a: 'Σ', b: 'Σ' },
+    {},
+  ];
+
+  it.each(data.map((d, i) => [i, d] as const))('data set %i binds, or fails, as the library does', (i, view) => {
+    expectSame(template, view, `set ${i}`);
+  });
+
+  it('an unknown function fails as the library fails', () => {
+    const unknown = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${nosuch(a)}' }] };
+    const { binder, library } = both(unknown, { a: 1 });
+    expect(library.ok).toBe(false);
+    expect(binder).toEqual(library);
+  });
+
+  it('a card text that evaluates to an error throws as the library throws', () => {
+    const bad = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${float(a)}' }] };
+    const { binder, library } = both(bad, { a: 'abc' });
+    expect(library.ok).toBe(false);
+    expect(binder).toEqual(library);
+  });
+});

@@ -126,7 +126,10 @@ export async function realisticView(f: CardFixture, name: CardName, viewer: View
           title: 'Which district did you mean?',
           text: 'More than one district matches what you typed:',
           echo: 'church',
-          choices: ['Church', 'Everton'].map((title) => ({ title, data: { verb: VERB.districtSummary, districtId: title } })),
+          choices: ['Church', 'Everton'].map((title) => ({
+            title,
+            data: { verb: VERB.districtSummary, districtId: title },
+          })),
           hint: "Type a district's name after the command, for example: summary Everton",
         };
       case 'digest': {
