@@ -51,8 +51,8 @@ function compileArray(nodes: unknown[]): Bound {
   const items = nodes.map(compileNode);
   return (scope) => {
     const out: unknown[] = [];
-    for (const item of items) {
-      const value = item(scope);
+    for (let i = 0; i < items.length; i++) {
+      const value = items[i]!(scope);
       if (value === null) continue;
       if (Array.isArray(value)) appendAll(out, value);
       else out.push(value);
@@ -99,14 +99,13 @@ function compileWhen(when: unknown): (scope: Scope) => boolean {
 }
 
 function compileFields(node: Record<string, unknown>): Bound {
-  const fields = Object.keys(node)
-    .filter((key) => !RESERVED.has(key))
-    .map((key) => [key, compileNode(node[key])] as const);
+  const keys = Object.keys(node).filter((key) => !RESERVED.has(key));
+  const fields = keys.map((key) => compileNode(node[key]));
   return (scope) => {
     const out: Record<string, unknown> = {};
-    for (const [key, field] of fields) {
-      const value = field(scope);
-      if (value !== undefined) out[key] = value;
+    for (let i = 0; i < keys.length; i++) {
+      const value = fields[i]!(scope);
+      if (value !== undefined) out[keys[i]!] = value;
     }
     return out;
   };
