@@ -5,6 +5,7 @@ import {
   compileInterpolation,
   evaluateWithLibrary,
   prepareTemplate,
+  PathNames,
   type Fast,
   type Scope,
 } from './card-expression.js';
@@ -29,9 +30,10 @@ export interface CardBinder {
 }
 
 export function compileCard(template: unknown): CardBinder {
-  const node = compileNode(prepareTemplate(template));
+  const names = new PathNames();
+  const node = compileNode(prepareTemplate(template), names);
   return {
-    bind: (root) => node({ root, data: root, index: undefined, keys: new Map(), local: undefined }),
+    bind: (root) => node({ root, data: root, index: undefined, names, plain: new Map(), local: undefined }),
   };
 }
 
@@ -39,16 +41,16 @@ type Bound = (scope: Scope) => unknown;
 
 const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
 
-function compileNode(node: unknown): Bound {
-  if (Array.isArray(node)) return compileArray(node);
-  if (node instanceof Expression) return compileValue(node);
-  if (typeof node === 'object' && node !== null) return compileObject(node as Record<string, unknown>);
+function compileNode(node: unknown, names: PathNames): Bound {
+  if (Array.isArray(node)) return compileArray(node, names);
+  if (node instanceof Expression) return compileValue(node, names);
+  if (typeof node === 'object' && node !== null) return compileObject(node as Record<string, unknown>, names);
   return () => node;
 }
 
 /** Items that expand to arrays are spliced in; items that expand to null are dropped. */
-function compileArray(nodes: unknown[]): Bound {
-  const items = nodes.map(compileNode);
+function compileArray(nodes: unknown[], names: PathNames): Bound {
+  const items = nodes.map((node) => compileNode(node, names));
   return (scope) => {
     const out: unknown[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -70,9 +72,11 @@ function appendAll(out: unknown[], values: unknown[]): void {
 }
 
 /** Card text: the typed value of a single expression, or the string of an interpolation. */
-function compileValue(expression: Expression): Bound {
+function compileValue(expression: Expression, names: PathNames): Bound {
   const fast: Fast | undefined =
-    expression.type === ExpressionType.Concat ? compileInterpolation(expression) : compileExpression(expression, true);
+    expression.type === ExpressionType.Concat
+      ? compileInterpolation(expression, names)
+      : compileExpression(expression, true, names);
   return (scope) => {
     const value = fast ? fast(scope) : BAIL;
     return value === BAIL ? libraryValue(expression, scope) : value;
@@ -87,9 +91,9 @@ function libraryValue(expression: Expression, scope: Scope): unknown {
 }
 
 /** `$when` is evaluated without substitution; only a boolean true keeps the object. */
-function compileWhen(when: unknown): (scope: Scope) => boolean {
+function compileWhen(when: unknown, names: PathNames): (scope: Scope) => boolean {
   if (!(when instanceof Expression)) return when ? () => false : () => true;
-  const fast = compileExpression(when, false);
+  const fast = compileExpression(when, false, names);
   return (scope) => {
     const value = fast ? fast(scope) : BAIL;
     if (value !== BAIL) return value === true;
@@ -98,9 +102,9 @@ function compileWhen(when: unknown): (scope: Scope) => boolean {
   };
 }
 
-function compileFields(node: Record<string, unknown>): Bound {
+function compileFields(node: Record<string, unknown>, names: PathNames): Bound {
   const keys = Object.keys(node).filter((key) => !RESERVED.has(key));
-  const fields = keys.map((key) => compileNode(node[key]));
+  const fields = keys.map((key) => compileNode(node[key], names));
   return (scope) => {
     const out: Record<string, unknown> = {};
     for (let i = 0; i < keys.length; i++) {
@@ -112,12 +116,12 @@ function compileFields(node: Record<string, unknown>): Bound {
 }
 
 /** An object: once, or once per item of `$data`; none kept is null, one is itself, more an array. */
-function compileObject(node: Record<string, unknown>): Bound {
-  const keep = compileWhen(node['$when']);
-  const expand = compileFields(node);
+function compileObject(node: Record<string, unknown>, names: PathNames): Bound {
+  const keep = compileWhen(node['$when'], names);
+  const expand = compileFields(node, names);
   const data = node['$data'];
   if (data === undefined) return (scope) => (keep(scope) ? expand(scope) : null);
-  const contexts = data instanceof Expression ? compileValue(data) : () => data;
+  const contexts = data instanceof Expression ? compileValue(data, names) : () => data;
   return (scope) => {
     const savedData = scope.data;
     const savedIndex = scope.index;

@@ -14,8 +14,10 @@ export interface Scope {
   root: unknown;
   data: unknown;
   index: unknown;
-  /** Per bind: each object's keys by lower case, the first in Object.keys order wins, as in AEL. */
-  keys: Map<object, Map<string, string>>;
+  /** The property names the template reads, to tell objects read as AEL reads them by `object[name]`. */
+  names: PathNames;
+  /** Per bind: PathNames.plainKeys of each object read. */
+  plain: Map<object, boolean>;
   local: Local | undefined;
 }
 
@@ -83,14 +85,14 @@ export function evaluateWithLibrary(expression: Expression, scope: Scope, allowS
  * or without (a `$when`, and the operands of comparisons and logic, which AEL evaluates without).
  * Returns undefined for a tree with a node type not compiled here: the library evaluates it.
  */
-export function compileExpression(expression: Expression, substitutes: boolean): Fast | undefined {
+export function compileExpression(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
   const compiler = COMPILERS[expression.type];
-  return compiler ? compiler(expression, substitutes) : undefined;
+  return compiler ? compiler(expression, substitutes, names) : undefined;
 }
 
 /** A card text's interpolated string, evaluated child by child as the library's own concatenation does. */
-export function compileInterpolation(expression: Expression): Fast | undefined {
-  const parts = compileAll(expression.children, true);
+export function compileInterpolation(expression: Expression, names: PathNames): Fast | undefined {
+  const parts = compileAll(expression.children, true, names);
   if (!parts) return undefined;
   return (scope) => {
     let text = '';
@@ -104,36 +106,40 @@ export function compileInterpolation(expression: Expression): Fast | undefined {
   };
 }
 
-type Compiler = (expression: Expression, substitutes: boolean) => Fast | undefined;
+type Compiler = (expression: Expression, substitutes: boolean, names: PathNames) => Fast | undefined;
 
 const COMPILERS: Partial<Record<string, Compiler>> = {
   [ExpressionType.Constant]: compileConstant,
   [ExpressionType.Accessor]: compilePath,
-  [ExpressionType.Equal]: (e) => compileBinary(e, equals),
-  [ExpressionType.NotEqual]: (e) => compileBinary(e, (a, b) => not(equals(a, b))),
-  [ExpressionType.GreaterThan]: (e) =>
+  [ExpressionType.Equal]: (e, _, names) => compileBinary(e, equals, names),
+  [ExpressionType.NotEqual]: (e, _, names) => compileBinary(e, (a, b) => not(equals(a, b)), names),
+  [ExpressionType.GreaterThan]: (e, _, names) =>
     compileBinary(
       e,
       ordered((a, b) => a > b),
+      names,
     ),
-  [ExpressionType.GreaterThanOrEqual]: (e) =>
+  [ExpressionType.GreaterThanOrEqual]: (e, _, names) =>
     compileBinary(
       e,
       ordered((a, b) => a >= b),
+      names,
     ),
-  [ExpressionType.LessThan]: (e) =>
+  [ExpressionType.LessThan]: (e, _, names) =>
     compileBinary(
       e,
       ordered((a, b) => a < b),
+      names,
     ),
-  [ExpressionType.LessThanOrEqual]: (e) =>
+  [ExpressionType.LessThanOrEqual]: (e, _, names) =>
     compileBinary(
       e,
       ordered((a, b) => a <= b),
+      names,
     ),
   [ExpressionType.Exists]: compileExists,
-  [ExpressionType.And]: (e) => compileLogic(e, false),
-  [ExpressionType.Or]: (e) => compileLogic(e, true),
+  [ExpressionType.And]: (e, _, names) => compileLogic(e, false, names),
+  [ExpressionType.Or]: (e, _, names) => compileLogic(e, true, names),
   [ExpressionType.Not]: compileNot,
   [ExpressionType.If]: compileIf,
   [ExpressionType.ToLower]: compileToLower,
@@ -142,10 +148,10 @@ const COMPILERS: Partial<Record<string, Compiler>> = {
   [ExpressionType.Float]: compileFloat,
 };
 
-function compileAll(children: Expression[], substitutes: boolean): Fast[] | undefined {
+function compileAll(children: Expression[], substitutes: boolean, names: PathNames): Fast[] | undefined {
   const compiled: Fast[] = [];
   for (const child of children) {
-    const fast = compileExpression(child, substitutes);
+    const fast = compileExpression(child, substitutes, names);
     if (!fast) return undefined;
     compiled.push(fast);
   }
@@ -192,8 +198,12 @@ function ordered(compare: (a: number | string, b: number | string) => boolean): 
 }
 
 /** Comparisons: AEL evaluates both operands without substitution. */
-function compileBinary(expression: Expression, apply: (a: unknown, b: unknown) => unknown): Fast | undefined {
-  const operands = expression.children.length === 2 ? compileAll(expression.children, false) : undefined;
+function compileBinary(
+  expression: Expression,
+  apply: (a: unknown, b: unknown) => unknown,
+  names: PathNames,
+): Fast | undefined {
+  const operands = expression.children.length === 2 ? compileAll(expression.children, false, names) : undefined;
   if (!operands) return undefined;
   const [left, right] = operands as [Fast, Fast];
   return (scope) => {
@@ -204,8 +214,8 @@ function compileBinary(expression: Expression, apply: (a: unknown, b: unknown) =
   };
 }
 
-function compileExists(expression: Expression): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, false) : undefined;
+function compileExists(expression: Expression, _: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length === 1 ? compileAll(expression.children, false, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
@@ -215,8 +225,8 @@ function compileExists(expression: Expression): Fast | undefined {
 }
 
 /** `&&` stops at the first false, `||` at the first true; operands without substitution. */
-function compileLogic(expression: Expression, stopAt: boolean): Fast | undefined {
-  const operands = expression.children.length > 0 ? compileAll(expression.children, false) : undefined;
+function compileLogic(expression: Expression, stopAt: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length > 0 ? compileAll(expression.children, false, names) : undefined;
   if (!operands) return undefined;
   return (scope) => {
     for (const operand of operands) {
@@ -228,8 +238,8 @@ function compileLogic(expression: Expression, stopAt: boolean): Fast | undefined
   };
 }
 
-function compileNot(expression: Expression): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, false) : undefined;
+function compileNot(expression: Expression, _: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length === 1 ? compileAll(expression.children, false, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
@@ -239,11 +249,11 @@ function compileNot(expression: Expression): Fast | undefined {
 }
 
 /** The condition without substitution; the branch as the `if` itself is evaluated. */
-function compileIf(expression: Expression, substitutes: boolean): Fast | undefined {
+function compileIf(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
   const [condition, then, otherwise] = expression.children;
   if (expression.children.length !== 3 || !condition || !then || !otherwise) return undefined;
-  const test = compileExpression(condition, false);
-  const branches = compileAll([then, otherwise], substitutes);
+  const test = compileExpression(condition, false, names);
+  const branches = compileAll([then, otherwise], substitutes, names);
   if (!test || !branches) return undefined;
   const [yes, no] = branches as [Fast, Fast];
   return (scope) => {
@@ -253,8 +263,8 @@ function compileIf(expression: Expression, substitutes: boolean): Fast | undefin
   };
 }
 
-function compileToLower(expression: Expression, substitutes: boolean): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes) : undefined;
+function compileToLower(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
@@ -263,8 +273,8 @@ function compileToLower(expression: Expression, substitutes: boolean): Fast | un
   };
 }
 
-function compileJoin(expression: Expression, substitutes: boolean): Fast | undefined {
-  const operands = expression.children.length === 2 ? compileAll(expression.children, substitutes) : undefined;
+function compileJoin(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length === 2 ? compileAll(expression.children, substitutes, names) : undefined;
   if (!operands) return undefined;
   const [list, separator] = operands as [Fast, Fast];
   return (scope) => {
@@ -275,8 +285,8 @@ function compileJoin(expression: Expression, substitutes: boolean): Fast | undef
   };
 }
 
-function compileFloat(expression: Expression, substitutes: boolean): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes) : undefined;
+function compileFloat(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
+  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
@@ -289,13 +299,13 @@ function compileFloat(expression: Expression, substitutes: boolean): Fast | unde
 }
 
 /** select(list, it, body) over an array: the body sees `it` first, then the card's memory. */
-function compileSelect(expression: Expression, substitutes: boolean): Fast | undefined {
+function compileSelect(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
   const [source, iterator, body] = expression.children;
   const name = iterator?.children[0];
   if (expression.children.length !== 3 || !source || !body || iterator?.type !== ExpressionType.Accessor)
     return undefined;
   if (iterator.children.length !== 1 || !(name instanceof Constant) || typeof name.value !== 'string') return undefined;
-  const parts = compileAll([source, body], substitutes);
+  const parts = compileAll([source, body], substitutes, names);
   if (!parts) return undefined;
   const [list, map] = parts as [Fast, Fast];
   const lowered = name.value.toLowerCase();
@@ -351,18 +361,18 @@ function memoryRoot(first: string): { root: Root; skip: number } | undefined {
  * A property path. A value AEL would substitute (undefined, with substitution on) or one the
  * library treats apart (null) goes to the library; undefined without substitution is a value.
  */
-function compilePath(expression: Expression, substitutes: boolean): Fast | undefined {
+function compilePath(expression: Expression, substitutes: boolean, known: PathNames): Fast | undefined {
   const names = pathNames(expression);
   const memory = names?.[0] === undefined ? undefined : memoryRoot(names[0]);
   if (!names || !memory) return undefined;
-  const lowered = names.map((n) => n.toLowerCase());
-  const first = lowered[0]!;
+  names.slice(memory.skip).forEach((name) => known.add(name));
+  const first = names[0]!.toLowerCase();
   return (scope) => {
     let value: unknown = undefined;
     for (let local = scope.local; local && value === undefined; local = local.up) {
-      if (local.name === first) value = lookup(scope, local.value, lowered, 1);
+      if (local.name === first) value = lookup(scope, local.value, names, 1);
     }
-    if (value === undefined) value = lookup(scope, memory.root(scope), lowered, memory.skip);
+    if (value === undefined) value = lookup(scope, memory.root(scope), names, memory.skip);
     return value === null || (substitutes && value === undefined) ? BAIL : value;
   };
 }
@@ -373,22 +383,51 @@ function lookup(scope: Scope, start: unknown, names: string[], from: number): un
   for (let i = from; i < names.length; i++) {
     if (!value) return undefined;
     if (typeof value !== 'object' || Array.isArray(value) || value instanceof Map) return BAIL;
-    const key = keyIndex(scope, value).get(names[i]!);
-    value = key === undefined ? undefined : (value as Record<string, unknown>)[key];
+    value = property(scope, value, names[i]!);
   }
   return value;
 }
 
-/** AEL finds the first own enumerable key equal ignoring case; built once per object per bind. */
-function keyIndex(scope: Scope, object: object): Map<string, string> {
-  let index = scope.keys.get(object);
-  if (!index) {
-    index = new Map();
-    for (const key of Object.keys(object)) {
-      const lower = key.toLowerCase();
-      if (!index.has(lower)) index.set(lower, key);
-    }
-    scope.keys.set(object, index);
+const isOwnEnumerable = (object: object, key: string) => Object.prototype.propertyIsEnumerable.call(object, key);
+
+/**
+ * AEL's accessProperty: the first own enumerable key equal to `name` ignoring case. Reading
+ * `object[name]` gives the same answer unless the object has another key spelt like a name the
+ * template reads but in other case; such objects (never ours) are searched as AEL searches.
+ */
+function property(scope: Scope, object: object, name: string): unknown {
+  let plain = scope.plain.get(object);
+  if (plain === undefined) {
+    plain = scope.names.plainKeys(object);
+    scope.plain.set(object, plain);
   }
-  return index;
+  if (plain) return isOwnEnumerable(object, name) ? (object as Record<string, unknown>)[name] : undefined;
+  const lower = name.toLowerCase();
+  const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : (object as Record<string, unknown>)[key];
+}
+
+/** The property names a template's paths read, exactly and in lower case. */
+export class PathNames {
+  private readonly exact = new Set<string>();
+  private readonly lower = new Map<string, string>();
+  /** Two names differing only in case (`title`, `Title`): every read then searches as AEL does. */
+  private twins = false;
+
+  add(name: string): void {
+    const lower = name.toLowerCase();
+    const seen = this.lower.get(lower);
+    if (seen !== undefined && seen !== name) this.twins = true;
+    this.exact.add(name);
+    this.lower.set(lower, name);
+  }
+
+  /** Whether, for this object, `object[name]` is AEL's answer for every name read. */
+  plainKeys(object: object): boolean {
+    if (this.twins) return false;
+    for (const key of Object.keys(object)) {
+      if (!this.exact.has(key) && this.lower.has(key.toLowerCase())) return false;
+    }
+    return true;
+  }
 }

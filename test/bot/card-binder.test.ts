@@ -76,6 +76,15 @@ function mapLists(value: unknown, f: (list: unknown[]) => unknown[]): unknown {
   return value;
 }
 
+/** Every object's keys rewritten: AEL reads properties ignoring case, the first match winning. */
+function mapKeys(value: unknown, f: (key: string, v: unknown) => [string, unknown][]): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapKeys(v, f));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => f(k, mapKeys(v, f))));
+  }
+  return value;
+}
+
 const TRICKY = ' ${x} ${title} "quoted" \'single\' back\\slash \\n Ŵ 😀 \u2028 <b>';
 
 const EDGES: [string, (view: View) => unknown][] = [
@@ -98,6 +107,23 @@ const EDGES: [string, (view: View) => unknown][] = [
   ['every list empty', (v) => mapLists(v, () => [])],
   ['every list of one', (v) => mapLists(v, (l) => l.slice(0, 1))],
   ['every list doubled', (v) => mapLists(v, (l) => [...l, ...l])],
+  ['every key spelt in capitals', (v) => mapKeys(v, (k, x) => [[k === 'banner' ? k : k.toUpperCase(), x]])],
+  [
+    'every key after a twin in capitals',
+    (v) =>
+      mapKeys(v, (k, x) => [
+        [k.toUpperCase(), 'twin'],
+        [k, x],
+      ]),
+  ],
+  [
+    'every key before a twin in capitals',
+    (v) =>
+      mapKeys(v, (k, x) => [
+        [k, x],
+        [k.toUpperCase(), 'twin'],
+      ]),
+  ],
 ];
 
 /** Each top-level field of the view missing (undefined), then null. */
@@ -276,6 +302,17 @@ describe('compileCard on expressions our cards do not use (yet): the library ans
 
   it.each(data.map((d, i) => [i, d] as const))('data set %i binds, or fails, as the library does', (i, view) => {
     expectSame(template, view, `set ${i}`);
+  });
+
+  it('a key spelt in another case is read as the library reads it, in a template without twins', () => {
+    const plain = { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: '${title}', wrap: '${a.b}' }] };
+    for (const view of [
+      { TITLE: 'x', A: { B: true } },
+      { Title: 'X', title: 'y', a: { B: 1, b: 2 } },
+      { title: 'z' },
+    ]) {
+      expectSame(plain, view, JSON.stringify(view));
+    }
   });
 
   it('an unknown function fails as the library fails', () => {
