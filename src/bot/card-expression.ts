@@ -425,7 +425,8 @@ export class PathNames {
   /** Whether, for this object, `object[name]` is AEL's answer for every name read. */
   plainKeys(object: object): boolean {
     if (this.twins) return false;
-    for (const key of Object.keys(object)) {
+    // for-in sees every key Object.keys sees (and inherited ones, which can only make this false), without a copy.
+    for (const key in object) {
       if (!this.exact.has(key) && this.lower.has(key.toLowerCase())) return false;
     }
     return true;
