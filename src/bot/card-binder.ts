@@ -23,8 +23,9 @@ import {
  * tests hold the output identical to Template.expand for every card. The walk mirrors
  * Template.internalExpand: arrays flatten and drop nulls, `$data` repeats or rescopes, `$when`
  * keeps an object only on a boolean true, reserved fields are dropped, undefined keys omitted.
- * bench/card-binding.bench.ts, same run and data: 6-13x faster than Template.expand per card
- * (summary ~24 µs against ~160, rank ~37 against ~230), with no library call on realistic views.
+ * bench/card-binding.bench.ts, same run and data: 4-13x faster than Template.expand per card
+ * (summary ~24 µs against ~165, rank ~39 against ~250; the smallest cards gain least), with no
+ * library call on realistic views.
  */
 export interface CardBinder {
   /** What `new Template(template).expand({ $root: root })` returns. */
