@@ -1,14 +1,15 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
-import { Template } from 'adaptivecards-templating';
 import { CardFactory, type Attachment } from 'botbuilder';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Banner } from '../domain/summary.js';
+import { compileCard, type CardBinder } from './card-binder.js';
 
 /**
  * Card templates live in cards/ as Adaptive Card 1.5 JSON and are bound to view data with
- * adaptivecards-templating. Templates are parsed once; binding never evaluates data as template
- * text, so what people typed cannot inject card elements.
+ * adaptivecards-templating's semantics. Templates are compiled once (card-binder.ts: the library
+ * parses, the binder binds fast); binding never evaluates data as template text, so what people
+ * typed cannot inject card elements.
  */
 export const CARD_NAMES = [
   'welcome',
@@ -41,7 +42,7 @@ export const TEAMS_CARD_LIMIT_BYTES = 28 * 1024;
 /** What a card may use, leaving room for the message around it. */
 const CARD_BUDGET_BYTES = TEAMS_CARD_LIMIT_BYTES - 1024;
 
-const templates = new Map<CardName, Template>();
+const binders = new Map<CardName, CardBinder>();
 
 export function templateJson(name: CardName): AdaptiveCard {
   return JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')) as AdaptiveCard;
@@ -54,13 +55,13 @@ export function templateJson(name: CardName): AdaptiveCard {
 export function renderCard<T extends { banner: Banner }>(name: CardName, data: T): AdaptiveCard {
   const measured = takeMeasured(name, data);
   if (measured) return measured;
-  let template = templates.get(name);
-  if (!template) {
-    template = new Template(templateJson(name));
-    templates.set(name, template);
+  let binder = binders.get(name);
+  if (!binder) {
+    binder = compileCard(templateJson(name));
+    binders.set(name, binder);
   }
   // `$schema` helps whoever edits a template; Teams has no use for it.
-  const { $schema: _schema, ...card } = template.expand({ $root: data }) as AdaptiveCard & { body?: unknown[] };
+  const { $schema: _schema, ...card } = binder.bind(data) as AdaptiveCard & { body?: unknown[] };
   return { ...card, type: 'AdaptiveCard', body: [bannerElement(data.banner), ...(card.body ?? [])] };
 }
 
