@@ -120,7 +120,7 @@ class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    guard(() => this.db.prepare('SELECT 1').get());
+    guard(() => this.stmt('SELECT 1').get());
   }
 
   async close(): Promise<void> {
@@ -130,36 +130,33 @@ class SqliteStore implements Store {
   readonly partnerships = {
     get: async (id: string) =>
       guard(() => {
-        const row = this.db.prepare('SELECT version, doc FROM partnerships WHERE id = ?').get(id) as
-          VersionedRow | undefined;
+        const row = this.stmt('SELECT version, doc FROM partnerships WHERE id = ?').get(id) as VersionedRow | undefined;
         return row && stored<Partnership>(row.doc, row.version);
       }),
     list: async () =>
       guard(() =>
-        (this.db.prepare('SELECT doc FROM partnerships ORDER BY id').all() as { doc: string }[]).map(
+        (this.stmt('SELECT doc FROM partnerships ORDER BY id').all() as { doc: string }[]).map(
           (r) => JSON.parse(r.doc) as Partnership,
         ),
       ),
     put: async (p: Partnership) =>
       guard(() => {
-        const row = this.db
-          .prepare(
-            `INSERT INTO partnerships (id, version, doc) VALUES (?, 1, ?)
+        const row = this.stmt(
+          `INSERT INTO partnerships (id, version, doc) VALUES (?, 1, ?)
              ON CONFLICT (id) DO UPDATE SET version = version + 1, doc = excluded.doc
              RETURNING version`,
-          )
-          .get(p.id, docOf(p)) as { version: number };
+        ).get(p.id, docOf(p)) as { version: number };
         return { ...p, etag: String(row.version) };
       }),
     replace: async (p: Partnership, ifMatch: string, audit: AuditContext) =>
       guard(() =>
         this.db.transaction(() => {
-          const row = this.db.prepare('SELECT version, doc FROM partnerships WHERE id = ?').get(p.id) as
+          const row = this.stmt('SELECT version, doc FROM partnerships WHERE id = ?').get(p.id) as
             VersionedRow | undefined;
           if (!row) throw new NotFoundError('partnership', p.id);
           if (String(row.version) !== ifMatch) throw new ConcurrencyError('partnership', p.id);
           const doc = docOf(p);
-          this.db.prepare('UPDATE partnerships SET version = ?, doc = ? WHERE id = ?').run(row.version + 1, doc, p.id);
+          this.stmt('UPDATE partnerships SET version = ?, doc = ? WHERE id = ?').run(row.version + 1, doc, p.id);
           this.audit_.write(p.id, 'partnership', p.id, audit, row.doc, doc);
           return stored<Partnership>(doc, row.version + 1);
         })(),
@@ -170,16 +167,15 @@ class SqliteStore implements Store {
     list: async (partnershipId: string) =>
       guard(() =>
         (
-          this.db.prepare('SELECT doc FROM agencies WHERE partnership_id = ? ORDER BY name, id').all(partnershipId) as {
+          this.stmt('SELECT doc FROM agencies WHERE partnership_id = ? ORDER BY name, id').all(partnershipId) as {
             doc: string;
           }[]
         ).map((r) => JSON.parse(r.doc) as Agency),
       ),
     get: async (partnershipId: string, id: string) =>
       guard(() => {
-        const row = this.db
-          .prepare('SELECT doc FROM agencies WHERE partnership_id = ? AND id = ?')
-          .get(partnershipId, id) as { doc: string } | undefined;
+        const row = this.stmt('SELECT doc FROM agencies WHERE partnership_id = ? AND id = ?').get(partnershipId, id) as
+          { doc: string } | undefined;
         return row && (JSON.parse(row.doc) as Agency);
       }),
     put: async (a: Agency, audit?: AuditContext) =>
@@ -255,9 +251,9 @@ class SqliteStore implements Store {
     listByPartnership: async (partnershipId: string) =>
       guard(() =>
         (
-          this.db
-            .prepare('SELECT doc FROM members WHERE partnership_id = ? ORDER BY display_name, aad_object_id')
-            .all(partnershipId) as { doc: string }[]
+          this.stmt('SELECT doc FROM members WHERE partnership_id = ? ORDER BY display_name, aad_object_id').all(
+            partnershipId,
+          ) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as Member),
       ),
     create: async (member: Member, audit: AuditContext) =>
@@ -265,12 +261,10 @@ class SqliteStore implements Store {
         this.db.transaction(() => {
           const m = { ...member, aadObjectId: member.aadObjectId.toLowerCase() };
           const doc = docOf(m);
-          const inserted = this.db
-            .prepare(
-              `INSERT INTO members (aad_object_id, partnership_id, display_name, version, doc) VALUES (?, ?, ?, 1, ?)
+          const inserted = this.stmt(
+            `INSERT INTO members (aad_object_id, partnership_id, display_name, version, doc) VALUES (?, ?, ?, 1, ?)
                ON CONFLICT (aad_object_id) DO NOTHING`,
-            )
-            .run(m.aadObjectId, m.partnershipId, m.displayName, doc);
+          ).run(m.aadObjectId, m.partnershipId, m.displayName, doc);
           if (inserted.changes === 0) throw new ConcurrencyError('member', m.aadObjectId);
           this.audit_.write(m.partnershipId, 'member', m.aadObjectId, audit, null, doc);
           return stored<Member>(doc, 1);
@@ -280,7 +274,7 @@ class SqliteStore implements Store {
       guard(() =>
         this.db.transaction(() => {
           const m = { ...member, aadObjectId: member.aadObjectId.toLowerCase() };
-          const row = this.db.prepare('SELECT version, doc FROM members WHERE aad_object_id = ?').get(m.aadObjectId) as
+          const row = this.stmt('SELECT version, doc FROM members WHERE aad_object_id = ?').get(m.aadObjectId) as
             VersionedRow | undefined;
           if (!row) throw new NotFoundError('member', m.aadObjectId);
           const was = (JSON.parse(row.doc) as Member).partnershipId;
@@ -292,11 +286,9 @@ class SqliteStore implements Store {
           }
           if (String(row.version) !== ifMatch) throw new ConcurrencyError('member', m.aadObjectId);
           const doc = docOf(m);
-          this.db
-            .prepare(
-              'UPDATE members SET partnership_id = ?, display_name = ?, version = ?, doc = ? WHERE aad_object_id = ?',
-            )
-            .run(m.partnershipId, m.displayName, row.version + 1, doc, m.aadObjectId);
+          this.stmt(
+            'UPDATE members SET partnership_id = ?, display_name = ?, version = ?, doc = ? WHERE aad_object_id = ?',
+          ).run(m.partnershipId, m.displayName, row.version + 1, doc, m.aadObjectId);
           this.audit_.write(m.partnershipId, 'member', m.aadObjectId, audit, row.doc, doc);
           return stored<Member>(doc, row.version + 1);
         })(),
@@ -360,13 +352,11 @@ class SqliteStore implements Store {
         this.db.transaction(() => {
           const doc = docOf(p);
           const s = p.threat.severity;
-          const inserted = this.db
-            .prepare(
-              `INSERT INTO profiles (partnership_id, district_id, version, severity_rank, severity_score,
+          const inserted = this.stmt(
+            `INSERT INTO profiles (partnership_id, district_id, version, severity_rank, severity_score,
                  severity_rank_at_last_review, doc)
                VALUES (?, ?, 1, ?, ?, ?, ?) ON CONFLICT (partnership_id, district_id) DO NOTHING`,
-            )
-            .run(p.partnershipId, p.districtId, s?.rank ?? null, s?.score ?? null, s?.rankAtLastReview ?? null, doc);
+          ).run(p.partnershipId, p.districtId, s?.rank ?? null, s?.score ?? null, s?.rankAtLastReview ?? null, doc);
           if (inserted.changes === 0) throw new ConcurrencyError('profile', p.districtId);
           this.audit_.write(p.partnershipId, 'profile', p.districtId, audit, null, doc);
           return stored<Profile>(doc, 1);
@@ -375,9 +365,10 @@ class SqliteStore implements Store {
     replace: async (p: Profile, ifMatch: string, audit: AuditContext) =>
       guard(() =>
         this.db.transaction(() => {
-          const row = this.db
-            .prepare('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?')
-            .get(p.partnershipId, p.districtId) as VersionedRow | undefined;
+          const row = this.stmt('SELECT version, doc FROM profiles WHERE partnership_id = ? AND district_id = ?').get(
+            p.partnershipId,
+            p.districtId,
+          ) as VersionedRow | undefined;
           if (!row) throw new NotFoundError('profile', p.districtId);
           if (String(row.version) !== ifMatch) throw new ConcurrencyError('profile', p.districtId);
           const doc = docOf(p);
@@ -425,20 +416,20 @@ class SqliteStore implements Store {
     listForEntity: async (partnershipId: string, entityType: AuditEntity, entityId: string) =>
       guard(() =>
         (
-          this.db
-            .prepare(
-              `SELECT doc FROM audit WHERE partnership_id = ? AND entity_type = ? AND entity_id = ?
+          this.stmt(
+            `SELECT doc FROM audit WHERE partnership_id = ? AND entity_type = ? AND entity_id = ?
                ORDER BY at, seq`,
-            )
-            .all(partnershipId, entityType, entityId) as { doc: string }[]
+          ).all(partnershipId, entityType, entityId) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as AuditEvent),
       ),
     listSince: async (partnershipId: string, sinceIso: string, limit: number) =>
       guard(() =>
         (
-          this.db
-            .prepare('SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? ORDER BY at, seq LIMIT ?')
-            .all(partnershipId, sinceIso, Math.max(0, Math.floor(limit))) as { doc: string }[]
+          this.stmt('SELECT doc FROM audit WHERE partnership_id = ? AND at >= ? ORDER BY at, seq LIMIT ?').all(
+            partnershipId,
+            sinceIso,
+            Math.max(0, Math.floor(limit)),
+          ) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as AuditEvent),
       ),
     listChanges: async (partnershipId: string, fromIso: string, toIso: string, limit: number) =>
@@ -476,12 +467,10 @@ class SqliteStore implements Store {
       }),
     findPersonal: async (tenantId: string, aadObjectId: string) =>
       guard(() => {
-        const row = this.db
-          .prepare(
-            `SELECT doc FROM conversations WHERE tenant_id = ? AND aad_object_id = ? AND kind = 'personal'
+        const row = this.stmt(
+          `SELECT doc FROM conversations WHERE tenant_id = ? AND aad_object_id = ? AND kind = 'personal'
              ORDER BY updated_at DESC LIMIT 1`,
-          )
-          .get(tenantId, aadObjectId) as { doc: string } | undefined;
+        ).get(tenantId, aadObjectId) as { doc: string } | undefined;
         return row && (JSON.parse(row.doc) as ConversationRef);
       }),
   };
@@ -492,21 +481,19 @@ class SqliteStore implements Store {
         this.db.transaction(() => {
           const before = this.boardChannelDoc(c.partnershipId, c.conversationId);
           const doc = JSON.stringify(c);
-          this.db
-            .prepare(
-              `INSERT INTO board_channels (partnership_id, conversation_id, added_at, doc) VALUES (?, ?, ?, ?)
+          this.stmt(
+            `INSERT INTO board_channels (partnership_id, conversation_id, added_at, doc) VALUES (?, ?, ?, ?)
                ON CONFLICT (partnership_id, conversation_id) DO UPDATE SET added_at = excluded.added_at, doc = excluded.doc`,
-            )
-            .run(c.partnershipId, c.conversationId, c.addedAt, doc);
+          ).run(c.partnershipId, c.conversationId, c.addedAt, doc);
           this.audit_.write(c.partnershipId, 'board-channel', c.conversationId, audit, before, doc);
         })(),
       ),
     list: async (partnershipId: string) =>
       guard(() =>
         (
-          this.db
-            .prepare('SELECT doc FROM board_channels WHERE partnership_id = ? ORDER BY added_at, conversation_id')
-            .all(partnershipId) as { doc: string }[]
+          this.stmt('SELECT doc FROM board_channels WHERE partnership_id = ? ORDER BY added_at, conversation_id').all(
+            partnershipId,
+          ) as { doc: string }[]
         ).map((r) => JSON.parse(r.doc) as BoardChannel),
       ),
     remove: async (partnershipId: string, conversationId: string, audit: AuditContext) =>
@@ -514,18 +501,20 @@ class SqliteStore implements Store {
         this.db.transaction(() => {
           const before = this.boardChannelDoc(partnershipId, conversationId);
           if (before === null) return;
-          this.db
-            .prepare('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
-            .run(partnershipId, conversationId);
+          this.stmt('DELETE FROM board_channels WHERE partnership_id = ? AND conversation_id = ?').run(
+            partnershipId,
+            conversationId,
+          );
           this.audit_.write(partnershipId, 'board-channel', conversationId, audit, before, null);
         })(),
       ),
   };
 
   private boardChannelDoc(partnershipId: string, conversationId: string): string | null {
-    const row = this.db
-      .prepare('SELECT doc FROM board_channels WHERE partnership_id = ? AND conversation_id = ?')
-      .get(partnershipId, conversationId) as { doc: string } | undefined;
+    const row = this.stmt('SELECT doc FROM board_channels WHERE partnership_id = ? AND conversation_id = ?').get(
+      partnershipId,
+      conversationId,
+    ) as { doc: string } | undefined;
     return row?.doc ?? null;
   }
 
@@ -795,9 +784,10 @@ class SqliteStore implements Store {
           for (const r of records) {
             const ref = parseRef(r.ref);
             if (!ref) throw new RangeError(`not a reference: ${r.ref}`);
-            const prior = this.db
-              .prepare(`SELECT version, doc FROM ${table} WHERE partnership_id = ? AND ref = ?`)
-              .get(partnershipId, ref.ref) as VersionedRow | undefined;
+            const prior = this.stmt(`SELECT version, doc FROM ${table} WHERE partnership_id = ? AND ref = ?`).get(
+              partnershipId,
+              ref.ref,
+            ) as VersionedRow | undefined;
             const doc = docOf({ ...r, partnershipId });
             this.writeTracked(
               table,
@@ -821,12 +811,10 @@ class SqliteStore implements Store {
             highest.set(ref.prefix, Math.max(highest.get(ref.prefix) ?? 0, ref.n));
           }
           for (const [prefix, n] of highest) {
-            this.db
-              .prepare(
-                `INSERT INTO counters (partnership_id, prefix, value) VALUES (?, ?, ?)
+            this.stmt(
+              `INSERT INTO counters (partnership_id, prefix, value) VALUES (?, ?, ?)
                  ON CONFLICT (partnership_id, prefix) DO UPDATE SET value = MAX(value, excluded.value)`,
-              )
-              .run(partnershipId, prefix, n);
+            ).run(partnershipId, prefix, n);
           }
         };
         loadTracked('gaps', 'gap', load.gaps, gapFacts);
