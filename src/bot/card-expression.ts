@@ -215,13 +215,7 @@ function compileBinary(
 }
 
 function compileExists(expression: Expression, _: boolean, names: PathNames): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, false, names) : undefined;
-  if (!operands) return undefined;
-  const [operand] = operands as [Fast];
-  return (scope) => {
-    const value = operand(scope);
-    return value === BAIL ? BAIL : value != null;
-  };
+  return compileUnary(expression, names, (value) => value != null);
 }
 
 /** `&&` stops at the first false, `||` at the first true; operands without substitution. */
@@ -239,12 +233,17 @@ function compileLogic(expression: Expression, stopAt: boolean, names: PathNames)
 }
 
 function compileNot(expression: Expression, _: boolean, names: PathNames): Fast | undefined {
+  return compileUnary(expression, names, (value) => !isLogicTrue(value));
+}
+
+/** A function of one operand, evaluated without substitution. */
+function compileUnary(expression: Expression, names: PathNames, apply: (value: unknown) => unknown): Fast | undefined {
   const operands = expression.children.length === 1 ? compileAll(expression.children, false, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
     const value = operand(scope);
-    return value === BAIL ? BAIL : !isLogicTrue(value);
+    return value === BAIL ? BAIL : apply(value);
   };
 }
 

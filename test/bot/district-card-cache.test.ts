@@ -37,10 +37,10 @@ describe('a kept district card', () => {
     withNotice(withRefresh(first, 'summary', 'E05000001', '7', ['29:asker']), 'Changed since you opened it', 'accent');
     // A careless change in place is refused rather than passed on to everyone served next.
     expect(() => {
-      (first as { body: unknown[] }).body.push({ type: 'TextBlock', text: 'only for one person' });
+      (first as unknown as { body: unknown[] }).body.push({ type: 'TextBlock', text: 'only for one person' });
     }).toThrow(TypeError);
     expect(() => {
-      (first as { actions: { title: string }[] }).actions[0]!.title = 'Changed';
+      (first as unknown as { actions: { title: string }[] }).actions[0]!.title = 'Changed';
     }).toThrow(TypeError);
 
     expect(cache.get(key, '7')).toEqual(summaryCard());
