@@ -136,11 +136,10 @@ export class DistrictProfiles {
   /** `fits` says whether a view is small enough to send; the list is shortened until it is. */
   async gaps(req: Requester, viewer: Viewer, districtId: string, fits: (v: GapListView) => boolean = () => true) {
     // What each gap led to: the actions raised from it, so the board sees the gap was acted on.
-    const actions = await this.store.actions.listByDistrict(req.partnership.id, districtId);
+    const links = await this.store.actions.linksByDistrict(req.partnership.id, districtId);
     const ledTo = new Map<string, string[]>();
-    for (const a of actions) {
-      if (a.fromGapRef && maySee(viewer, a.classification))
-        ledTo.set(a.fromGapRef, [...(ledTo.get(a.fromGapRef) ?? []), a.ref]);
+    for (const a of links) {
+      if (maySee(viewer, a.classification)) ledTo.set(a.fromGapRef, [...(ledTo.get(a.fromGapRef) ?? []), a.ref]);
     }
     return this.list(req, viewer, districtId, this.store.gaps, (input) => composeGapList({ ...input, ledTo }), fits);
   }

@@ -523,8 +523,8 @@ export class Tasks {
 
   /** The actions raised from a gap that the viewer may see (a sensitive one is not even named). */
   private async actionsFrom(partnershipId: string, viewer: Viewer, gap: IntelligenceGap): Promise<string[]> {
-    const actions = await this.store.actions.listByDistrict(partnershipId, gap.districtId);
-    return actions.filter((a) => a.fromGapRef === gap.ref && maySee(viewer, a.classification)).map((a) => a.ref);
+    const links = await this.store.actions.linksByDistrict(partnershipId, gap.districtId);
+    return links.filter((a) => a.fromGapRef === gap.ref && maySee(viewer, a.classification)).map((a) => a.ref);
   }
 
   /** A retried create (the same form press twice) finds what the first one made. */

@@ -165,7 +165,20 @@ export interface TrackedRepository<T, Draft, Facts> {
 }
 
 export type GapRepository = TrackedRepository<IntelligenceGap, GapDraft, GapFacts>;
-export type ActionRepository = TrackedRepository<FourPAction, ActionDraft, ActionFacts>;
+/** An action raised from a gap: what a gap's list row and task card show it led to. */
+export interface ActionLink {
+  ref: string;
+  fromGapRef: string;
+  classification: FourPAction['classification'];
+}
+
+export interface ActionRepository extends TrackedRepository<FourPAction, ActionDraft, ActionFacts> {
+  /**
+   * The district's actions raised from a gap, in list order (as listByDistrict), read as their
+   * links alone rather than every action whole.
+   */
+  linksByDistrict(partnershipId: string, districtId: string): Promise<ActionLink[]>;
+}
 
 export interface AuditRepository {
   /** Oldest first (by `at`, then by the order they were written). */

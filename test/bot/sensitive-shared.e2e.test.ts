@@ -175,7 +175,7 @@ describe.each(SHARED)('in a %s', (where) => {
     expect(await bot.store.gaps.get(PID, ref)).toEqual(before);
   });
 
-  it("the task card's Led to list names no OFFICIAL-SENSITIVE action", async () => {
+  it("the Led to of a gap's task card and of the district's gaps list names no OFFICIAL-SENSITIVE action", async () => {
     const gapRef = refOn(
       alexCard(await bot.say(`new gap Everton: Which gyms host dealing (${where})? lead Liverpool City Council`, alex)),
     );
@@ -197,6 +197,12 @@ describe.each(SHARED)('in a %s', (where) => {
     expect(shared).not.toContain(secret);
     // The cleared coordinator still sees both in their 1:1 chat.
     expect(cardText(onlyCard(await bot.say(`task ${gapRef}`, alex)))).toContain(`Led to: ${secret}, ${open}`);
+
+    // And so does the district's list of gaps.
+    const list = cardText(onlyCard(await bot.say('gaps Everton', alex, where)));
+    expect(list).toContain(`Led to ${open}`);
+    expect(list).not.toContain(secret);
+    expect(cardText(onlyCard(await bot.say('gaps Everton', alex)))).toContain(`Led to ${secret}, ${open}`);
   });
 });
 

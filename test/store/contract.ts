@@ -20,6 +20,7 @@ import { boundedListCases } from './contract-bounded-lists.js';
 import { partnershipSettingsCases } from './contract-partnership-settings.js';
 import { runTaskListContract } from './contract-task-lists.js';
 import { districtStampContract } from './contract-stamps.js';
+import { actionLinkCases } from './contract-action-links.js';
 import { delivery as pendingDelivery, leaseAndClaimContract } from './contract-leases.js';
 import { reminderDeliveryContract } from './contract-reminders.js';
 import { awaitingInstallContract } from './contract-awaiting-installs.js';
@@ -357,6 +358,7 @@ export function runStoreContract(name: string, setup: StoreContractSetup): void 
     importWriteCases(() => store);
     boundedListCases(() => store);
     partnershipSettingsCases(() => store);
+    actionLinkCases(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

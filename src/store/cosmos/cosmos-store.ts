@@ -2,9 +2,7 @@ import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Agent } from 'node:https';
 import type { Logger } from '../../log.js';
-import { actionFacts, type ActionDraft, type ActionFacts, type FourPAction } from '../../domain/action.js';
 import { gapFacts, type GapDraft, type GapFacts, type IntelligenceGap } from '../../domain/gap.js';
-import { refPrefixForStrand } from '../../domain/refs.js';
 import type { Store } from '../store.js';
 import { accessRequestRepository } from './access-request-repository.js';
 import { agencyRepository } from './agency-repository.js';
@@ -25,6 +23,7 @@ import { memberRepository } from './member-repository.js';
 import { partnershipRepository } from './partnership-repository.js';
 import { profileRepository } from './profile-repository.js';
 import { trackedRepository } from './tracked-repository.js';
+import { actionRepository } from './action-repository.js';
 
 export interface CosmosStoreOptions {
   /** The account endpoint, e.g. https://<account>.documents.azure.com:443/ */
@@ -144,12 +143,7 @@ export async function openCosmosStore(options: CosmosStoreOptions): Promise<Stor
       prefixOf: () => 'G',
       factsOf: gapFacts,
     }),
-    actions: trackedRepository<FourPAction, ActionDraft, ActionFacts>(ctx, {
-      factsOf: actionFacts,
-      entity: 'action',
-      agencyField: 'leadAgencyId',
-      prefixOf: (draft) => refPrefixForStrand(draft.strand),
-    }),
+    actions: actionRepository(ctx),
     audit: auditRepository(ctx),
     conversations: conversationRepository(ctx),
     boardChannels: boardChannelRepository(ctx),

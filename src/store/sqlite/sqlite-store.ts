@@ -25,6 +25,8 @@ import type { ReminderDelivery } from '../../domain/reminder-delivery.js';
 import { formatRef, parseRef, refPrefixForStrand, type RefPrefix } from '../../domain/refs.js';
 import {
   CHANGE_FIELDS,
+  type ActionLink,
+  type ActionRepository,
   type BulkLoad,
   type DistrictName,
   type ListCursor,
@@ -405,12 +407,23 @@ class SqliteStore implements Store {
     gapFacts,
   );
 
-  readonly actions: TrackedRepository<FourPAction, ActionDraft, ActionFacts> = this.tracked(
-    'actions',
-    'action',
-    (draft: ActionDraft) => refPrefixForStrand(draft.strand),
-    actionFacts,
-  );
+  readonly actions: ActionRepository = {
+    ...this.tracked('actions', 'action', (draft: ActionDraft) => refPrefixForStrand(draft.strand), actionFacts),
+    linksByDistrict: async (partnershipId: string, districtId: string) =>
+      guard(() =>
+        (
+          this.stmt(
+            `SELECT ref, json_extract(doc, '$.fromGapRef') AS from_gap, json_extract(doc, '$.classification') AS classification
+             FROM actions WHERE partnership_id = ? AND district_id = ? AND json_extract(doc, '$.fromGapRef') IS NOT NULL
+             ORDER BY prefix, number`,
+          ).all(partnershipId, districtId) as {
+            ref: string;
+            from_gap: string;
+            classification: ActionLink['classification'];
+          }[]
+        ).map((r): ActionLink => ({ ref: r.ref, fromGapRef: r.from_gap, classification: r.classification })),
+      ),
+  };
 
   readonly audit = {
     listForEntity: async (partnershipId: string, entityType: AuditEntity, entityId: string) =>
