@@ -46,4 +46,18 @@ describe('a kept district card', () => {
     expect(cache.get(key, '7')).toEqual(summaryCard());
     expect(cache.get(key, '7')).not.toHaveProperty('refresh');
   });
+
+  it('holds about its byte budget, dropping the least recently used card first', () => {
+    const size = JSON.stringify(summaryCard()).length;
+    const cache = new DistrictCardCache(60_000, size * 2.5);
+    const key = (id: string) => cache.key('summary', partnership, id, cleared1to1, day);
+    cache.set(key('a'), '1', summaryCard());
+    cache.set(key('b'), '1', summaryCard());
+    expect(cache.get(key('a'), '1')).toBeDefined(); // a is now used more recently than b
+    cache.set(key('c'), '1', summaryCard());
+    expect(cache.size).toBe(2);
+    expect(cache.get(key('b'), '1')).toBeUndefined();
+    expect(cache.get(key('a'), '1')).toEqual(summaryCard());
+    expect(cache.get(key('c'), '1')).toEqual(summaryCard());
+  });
 });
