@@ -236,9 +236,14 @@ function compileNot(expression: Expression, _: boolean, names: PathNames): Fast 
   return compileUnary(expression, names, (value) => !isLogicTrue(value));
 }
 
-/** A function of one operand, evaluated without substitution. */
-function compileUnary(expression: Expression, names: PathNames, apply: (value: unknown) => unknown): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, false, names) : undefined;
+/** A function of one operand; `apply` is not called when the operand goes back to the library. */
+function compileUnary(
+  expression: Expression,
+  names: PathNames,
+  apply: (value: unknown) => unknown,
+  substitutes = false,
+): Fast | undefined {
+  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes, names) : undefined;
   if (!operands) return undefined;
   const [operand] = operands as [Fast];
   return (scope) => {
@@ -263,13 +268,12 @@ function compileIf(expression: Expression, substitutes: boolean, names: PathName
 }
 
 function compileToLower(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes, names) : undefined;
-  if (!operands) return undefined;
-  const [operand] = operands as [Fast];
-  return (scope) => {
-    const value = operand(scope);
-    return typeof value === 'string' ? value.toLocaleLowerCase(DEFAULT_LOCALE) : BAIL;
-  };
+  return compileUnary(
+    expression,
+    names,
+    (value) => (typeof value === 'string' ? value.toLocaleLowerCase(DEFAULT_LOCALE) : BAIL),
+    substitutes,
+  );
 }
 
 function compileJoin(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
@@ -285,16 +289,17 @@ function compileJoin(expression: Expression, substitutes: boolean, names: PathNa
 }
 
 function compileFloat(expression: Expression, substitutes: boolean, names: PathNames): Fast | undefined {
-  const operands = expression.children.length === 1 ? compileAll(expression.children, substitutes, names) : undefined;
-  if (!operands) return undefined;
-  const [operand] = operands as [Fast];
-  return (scope) => {
-    const value = operand(scope);
-    if (isNumber(value)) return value;
-    if (typeof value !== 'string') return BAIL;
-    const parsed = parseFloat(value);
-    return isNumber(parsed) ? parsed : BAIL;
-  };
+  return compileUnary(
+    expression,
+    names,
+    (value) => {
+      if (isNumber(value)) return value;
+      if (typeof value !== 'string') return BAIL;
+      const parsed = parseFloat(value);
+      return isNumber(parsed) ? parsed : BAIL;
+    },
+    substitutes,
+  );
 }
 
 /** select(list, it, body) over an array: the body sees `it` first, then the card's memory. */

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ActionDraft } from '../../src/domain/action.js';
 import type { AuditContext } from '../../src/domain/audit.js';
-import { District } from '../../src/domain/district.js';
-import { GapDraft } from '../../src/domain/gap.js';
 import type { Store } from '../../src/store/store.js';
+import { actionDraft, district, gapDraft } from './contract-stamps.js';
 
 /**
  * `actions.linksByDistrict`: which of a district's actions were raised from which gap (the gaps
@@ -16,46 +15,11 @@ const T0 = '2026-03-02T09:00:00.000Z';
 const ACTOR = '5c1f2e7a-9b0d-4e3c-8a61-2f4d6b8c0e13';
 const audit = (action: string): AuditContext => ({ actor: ACTOR, action, at: T0 });
 
-function district(partnershipId: string, id: string): District {
-  return District.parse({
-    id,
-    partnershipId,
-    name: `Ward ${id}`,
-    onsCodes: { ward: 'E05001347', localAuthority: 'E08000032', lsoas: ['E01010581'] },
-    population: 18_000,
-  });
-}
-
-const gapDraft = (partnershipId: string, districtId: string) =>
-  GapDraft.parse({
-    partnershipId,
-    districtId,
-    question: 'Which premises are used to store drugs?',
-    status: 'open',
-    createdBy: ACTOR,
-    createdAt: T0,
-    updatedAt: T0,
-  });
-
-const actionDraft = (
+const linkedAction = (
   partnershipId: string,
   districtId: string,
-  extra: { fromGapRef?: string; classification?: 'OFFICIAL' | 'OFFICIAL-SENSITIVE'; strand?: string } = {},
-) =>
-  ActionDraft.parse({
-    partnershipId,
-    districtId,
-    strand: extra.strand ?? 'prevent',
-    title: 'Visit schools',
-    leadAgencyId: 'bradford-council',
-    status: 'planned',
-    impactMeasure: 'Referrals to the exploitation hub',
-    createdBy: ACTOR,
-    createdAt: T0,
-    updatedAt: T0,
-    ...(extra.fromGapRef && { fromGapRef: extra.fromGapRef }),
-    ...(extra.classification && { classification: extra.classification }),
-  });
+  extra: { fromGapRef?: string; classification?: 'OFFICIAL' | 'OFFICIAL-SENSITIVE'; strand?: 'pursue' } = {},
+) => ActionDraft.parse({ ...actionDraft(partnershipId, districtId), ...extra });
 
 export function actionLinkCases(getStore: () => Store): void {
   describe('actions raised from gaps (linksByDistrict)', () => {
@@ -66,8 +30,8 @@ export function actionLinkCases(getStore: () => Store): void {
       await store.districts.putMany([district(pid, 'd-a'), district(pid, 'd-b'), district(other, 'd-a')]);
       const g1 = await store.gaps.create(gapDraft(pid, 'd-a'), audit('gap.created'));
       const g2 = await store.gaps.create(gapDraft(pid, 'd-a'), audit('gap.created'));
-      const create = (p: string, d: string, extra: Parameters<typeof actionDraft>[2]) =>
-        store.actions.create(actionDraft(p, d, extra), audit('action.created'));
+      const create = (p: string, d: string, extra: Parameters<typeof linkedAction>[2]) =>
+        store.actions.create(linkedAction(p, d, extra), audit('action.created'));
 
       const plain = await create(pid, 'd-a', {});
       const fromG2 = await create(pid, 'd-a', { fromGapRef: g2.ref, strand: 'pursue' });

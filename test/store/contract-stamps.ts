@@ -18,7 +18,7 @@ const T0 = '2026-03-02T09:00:00.000Z';
 const ACTOR = '5c1f2e7a-9b0d-4e3c-8a61-2f4d6b8c0e13';
 const audit = (action: string): AuditContext => ({ actor: ACTOR, action, at: T0 });
 
-function district(partnershipId: string, id: string, name = `Ward ${id}`): District {
+export function district(partnershipId: string, id: string, name = `Ward ${id}`): District {
   return District.parse({
     id,
     partnershipId,
@@ -43,7 +43,7 @@ function profile(partnershipId: string, districtId: string, ocgScore = 512): Pro
   });
 }
 
-const gapDraft = (partnershipId: string, districtId: string) =>
+export const gapDraft = (partnershipId: string, districtId: string) =>
   GapDraft.parse({
     partnershipId,
     districtId,
@@ -54,7 +54,7 @@ const gapDraft = (partnershipId: string, districtId: string) =>
     updatedAt: T0,
   });
 
-const actionDraft = (partnershipId: string, districtId: string) =>
+export const actionDraft = (partnershipId: string, districtId: string) =>
   ActionDraft.parse({
     partnershipId,
     districtId,
