@@ -4,8 +4,7 @@ import { Classification } from './classification.js';
 import { GapRef, GapStatus } from './gap.js';
 import { Role } from './member.js';
 import { Sector } from './partnership.js';
-import { workText } from './personal-data.js';
-import { OcgRef, RecommendationState } from './profile.js';
+import { OcgRef, RecommendationFields } from './profile.js';
 import { STRAND_PREFIX, Strand } from './strand.js';
 import { AadObjectId, IsoDate, Slug, boundedText } from './text.js';
 
@@ -79,13 +78,9 @@ export const ActionRow = z
 export const RecommendationRow = z
   .object({
     districtId: Slug,
+    ...RecommendationFields.shape,
+    // A row is numbered: the board refers to it by number, and a second import finds it by it.
     number: z.number().int().positive().max(999),
-    text: workText(500),
-    strand: Strand.optional(),
-    agencyId: Slug.optional(),
-    state: RecommendationState.optional(),
-    actionRef: ActionRef.optional(),
-    classification: Classification.default('OFFICIAL'),
   })
   .strict()
   .refine((r) => r.actionRef === undefined || r.state === 'taken-forward', {

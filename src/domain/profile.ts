@@ -114,22 +114,26 @@ export type RecommendationState = z.infer<typeof RecommendationState>;
  * A recommendation of the profile, for a named agency to take forward (guidance 2.1). `number` is
  * how the board refers to it; records from before numbering have none and are numbered by their
  * place in the list (recommendationNumber). `actionRef` is the 4P action it was taken forward as.
+ * The fields alone are also an import row's (src/domain/import-rows.ts), with its district.
  */
-export const Recommendation = z
-  .strictObject({
-    number: z.number().int().positive().max(999).optional(),
-    text: workText(500),
-    strand: Strand.optional(),
-    agencyId: Slug.optional(),
-    /** Absent on records from before states: open. */
-    state: RecommendationState.optional(),
-    actionRef: ActionRef.optional(),
-    classification: Classification.default('OFFICIAL'),
-  })
-  .refine((r) => r.actionRef === undefined || r.state === 'taken-forward', {
+export const RecommendationFields = z.strictObject({
+  number: z.number().int().positive().max(999).optional(),
+  text: workText(500),
+  strand: Strand.optional(),
+  agencyId: Slug.optional(),
+  /** Absent on records from before states: open. */
+  state: RecommendationState.optional(),
+  actionRef: ActionRef.optional(),
+  classification: Classification.default('OFFICIAL'),
+});
+
+export const Recommendation = RecommendationFields.refine(
+  (r) => r.actionRef === undefined || r.state === 'taken-forward',
+  {
     message: 'a recommendation linked to an action must be taken-forward',
     path: ['state'],
-  });
+  },
+);
 export type Recommendation = z.infer<typeof Recommendation>;
 
 export function stateOf(r: Recommendation): RecommendationState {
