@@ -6,7 +6,7 @@ import { Tasks } from '../../src/services/tasks.js';
 import type { Where } from '../support/activities.js';
 import { cardText, type Card } from '../support/cards.js';
 import { BotUnderTest, onlyCard, type TurnResult } from '../support/harness.js';
-import { alex } from '../support/people.js';
+import { alex, megan } from '../support/people.js';
 
 /**
  * Issue 13, finding 3: OFFICIAL-SENSITIVE text never reaches a channel or group chat on create,
@@ -203,6 +203,14 @@ describe.each(SHARED)('in a %s', (where) => {
     expect(list).toContain(`Led to ${open}`);
     expect(list).not.toContain(secret);
     expect(cardText(onlyCard(await bot.say('gaps Everton', alex)))).toContain(`Led to ${secret}, ${open}`);
+
+    // A member not cleared for OFFICIAL-SENSITIVE, in their own 1:1 chat, sees neither name it.
+    const megansList = cardText(onlyCard(await bot.say('gaps Everton', megan)));
+    expect(megansList).toContain(`Led to ${open}`);
+    expect(megansList).not.toContain(secret);
+    const megansCard = cardText(onlyCard(await bot.say(`task ${gapRef}`, megan)));
+    expect(megansCard).toContain(`Led to: ${open}`);
+    expect(megansCard).not.toContain(secret);
   });
 });
 
